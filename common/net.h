@@ -1,0 +1,69 @@
+/* Sockets for every family behind one interface. Implemented in common/posix/net.c and
+ * common/win/net.c. Functions return 0 or a platform error code (errno value on POSIX,
+ * WSA/Win32 code on Windows); hvt_strerror() gives its text, hvt_hint() the likely cause. */
+#ifndef HVT_NET_H
+#define HVT_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+
+typedef uintptr_t hvt_sock; /* fd on POSIX, SOCKET on Windows */
+#define HVT_SOCK_INVALID ((hvt_sock)~(uintptr_t)0)
+
+/* Starts the socket layer (WSAStartup on Windows); returns 0 or an error code. */
+int hvt_net_init(void);
+
+/* Called about every 3 s while a connect without timeout is still waiting. */
+typedef void (*hvt_waiting_fn)(const struct hvt_addr *a, uint64_t elapsed_ms, void *ctx);
+
+/* Connects; timeout_ms 0 = no timeout (the system's own, possibly long). */
+int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
+		     void *ctx, hvt_sock *out);
+
+/* Binds and listens. A unix socket file is created with mode 0600 (umask permitting), never
+ * through a symlink; a stale socket file (nothing accepting) is replaced, anything else is
+ * EADDRINUSE. */
+int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out);
+
+/* Accepts; peer may be NULL. Retries on EINTR and on transient errors (ECONNABORTED). */
+int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer);
+
+/* Local and peer address of a socket (for -v lines and listings). */
+int hvt_sock_local(hvt_sock s, struct hvt_addr *out);
+int hvt_sock_peer(hvt_sock s, struct hvt_addr *out);
+
+int hvt_sock_shutdown_write(hvt_sock s);
+void hvt_sock_close(hvt_sock s);
+/* Removes a listening unix socket file again (no-op for other families). */
+void hvt_sock_unlink(const struct hvt_addr *a);
+
+/* Sends all of buf; 0 or error code. */
+int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len);
+/* Receives up to len bytes waiting at most timeout_ms (UINT64_MAX = forever). Returns bytes
+ * (0 = orderly EOF), or -code on error (-HVT_ETIMEDOUT-like code from hvt_err_timeout()). */
+long hvt_sock_recv(hvt_sock s, void *buf, size_t len, uint64_t timeout_ms);
+
+/* This machine's vsock CID (IOCTL_VM_SOCKETS_GET_LOCAL_CID); 0 or error code. */
+int hvt_local_cid(uint32_t *cid);
+
+/* What a platform error code means, across platforms. */
+enum hvt_errkind {
+	HVT_E_OTHER = 0,
+	HVT_E_TIMEDOUT,
+	HVT_E_REFUSED,
+	HVT_E_RESET,
+	HVT_E_ACCESS,
+	HVT_E_ADDRINUSE,
+	HVT_E_ADDRNOTAVAIL,
+	HVT_E_AFNOSUPPORT,
+	HVT_E_NOTFOUND, /* name resolution failed */
+};
+enum hvt_errkind hvt_errkind(int code);
+int hvt_err_timeout(void); /* the platform's "timed out" code */
+
+/* One-line hint for an error on family f ("is the service registered on the host (hvreg add)
+ * and is something listening?"), or NULL when there is nothing useful to add. */
+const char *hvt_hint(enum hvt_family f, int code);
+
+#endif

@@ -1,0 +1,44 @@
+/* Processes, tasks, clocks and signals: what differs between POSIX and Windows besides
+ * sockets. common/posix/sys.c, common/win/sys.c. */
+#ifndef HVT_SYS_H
+#define HVT_SYS_H
+
+#include <stdint.h>
+#include "net.h"
+
+/* Monotonic clock in nanoseconds. */
+uint64_t hvt_now_ns(void);
+void hvt_sleep_ms(uint64_t ms);
+
+/* SIGINT/SIGTERM (Ctrl-C / Ctrl-Break on Windows) set a flag instead of killing; SIGPIPE is
+ * ignored so writes fail with EPIPE. */
+void hvt_signals_init(void);
+int hvt_interrupted(void); /* 0, or the signal number seen */
+
+/* Runs fn(ctx) concurrently: a child process on POSIX (ctx is copied by fork, the child exits
+ * with fn's return value), a thread on Windows (ctx must stay valid; fn owns it).
+ * Returns 0 or error code. */
+int hvt_task_start(int (*fn)(void *ctx), void *ctx);
+/* Reaps finished tasks; returns how many still run. */
+int hvt_tasks_running(void);
+/* Blocks until fewer than n tasks run (or an interrupt arrives). */
+void hvt_tasks_wait_below(int n);
+
+/* Environment describing a connection for a program run per connection (UCSPI style). */
+struct hvt_env {
+	const char *name;
+	char value[HVT_ADDR_STRLEN];
+};
+#define HVT_ENV_MAX 8
+
+/* Runs a program with the socket as its stdin and stdout and waits for it: argv run directly
+ * (no shell) when shell_cmd is NULL, else shell_cmd through /bin/sh -c (cmd.exe /c on Windows).
+ * env adds variables. Returns the program's exit status (0-255), or -code when it could not
+ * be started. */
+int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
+		      const struct hvt_env *env, int nenv);
+
+/* Whether fd 0 / 1 / 2 is a terminal. */
+int hvt_isatty(int fd);
+
+#endif
