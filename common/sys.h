@@ -3,6 +3,7 @@
 #ifndef HVT_SYS_H
 #define HVT_SYS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "net.h"
 
@@ -15,10 +16,11 @@ void hvt_sleep_ms(uint64_t ms);
 void hvt_signals_init(void);
 int hvt_interrupted(void); /* 0, or the signal number seen */
 
-/* Runs fn(ctx) concurrently: a child process on POSIX (ctx is copied by fork, the child exits
- * with fn's return value), a thread on Windows (ctx must stay valid; fn owns it).
- * Returns 0 or error code. */
-int hvt_task_start(int (*fn)(void *ctx), void *ctx);
+/* Runs fn on a private copy of ctx (size bytes) concurrently: a child process on POSIX (the
+ * child exits with fn's return value), a thread on Windows. The socket `owned` (or
+ * HVT_SOCK_INVALID) belongs to the task from now on: fn must close it, the caller must not
+ * touch it again. Returns 0 or error code. */
+int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned);
 /* Reaps finished tasks; returns how many still run. */
 int hvt_tasks_running(void);
 /* Blocks until fewer than n tasks run (or an interrupt arrives). */

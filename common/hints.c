@@ -1,0 +1,48 @@
+/* What an error usually means on hvsockets (hvsocket.md section 6), in one line. */
+#include "net.h"
+
+const char *hvt_hint(enum hvt_family f, int code)
+{
+	int hv = (f == HVT_HV || f == HVT_VSOCK);
+	switch (hvt_errkind(code)) {
+	case HVT_E_TIMEDOUT:
+		if (hv)
+			return "is the service registered on the host (hvreg add), the VM id right "
+			       "and the VM running, and is something listening? (WSL2 needs the "
+			       "exact VM id, not a wildcard listener)";
+		return "is the host reachable and is something listening?";
+	case HVT_E_REFUSED:
+		return "nothing is listening there yet; retry once the peer has started";
+	case HVT_E_RESET:
+		if (f == HVT_VSOCK)
+			return "nothing is listening on that vsock port (vsock reports a reset, not "
+			       "a refusal)";
+		return "the peer closed the connection abruptly";
+	case HVT_E_ACCESS:
+		if (hv)
+			return "binding this VM id is not allowed (another user's WSL VM?) or the "
+			       "process is not elevated";
+		return "permission denied: ports below 1024 need privileges";
+	case HVT_E_ADDRINUSE:
+		if (hv)
+			return "another listener already holds this service (only one wildcard "
+			       "listener per service)";
+		return "something else is already listening there";
+	case HVT_E_ADDRNOTAVAIL:
+		if (hv)
+			return "no VM with that id exists (yet)";
+		return NULL;
+	case HVT_E_AFNOSUPPORT:
+		if (f == HVT_HV)
+			return "Hyper-V sockets (AF_HYPERV) are not available on this system; from a "
+			       "Linux guest use vsock:host:PORT";
+		if (f == HVT_VSOCK)
+			return "AF_VSOCK is not available: load the vsock transport (hv_sock in "
+			       "a Hyper-V guest, vsock_loopback for local tests)";
+		return NULL;
+	case HVT_E_NOTFOUND:
+	case HVT_E_OTHER:
+		break;
+	}
+	return NULL;
+}

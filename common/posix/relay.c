@@ -1,0 +1,354 @@
+/* The POSIX relay: one poll loop moving two directions ("pumps"). Each pump moves bytes from a
+ * source fd to a sink fd through a private pipe with splice(2), so data is never copied through
+ * user space; where splice is refused (a terminal, an O_APPEND file) the pump falls back to a
+ * read/write buffer. Back-pressure: a pump reads only while its pipe or buffer has room. */
+#include "relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+#define PIPE_WANT (1u << 20)   /* private pipe size asked for */
+#define COPY_BUF (256u << 10)  /* read/write fallback buffer */
+
+struct pump {
+	int src, sink;
+	int sink_is_sock;
+	int shutdown_sink;      /* half-close the sink socket at source EOF */
+	int mid[2];             /* private pipe, or -1 in copy mode */
+	size_t cap;             /* what mid or buf holds at most */
+	size_t pending;         /* bytes in mid or buf not yet written */
+	char *buf;              /* copy mode */
+	size_t off;             /* copy mode: start of pending bytes */
+	int eof;                /* source said EOF */
+	int done;               /* everything written (and sink shut down) */
+	int active;             /* this direction is used at all */
+	uint64_t bytes;
+	const char *src_name, *sink_name;
+};
+
+static int no_splice(void)
+{
+	const char *e = getenv("HVT_NO_SPLICE");
+	return e && *e && strcmp(e, "0") != 0;
+}
+
+static int to_copy_mode(struct pump *p)
+{
+	char *b = malloc(COPY_BUF > p->cap ? COPY_BUF : p->cap);
+	if (!b)
+		return ENOMEM;
+	size_t have = 0;
+	/* Whatever already sits in the private pipe moves into the buffer first. */
+	while (have < p->pending) {
+		ssize_t n = read(p->mid[0], b + have, p->pending - have);
+		if (n <= 0) {
+			free(b);
+			return n < 0 ? errno : EIO;
+		}
+		have += (size_t)n;
+	}
+	if (p->mid[0] >= 0) {
+		close(p->mid[0]);
+		close(p->mid[1]);
+	}
+	p->mid[0] = p->mid[1] = -1;
+	p->buf = b;
+	p->off = 0;
+	p->cap = COPY_BUF > p->cap ? COPY_BUF : p->cap;
+	return 0;
+}
+
+static int pump_init(struct pump *p, int src, int sink, int sink_is_sock, int shutdown_sink,
+		     const char *src_name, const char *sink_name)
+{
+	memset(p, 0, sizeof *p);
+	p->src = src;
+	p->sink = sink;
+	p->sink_is_sock = sink_is_sock;
+	p->shutdown_sink = shutdown_sink;
+	p->src_name = src_name;
+	p->sink_name = sink_name;
+	p->active = 1;
+	p->mid[0] = p->mid[1] = -1;
+	if (!no_splice() && pipe2(p->mid, O_CLOEXEC | O_NONBLOCK) == 0) {
+		fcntl(p->mid[1], F_SETPIPE_SZ, (int)PIPE_WANT);
+		int sz = fcntl(p->mid[1], F_GETPIPE_SZ);
+		p->cap = sz > 0 ? (size_t)sz : 65536u;
+		return 0;
+	}
+	p->cap = COPY_BUF;
+	return to_copy_mode(p);
+}
+
+static void pump_free(struct pump *p)
+{
+	if (p->mid[0] >= 0) {
+		close(p->mid[0]);
+		close(p->mid[1]);
+	}
+	free(p->buf);
+}
+
+/* Source readable: move what is there into the pipe/buffer. Returns 0 or error code. */
+static int pump_fill(struct pump *p)
+{
+	size_t room = p->cap - p->pending;
+	if (p->buf) {
+		if (p->off > 0 && p->pending > 0 && p->off + p->pending == p->cap) {
+			memmove(p->buf, p->buf + p->off, p->pending);
+			p->off = 0;
+		} else if (p->pending == 0) {
+			p->off = 0;
+		}
+		room = p->cap - p->off - p->pending;
+		ssize_t n = read(p->src, p->buf + p->off + p->pending, room);
+		if (n < 0)
+			return (errno == EAGAIN || errno == EINTR) ? 0 : errno;
+		if (n == 0)
+			p->eof = 1;
+		p->pending += (size_t)n;
+		return 0;
+	}
+	ssize_t n = splice(p->src, NULL, p->mid[1], NULL, room, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		if (errno == EINVAL || errno == ENOSYS) {
+			int rc = to_copy_mode(p);
+			return rc ? rc : pump_fill(p);
+		}
+		return errno;
+	}
+	if (n == 0)
+		p->eof = 1;
+	p->pending += (size_t)n;
+	return 0;
+}
+
+/* Sink writable: write what is pending. Returns 0 or error code. */
+static int pump_drain(struct pump *p)
+{
+	ssize_t n;
+	if (p->buf) {
+		if (p->sink_is_sock)
+			n = send(p->sink, p->buf + p->off, p->pending, MSG_NOSIGNAL | MSG_DONTWAIT);
+		else
+			n = write(p->sink, p->buf + p->off, p->pending);
+		if (n < 0)
+			return (errno == EAGAIN || errno == EINTR) ? 0 : errno;
+		p->off += (size_t)n;
+	} else {
+		n = splice(p->mid[0], NULL, p->sink, NULL, p->pending,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			if (errno == EINVAL || errno == ENOSYS) {
+				int rc = to_copy_mode(p);
+				return rc ? rc : pump_drain(p);
+			}
+			return errno;
+		}
+	}
+	p->pending -= (size_t)n;
+	p->bytes += (uint64_t)n;
+	return 0;
+}
+
+/* After the source's EOF and a full drain: half-close. */
+static void pump_finish(struct pump *p)
+{
+	if (p->eof && p->pending == 0 && !p->done) {
+		p->done = 1;
+		if (p->shutdown_sink)
+			shutdown(p->sink, SHUT_WR);
+	}
+}
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+static void progress(const struct pump *a, const struct pump *b, uint64_t start, int final)
+{
+	static uint64_t last;
+	uint64_t now = hvt_now_ns();
+	int tty = hvt_isatty(2);
+	uint64_t every = tty ? 500000000u : 5000000000u;
+	if (!final && now - last < every)
+		return;
+	last = now;
+	double secs = (double)(now - start) / 1e9;
+	uint64_t total = a->bytes + b->bytes;
+	double rate = secs > 0 ? (double)total / secs / (1024.0 * 1024.0) : 0.0;
+	fprintf(stderr, "%s%s: sent %llu, received %llu bytes in %.1f s (%.1f MiB/s)%s",
+		tty ? "\r" : "", "progress", (unsigned long long)a->bytes,
+		(unsigned long long)b->bytes, secs, rate, tty && !final ? "\033[K" : "\n");
+	fflush(stderr);
+}
+
+/* The loop shared by both relays: up moves towards the peer, down away from it. */
+static int run(struct pump *up, struct pump *down, int stop_on_down_eof,
+	       const struct hvt_relay_opts *o, struct hvt_relay_result *r)
+{
+	uint64_t start = hvt_now_ns(), last_traffic = start, up_eof_at = 0;
+	int rc = 0;
+	struct pump *ps[2] = { up, down };
+
+	while (rc == 0) {
+		for (int i = 0; i < 2; i++)
+			if (ps[i]->active)
+				pump_finish(ps[i]);
+		int up_done = !up->active || up->done;
+		int down_done = !down->active || down->done;
+		if (up_done && down_done)
+			break;
+		if (down_done && stop_on_down_eof)
+			break;
+		if (up->active && up->done && !up_eof_at)
+			up_eof_at = hvt_now_ns();
+		if (up_eof_at && o->quit_ms != HVT_NEVER &&
+		    hvt_now_ns() - up_eof_at >= o->quit_ms * 1000000u)
+			break;
+		if (hvt_interrupted()) {
+			rc = EINTR;
+			r->where = "interrupted";
+			break;
+		}
+
+		struct pollfd pf[4];
+		struct pump *owner[4];
+		int nf = 0;
+		for (int i = 0; i < 2; i++) {
+			struct pump *p = ps[i];
+			if (!p->active || p->done)
+				continue;
+			if (!p->eof && p->pending < p->cap) {
+				pf[nf] = (struct pollfd){ .fd = p->src, .events = POLLIN };
+				owner[nf++] = p;
+			}
+			if (p->pending > 0) {
+				pf[nf] = (struct pollfd){ .fd = p->sink, .events = POLLOUT };
+				owner[nf++] = p;
+			}
+		}
+		int wait = -1;
+		uint64_t now = hvt_now_ns();
+		if (o->idle_ms != HVT_NEVER) {
+			uint64_t idle = (now - last_traffic) / 1000000u;
+			if (idle >= o->idle_ms) {
+				r->idle_timeout = 1;
+				break;
+			}
+			wait = (int)(o->idle_ms - idle > 1000 ? 1000 : o->idle_ms - idle);
+		}
+		if (up_eof_at && o->quit_ms != HVT_NEVER) {
+			uint64_t gone = (now - up_eof_at) / 1000000u;
+			uint64_t left = o->quit_ms > gone ? o->quit_ms - gone : 0;
+			if (wait < 0 || left < (uint64_t)wait)
+				wait = (int)(left > 1000 ? 1000 : left);
+		}
+		if (o->progress && (wait < 0 || wait > 500))
+			wait = 500;
+		int n = poll(pf, (nfds_t)nf, wait);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = errno;
+			r->where = "poll";
+			break;
+		}
+		for (int i = 0; i < nf && rc == 0; i++) {
+			struct pump *p = owner[i];
+			if (!pf[i].revents)
+				continue;
+			uint64_t before = p->bytes + p->pending;
+			if (pf[i].events & POLLIN) {
+				rc = pump_fill(p);
+				if (rc)
+					r->where = p->src_name;
+			} else {
+				rc = pump_drain(p);
+				if (rc)
+					r->where = p->sink_name;
+			}
+			if (p->bytes + p->pending != before || p->eof)
+				last_traffic = hvt_now_ns();
+		}
+		if (o->progress)
+			progress(up, down, start, 0);
+	}
+	if (o->progress)
+		progress(up, down, start, 1);
+	r->sent = up->bytes;
+	r->received = down->bytes;
+	r->error = rc;
+	return rc;
+}
+
+int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
+{
+	struct pump up, down;
+	int fd = (int)s, rc;
+	memset(r, 0, sizeof *r);
+	set_nonblock(fd);
+	int read_stdin = !o->no_stdin && !o->recv_only;
+	if ((rc = pump_init(&up, 0, fd, 1, !o->no_shutdown && !o->recv_only, "read from stdin",
+			    "send")) != 0)
+		return rc;
+	if ((rc = pump_init(&down, fd, 1, 0, 0, "receive", "write to stdout")) != 0) {
+		pump_free(&up);
+		return rc;
+	}
+	if (!read_stdin) {
+		/* -d: as if stdin were empty (half-close follows); --recv-only: never send. */
+		up.eof = 1;
+		if (o->recv_only)
+			up.active = 0;
+	}
+	if (o->send_only)
+		down.active = 0;
+	/* An interactive user is done when the peer is; a pipe or file still gets sent in full. */
+	int stop_on_down_eof = hvt_isatty(0);
+	rc = run(&up, &down, stop_on_down_eof, o, r);
+	/* The peer closed for good before we could send the rest: not data the peer wanted. */
+	if (rc == EPIPE && down.active && down.done)
+		rc = r->error = 0;
+	pump_free(&up);
+	pump_free(&down);
+	return rc;
+}
+
+int hvt_relay_socks(hvt_sock a, hvt_sock b, const struct hvt_relay_opts *o,
+		    struct hvt_relay_result *r)
+{
+	struct pump ab, ba;
+	int fa = (int)a, fb = (int)b, rc;
+	memset(r, 0, sizeof *r);
+	set_nonblock(fa);
+	set_nonblock(fb);
+	if ((rc = pump_init(&ab, fa, fb, 1, !o->no_shutdown, "receive", "send to target")) != 0)
+		return rc;
+	if ((rc = pump_init(&ba, fb, fa, 1, !o->no_shutdown, "receive from target", "send")) != 0) {
+		pump_free(&ab);
+		return rc;
+	}
+	rc = run(&ba, &ab, 0, o, r);
+	if (rc == EPIPE && ab.done)
+		rc = r->error = 0;
+	pump_free(&ab);
+	pump_free(&ba);
+	return rc;
+}

@@ -1,0 +1,437 @@
+/* hvnc: netcat for Hyper-V sockets (and vsock, tcp, unix). See man/hvnc.1. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "hvgetopt.h"
+#include "msg.h"
+#include "net.h"
+#include "parse.h"
+#include "relay.h"
+#include "sys.h"
+
+#define MAX_ARGS 64
+
+static struct {
+	int listen, keep, zero, verbose;
+	uint64_t max_conns;
+	const char *exec, *sh_exec, *to_text;
+	struct hvt_addr addr, to;
+	uint64_t wait_ms; /* 0 = system default */
+	struct hvt_relay_opts relay;
+	char *exec_argv[MAX_ARGS + 1];
+} opt;
+
+static void usage(void)
+{
+	printf("Usage: %s [options] ADDRESS\n"
+	       "       %s -l [options] ADDRESS\n"
+	       "Netcat for Hyper-V sockets: relay stdin/stdout, a program or another address to a\n"
+	       "connection. ADDRESS is hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT or unix:PATH\n"
+	       "(see hvsock(7)).\n"
+	       "\n"
+	       "Options:\n"
+	       "  -l, --listen            listen for a connection instead of connecting\n"
+	       "  -k, --keep-open         with -l, keep accepting connections\n"
+	       "  -m, --max-conns N       with -k, serve at most N connections at once (100)\n"
+	       "  -e, --exec 'PROG ARGS'  run PROG per connection, socket as stdin/stdout (no shell)\n"
+	       "  -c, --sh-exec 'CMD'     run CMD through /bin/sh per connection\n"
+	       "      --to ADDRESS        forward each connection to ADDRESS\n"
+	       "  -z, --zero              only check that something listens, send nothing\n"
+	       "  -w, --wait SECS         connect timeout\n"
+	       "  -i, --idle-timeout SECS close a connection idle for SECS\n"
+	       "  -q, --quit-after SECS   quit SECS after stdin EOF, even if the peer is still open\n"
+	       "  -d, --no-stdin          do not read stdin (the peer sees EOF at once)\n"
+	       "      --no-shutdown       do not half-close the connection on stdin EOF\n"
+	       "      --send-only         only send; ignore what the peer sends\n"
+	       "      --recv-only         only receive; never read stdin or half-close\n"
+	       "  -v, --verbose           report listening, connections and hints on stderr\n"
+	       "      --progress          show bytes, rate and elapsed time on stderr\n"
+	       "  -h, --help              show this help and exit\n"
+	       "  -V, --version           show the version and exit\n"
+	       "\n"
+	       "Durations take s (default), ms, m or h: 5, 1.5s, 250ms.\n"
+	       "Exit status: 0 success, 1 failure, 2 usage error, 128+N killed by signal N.\n",
+	       hvt_progname(), hvt_progname());
+	exit(HVT_EXIT_OK);
+}
+
+enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS };
+
+static const struct hvt_option longopts[] = {
+	{ "listen", hvt_no_argument, NULL, 'l' },
+	{ "keep-open", hvt_no_argument, NULL, 'k' },
+	{ "max-conns", hvt_required_argument, NULL, 'm' },
+	{ "exec", hvt_required_argument, NULL, 'e' },
+	{ "sh-exec", hvt_required_argument, NULL, 'c' },
+	{ "to", hvt_required_argument, NULL, OPT_TO },
+	{ "zero", hvt_no_argument, NULL, 'z' },
+	{ "wait", hvt_required_argument, NULL, 'w' },
+	{ "idle-timeout", hvt_required_argument, NULL, 'i' },
+	{ "quit-after", hvt_required_argument, NULL, 'q' },
+	{ "no-stdin", hvt_no_argument, NULL, 'd' },
+	{ "no-shutdown", hvt_no_argument, NULL, OPT_NO_SHUTDOWN },
+	{ "send-only", hvt_no_argument, NULL, OPT_SEND_ONLY },
+	{ "recv-only", hvt_no_argument, NULL, OPT_RECV_ONLY },
+	{ "verbose", hvt_no_argument, NULL, 'v' },
+	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
+	{ "help", hvt_no_argument, NULL, 'h' },
+	{ "version", hvt_no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static uint64_t duration(const char *optname, const char *text)
+{
+	uint64_t ms;
+	const char *why;
+	/* A day is more than any connect or idle timeout needs; it also keeps poll()'s int safe. */
+	if (hvt_parse_duration(text, 86400000u, &ms, &why) != 0)
+		hvt_usage_error("invalid %s '%s': %s", optname, text, why);
+	return ms;
+}
+
+static void parse_addr(const char *what, const char *text, int flags, struct hvt_addr *a)
+{
+	char err[512];
+	if (hvt_addr_parse(text, flags, a, err, sizeof err) != 0)
+		hvt_usage_error("%s", err);
+	(void)what;
+}
+
+/* -e 'PROG ARGS' is split on blanks, like ncat: no quoting, no shell. */
+static void split_exec(const char *cmd)
+{
+	static char copy[4096];
+	int n = 0;
+	if (strlen(cmd) >= sizeof copy)
+		hvt_usage_error("invalid -e '%.40s...': longer than %zu characters", cmd,
+				sizeof copy - 1);
+	strcpy(copy, cmd);
+	for (char *p = strtok(copy, " \t"); p; p = strtok(NULL, " \t")) {
+		if (n == MAX_ARGS)
+			hvt_usage_error("invalid -e '%s': more than %d words", cmd, MAX_ARGS);
+		opt.exec_argv[n++] = p;
+	}
+	if (n == 0)
+		hvt_usage_error("invalid -e '%s': expected a program name", cmd);
+	opt.exec_argv[n] = NULL;
+}
+
+struct conflict {
+	int a, b;
+	const char *an, *bn;
+};
+
+static void check_conflicts(int zero_relay, int nrelay_opts, int send_only, int recv_only,
+			    int no_stdin, int quit)
+{
+	int serve = opt.exec || opt.sh_exec || opt.to_text;
+	const struct conflict table[] = {
+		{ opt.exec != NULL, opt.sh_exec != NULL, "-e", "-c" },
+		{ opt.exec != NULL, opt.to_text != NULL, "-e", "--to" },
+		{ opt.sh_exec != NULL, opt.to_text != NULL, "-c", "--to" },
+		{ opt.zero, opt.listen, "-z", "-l" },
+		{ opt.zero, serve, "-z", "-e, -c or --to" },
+		{ opt.zero, zero_relay, "-z", "-d, -q, -i, --send-only, --recv-only or --progress" },
+		{ send_only, recv_only, "--send-only", "--recv-only" },
+		{ serve && opt.to_text == NULL, nrelay_opts,
+		  "-e or -c", "-d, -q, -i, --no-shutdown, --send-only, --recv-only or --progress" },
+		{ opt.to_text != NULL, no_stdin || send_only || recv_only || quit,
+		  "--to", "-d, -q, --send-only or --recv-only" },
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].a && table[i].b)
+			hvt_usage_error("cannot use %s with %s", table[i].an, table[i].bn);
+	if (opt.keep && !opt.listen)
+		hvt_usage_error("-k needs -l");
+	if (opt.max_conns && !opt.keep)
+		hvt_usage_error("-m needs -k");
+}
+
+static void note_waiting(const struct hvt_addr *a, uint64_t elapsed_ms, void *ctx)
+{
+	char buf[HVT_ADDR_STRLEN];
+	(void)ctx;
+	if (!opt.verbose)
+		return;
+	const char *hint = hvt_hint(a->family, hvt_err_timeout());
+	hvt_warnx("still connecting to %s after %llu s%s%s", hvt_addr_format(a, buf, sizeof buf),
+		  (unsigned long long)(elapsed_ms / 1000), hint ? ": " : "", hint ? hint : "");
+}
+
+/* prog: connect ADDR: error, then the hint on its own line. */
+static void report(const char *what, const struct hvt_addr *a, int code)
+{
+	char buf[HVT_ADDR_STRLEN];
+	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code));
+	const char *hint = hvt_hint(a->family, code);
+	if (hint)
+		hvt_warnx("hint: %s", hint);
+}
+
+static int connect_to(const struct hvt_addr *a, hvt_sock *s)
+{
+	int rc = hvt_sock_connect(a, opt.wait_ms, note_waiting, NULL, s);
+	if (rc != 0) {
+		report("connect", a, rc);
+		return rc;
+	}
+	if (opt.verbose) {
+		char buf[HVT_ADDR_STRLEN];
+		hvt_warnx("connected to %s", hvt_addr_format(a, buf, sizeof buf));
+	}
+	return 0;
+}
+
+static int relay_status(int rc, const struct hvt_relay_result *r)
+{
+	if (r->idle_timeout) {
+		hvt_warnx("idle for %.1f s, closing", (double)opt.relay.idle_ms / 1000.0);
+		return HVT_EXIT_FAIL;
+	}
+	if (rc == 0)
+		return HVT_EXIT_OK;
+	int sig = hvt_interrupted();
+	if (sig)
+		return 128 + sig;
+	hvt_warnx("%s: %s", r->where ? r->where : "relay", hvt_strerror(rc));
+	return HVT_EXIT_FAIL;
+}
+
+/* UCSPI-style description of the connection for -e/-c programs. */
+static int conn_env(hvt_sock s, struct hvt_env *env)
+{
+	struct hvt_addr local, peer;
+	int n = 0;
+	int have_local = hvt_sock_local(s, &local) == 0;
+	int have_peer = hvt_sock_peer(s, &peer) == 0;
+	const struct hvt_addr *any = have_local ? &local : have_peer ? &peer : NULL;
+	if (!any)
+		return 0;
+	static const char *proto[] = { "", "HV", "VSOCK", "TCP", "UNIX" };
+	env[n].name = "PROTO";
+	snprintf(env[n++].value, sizeof env[0].value, "%s", proto[any->family]);
+	if (have_peer) {
+		env[n].name = "HVNC_PEER";
+		hvt_addr_format(&peer, env[n++].value, sizeof env[0].value);
+	}
+	if (have_local) {
+		env[n].name = "HVNC_LOCAL";
+		hvt_addr_format(&local, env[n++].value, sizeof env[0].value);
+	}
+	char g[HVT_GUID_STRLEN];
+	switch (any->family) {
+	case HVT_VSOCK:
+		if (have_peer) {
+			env[n].name = "VSOCKREMOTECID";
+			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.cid);
+			env[n].name = "VSOCKREMOTEPORT";
+			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.port);
+		}
+		if (have_local) {
+			env[n].name = "VSOCKLOCALPORT";
+			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)local.port);
+		}
+		break;
+	case HVT_TCP:
+		if (have_peer) {
+			env[n].name = "TCPREMOTEIP";
+			snprintf(env[n++].value, sizeof env[0].value, "%s", peer.host);
+			env[n].name = "TCPREMOTEPORT";
+			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.port);
+		}
+		if (have_local) {
+			env[n].name = "TCPLOCALPORT";
+			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)local.port);
+		}
+		break;
+	case HVT_HV:
+		if (have_peer) {
+			env[n].name = "HVREMOTEVMID";
+			snprintf(env[n++].value, sizeof env[0].value, "%s",
+				 hvt_guid_format(&peer.vm, 0, g));
+			env[n].name = "HVREMOTESERVICEID";
+			snprintf(env[n++].value, sizeof env[0].value, "%s",
+				 hvt_guid_format(&peer.service, 0, g));
+		}
+		break;
+	case HVT_UNIX:
+		break;
+	}
+	return n;
+}
+
+/* Serves one established connection s per the options; closes s. Returns an exit status. */
+static int serve(hvt_sock s)
+{
+	struct hvt_relay_result r;
+	int status, rc;
+	if (opt.exec || opt.sh_exec) {
+		struct hvt_env env[HVT_ENV_MAX];
+		int nenv = conn_env(s, env);
+		rc = hvt_run_on_socket(s, opt.exec_argv, opt.sh_exec, env, nenv);
+		hvt_sock_close(s);
+		if (rc < 0) {
+			hvt_warn(-rc, "cannot run '%s'", opt.exec ? opt.exec_argv[0] : "/bin/sh");
+			return HVT_EXIT_FAIL;
+		}
+		return rc;
+	}
+	if (opt.to_text) {
+		hvt_sock t;
+		if (connect_to(&opt.to, &t) != 0) {
+			hvt_sock_close(s);
+			return HVT_EXIT_FAIL;
+		}
+		rc = hvt_relay_socks(s, t, &opt.relay, &r);
+		status = relay_status(rc, &r);
+		hvt_sock_close(t);
+		hvt_sock_close(s);
+		return status;
+	}
+	rc = hvt_relay_stdio(s, &opt.relay, &r);
+	status = relay_status(rc, &r);
+	hvt_sock_close(s);
+	return status;
+}
+
+struct task {
+	hvt_sock s;
+};
+
+static int serve_task(void *ctx)
+{
+	return serve(((struct task *)ctx)->s);
+}
+
+static int run_listen(void)
+{
+	hvt_sock l, s;
+	char buf[HVT_ADDR_STRLEN];
+	int rc = hvt_sock_listen(&opt.addr, 128, &l);
+	if (rc != 0) {
+		report("listen on", &opt.addr, rc);
+		return HVT_EXIT_FAIL;
+	}
+	if (opt.verbose) {
+		struct hvt_addr local;
+		uint32_t cid;
+		if (hvt_sock_local(l, &local) != 0)
+			local = opt.addr;
+		if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
+			hvt_warnx("listening on %s (local CID %u)",
+				  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
+		else
+			hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
+	}
+	int concurrent = opt.keep && (opt.exec || opt.sh_exec || opt.to_text);
+	int status = HVT_EXIT_OK;
+	for (;;) {
+		if (concurrent)
+			hvt_tasks_wait_below((int)opt.max_conns);
+		if (hvt_interrupted())
+			break;
+		struct hvt_addr peer;
+		rc = hvt_sock_accept(l, &s, &peer);
+		if (rc != 0) {
+			if (!hvt_interrupted()) {
+				report("accept on", &opt.addr, rc);
+				status = HVT_EXIT_FAIL;
+			}
+			break;
+		}
+		if (opt.verbose)
+			hvt_warnx("connection from %s", hvt_addr_format(&peer, buf, sizeof buf));
+		if (concurrent) {
+			struct task t = { s };
+			rc = hvt_task_start(serve_task, &t, sizeof t, s);
+			if (rc != 0) {
+				hvt_warn(rc, "cannot serve connection");
+				hvt_sock_close(s);
+			}
+			continue;
+		}
+		status = serve(s);
+		if (!opt.keep)
+			break;
+	}
+	hvt_sock_close(l);
+	hvt_sock_unlink(&opt.addr);
+	if (hvt_interrupted())
+		return 128 + hvt_interrupted();
+	return status;
+}
+
+static int run_connect(void)
+{
+	hvt_sock s;
+	if (connect_to(&opt.addr, &s) != 0)
+		return hvt_interrupted() ? 128 + hvt_interrupted() : HVT_EXIT_FAIL;
+	if (opt.zero) {
+		hvt_sock_close(s);
+		return HVT_EXIT_OK;
+	}
+	return serve(s);
+}
+
+int main(int argc, char **argv)
+{
+	struct hvt_getopt g = { 0 };
+	const char *why;
+	int c, send_only = 0, recv_only = 0, no_stdin = 0, quit = 0, nrelay = 0, zero_relay = 0;
+
+	hvt_init(argv[0]);
+	hvt_relay_opts_init(&opt.relay);
+	while ((c = hvt_getopt_long(&g, argc, argv, "lkm:e:c:zw:i:q:dvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': opt.listen = 1; break;
+		case 'k': opt.keep = 1; break;
+		case 'm':
+			if (hvt_parse_u64(g.optarg, 1, 100000, 0, &opt.max_conns, &why) != 0)
+				hvt_usage_error("invalid -m '%s': %s (expected 1-100000)", g.optarg,
+						why);
+			break;
+		case 'e': opt.exec = g.optarg; break;
+		case 'c': opt.sh_exec = g.optarg; break;
+		case OPT_TO: opt.to_text = g.optarg; break;
+		case 'z': opt.zero = 1; break;
+		case 'w': opt.wait_ms = duration("-w", g.optarg); break;
+		case 'i':
+			opt.relay.idle_ms = duration("-i", g.optarg);
+			if (opt.relay.idle_ms == 0)
+				hvt_usage_error("invalid -i '%s': must be more than 0", g.optarg);
+			nrelay = zero_relay = 1;
+			break;
+		case 'q': opt.relay.quit_ms = duration("-q", g.optarg); quit = nrelay = zero_relay = 1; break;
+		case 'd': opt.relay.no_stdin = no_stdin = nrelay = zero_relay = 1; break;
+		case OPT_NO_SHUTDOWN: opt.relay.no_shutdown = nrelay = 1; break;
+		case OPT_SEND_ONLY: opt.relay.send_only = send_only = nrelay = zero_relay = 1; break;
+		case OPT_RECV_ONLY: opt.relay.recv_only = recv_only = nrelay = zero_relay = 1; break;
+		case OPT_PROGRESS: opt.relay.progress = nrelay = zero_relay = 1; break;
+		case 'v': opt.verbose = 1; break;
+		case 'h': usage(); break;
+		case 'V': hvt_version(); break;
+		default: exit(HVT_EXIT_USAGE);
+		}
+	}
+	if (g.optind >= argc)
+		hvt_usage_error("missing ADDRESS");
+	if (g.optind + 1 < argc)
+		hvt_usage_error("unexpected argument '%s' (one ADDRESS only; quote -e/-c commands)",
+				argv[g.optind + 1]);
+	check_conflicts(zero_relay, nrelay, send_only, recv_only, no_stdin, quit);
+	if (opt.keep && !opt.max_conns)
+		opt.max_conns = 100;
+	parse_addr("address", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
+	if (opt.to_text)
+		parse_addr("--to", opt.to_text, 0, &opt.to);
+	if (opt.exec)
+		split_exec(opt.exec);
+
+	int rc = hvt_net_init();
+	if (rc != 0)
+		hvt_die(HVT_EXIT_FAIL, rc, "cannot start sockets");
+	hvt_signals_init();
+	return opt.listen ? run_listen() : run_connect();
+}
