@@ -1,0 +1,430 @@
+#!/bin/sh
+# The named checks of the AF_VSOCK rig. They run inside the test guest (busybox sh, a real Linux
+# AF_VSOCK stack on CID 1 through vsock_loopback), started by guest-init.sh; run.sh on the host
+# reads the results from the serial console.
+#
+#   sh guest-checks.sh list            names of all checks, in order (run.sh calls this on the host)
+#   sh guest-checks.sh run [NAME...]   run the named checks (default: all); exit 0 if all passed
+#   sh guest-checks.sh one NAME        run one check's body (used by "run")
+#
+# Console protocol, one check after the other (markers may follow other text on the same line):
+#   HVT-CHECK-BEGIN name
+#   ...the check's output...
+#   HVT-CHECK-END name pass|fail SECONDS
+# and finally "HVT-CHECKS-DONE passed=N failed=M".
+#
+# Each check runs in its own session with a time limit (hvt_timeout, default 30 s); when it ends,
+# every process it left behind (listeners, forwarders) is killed, so checks cannot disturb each
+# other. Each check uses its own ports (vsock 4000-5999, TCP 7000-7099) and a fresh directory
+# /tmp/hvt/NAME. Random test data lives in /tmp/hvt-data and is made once per boot.
+#
+# Data sizes are deliberately not multiples of any buffer size, and every transfer is compared
+# by sha256: a relay that drops or repeats a block, or loses the final partial one, fails.
+#
+# Adding a check: write check_NAME (dashes in NAME become underscores) and add NAME to CHECKS.
+# A check prints what it does, calls die on failure and returns 0 on success. It cannot see the
+# readiness of a one-shot listener without connecting to it (which would use it up), so clients
+# go through "client", which retries while the error says that nothing listens yet.
+
+CHECKS="vsock-sanity
+hvnc-send
+hvnc-recv
+hvnc-duplex
+hvnc-half-close
+hvnc-keep-concurrent
+hvnc-to-tcp
+hvnc-tcp-to-vsock
+hvnc-to-unix
+hvnc-probe
+hvnc-no-listener
+hvnc-guid-port
+hvnc-socat-interop"
+
+D=/tmp/hvt-data
+G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
+
+# --- helpers -------------------------------------------------------------------------------
+
+# die MESSAGE: fail the check; shows every non-empty *.err file of the check first.
+die() {
+	for f in *.err; do
+		[ -s "$f" ] && { echo "--- $f:"; cat "$f"; }
+	done
+	echo "FAIL: $*"
+	exit 1
+}
+
+# say TEXT: show a command line the way a user would type it (the check then runs it).
+say() { echo "\$ $*"; }
+
+# mkdata NAME BYTES: random file $D/NAME, made once per boot and shared by the checks.
+mkdata() {
+	[ -f "$D/$1" ] && return 0
+	mkdir -p "$D" && head -c "$2" /dev/urandom >"$D/$1.tmp" && mv "$D/$1.tmp" "$D/$1" ||
+		die "cannot make test data $D/$1"
+}
+
+size() { wc -c <"$1" | tr -d ' '; }
+sum() { sha256sum <"$1" | cut -d' ' -f1; }
+
+# same WHAT EXPECTED ACTUAL: the files must be byte-identical; prints sizes and sha256.
+same() {
+	[ -f "$3" ] || die "$1: no output file $3"
+	if [ "$(sum "$2")" = "$(sum "$3")" ]; then
+		echo "ok: $1: $(size "$3") bytes, sha256 identical"
+		return 0
+	fi
+	echo "$1: sent     $(size "$2") bytes, sha256 $(sum "$2")"
+	echo "$1: received $(size "$3") bytes, sha256 $(sum "$3")"
+	cmp "$2" "$3" 2>&1 | head -n 1
+	die "$1: data differs"
+}
+
+# client IN OUT CMD...: run a client with stdin from file IN and stdout to file OUT; its stderr
+# goes to OUT.err. The listener it needs was started in the background just before; while the
+# client fails with an error saying that nothing listens yet ("reset" on vsock loopback,
+# "refused" on TCP, "no such file" on unix), it is retried, for up to about 5 s. IN is a file and
+# reopened on each attempt, so a failed attempt cannot eat input. Returns the last exit status.
+client() {
+	_in=$1 _out=$2
+	shift 2
+	_i=0
+	while :; do
+		"$@" <"$_in" >"$_out" 2>"$_out.err"
+		_rc=$?
+		[ $_rc -ne 0 ] && [ $_i -lt 100 ] && grep -qiE 'reset|refused|no such file' "$_out.err" || break
+		_i=$((_i + 1))
+		sleep 0.05
+	done
+	return $_rc
+}
+
+# ready SOCAT-ADDRESS: wait (up to 5 s) until a persistent listener (socat fork, hvnc -k) accepts.
+# Costs one empty connection.
+ready() {
+	_i=0
+	until socat -u /dev/null "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || die "nothing listens on $1 after 5 s"
+		sleep 0.05
+	done
+}
+
+# await PID SECS: wait for background job PID for at most SECS seconds. Returns its exit status,
+# or 124 if it was still running (it is then killed).
+await() {
+	_n=$(($2 * 20))
+	while [ $_n -gt 0 ]; do
+		_st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || break # reaped already
+		[ "$_st" = Z ] && break
+		sleep 0.05
+		_n=$((_n - 1))
+	done
+	if [ $_n -eq 0 ]; then
+		kill "$1" 2>/dev/null
+		wait "$1"
+		return 124
+	fi
+	wait "$1"
+}
+
+# --- the checks ----------------------------------------------------------------------------
+
+# The kernel side alone, with socat on both ends: if this fails, the guest is broken, not hvnc.
+check_vsock_sanity() {
+	mkdata 4m 4194404
+	say "socat -u VSOCK-LISTEN:4000 - > recv & socat -u - VSOCK-CONNECT:1:4000 < 4m"
+	socat -u VSOCK-LISTEN:4000 - >recv 2>listen.err &
+	l=$!
+	client "$D/4m" out socat -u - VSOCK-CONNECT:1:4000 || die "socat client: exit $?"
+	await $l 20 || die "socat listener: exit $?"
+	same "socat -> socat" "$D/4m" recv
+
+	say "socat -u FILE:4m VSOCK-LISTEN:4001 & socat -u VSOCK-CONNECT:1:4001 - > recv2"
+	socat -u "FILE:$D/4m" VSOCK-LISTEN:4001 2>listen2.err &
+	l=$!
+	client /dev/null recv2 socat -u VSOCK-CONNECT:1:4001 - || die "socat client: exit $?"
+	await $l 20 || die "socat listener: exit $?"
+	same "socat <- socat" "$D/4m" recv2
+}
+
+check_hvnc_send() {
+	mkdata 8m 8392929 # 8 MiB + 4321
+	say "hvnc -l vsock:any:5001 > recv & hvnc vsock:local:5001 < 8m"
+	hvnc -l vsock:any:5001 >recv 2>listen.err &
+	l=$!
+	client "$D/8m" out hvnc vsock:local:5001 || die "client: exit $?"
+	await $l 20 || die "listener: exit $?"
+	same "client -> listener" "$D/8m" recv
+	[ ! -s out ] || die "client printed $(size out) bytes, the listener sent none"
+}
+
+check_hvnc_recv() {
+	mkdata 8m 8392929
+	say "hvnc -l vsock:any:5011 < 8m & hvnc -d vsock:local:5011 > recv"
+	hvnc -l vsock:any:5011 <"$D/8m" >listen.out 2>listen.err &
+	l=$!
+	client /dev/null recv hvnc -d vsock:local:5011 || die "client -d: exit $?"
+	await $l 20 || die "listener: exit $?"
+	same "listener -> client -d" "$D/8m" recv
+
+	# Without -d the client's stdin ends at once: it shuts down its write side while the listener
+	# is still sending, and must keep receiving until the listener closes.
+	say "hvnc -l vsock:any:5012 < 8m & hvnc vsock:local:5012 < /dev/null > recv2"
+	hvnc -l vsock:any:5012 <"$D/8m" >listen2.out 2>listen2.err &
+	l=$!
+	client /dev/null recv2 hvnc vsock:local:5012 || die "client: exit $?"
+	await $l 20 || die "listener: exit $?"
+	same "listener -> client (client half-closed first)" "$D/8m" recv2
+}
+
+# Both directions at once: a relay that blocks on one direction deadlocks once the socket
+# buffers (256 KiB) are full.
+check_hvnc_duplex() {
+	mkdata 4m 4194404
+	mkdata 4m-b 4195403
+	say "hvnc -l vsock:any:5021 < 4m > recv-l & hvnc vsock:local:5021 < 4m-b > recv-c"
+	hvnc -l vsock:any:5021 <"$D/4m" >recv-l 2>listen.err &
+	l=$!
+	client "$D/4m-b" recv-c hvnc vsock:local:5021 || die "client: exit $?"
+	await $l 20 || die "listener: exit $?"
+	same "client -> listener" "$D/4m-b" recv-l
+	same "listener -> client" "$D/4m" recv-c
+}
+
+# The server answers only after the client's EOF, so the client must half-close and keep reading.
+check_hvnc_half_close() {
+	mkdata 100k 100000
+	say "hvnc -l vsock:any:5031 -c 'wc -c' & hvnc vsock:local:5031 < 100k"
+	hvnc -l vsock:any:5031 -c 'wc -c' >listen.out 2>listen.err &
+	l=$!
+	client "$D/100k" count hvnc vsock:local:5031 || die "client: exit $?"
+	n=$(tr -d ' \n' <count)
+	echo "server counted: $n"
+	[ "$n" = 100000 ] || die "expected 100000"
+	await $l 10 || die "listener: exit $?"
+}
+
+# -k -e: connections are served concurrently. One connection is held open (its stdin is a fifo
+# this shell keeps open) while three more transfer 1 MiB each; a server that serves one connection
+# at a time never answers them.
+check_hvnc_keep_concurrent() {
+	say "hvnc -l -k vsock:any:5041 -e /bin/cat &"
+	hvnc -l -k vsock:any:5041 -e /bin/cat >listen.out 2>listen.err &
+	srv=$!
+	ready VSOCK-CONNECT:1:5041
+	mkfifo hold
+	hvnc vsock:local:5041 <hold >held.out 2>held.err &
+	h=$!
+	exec 3>hold
+	echo ping >&3
+	i=0
+	until grep -q ping held.out; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || die "no echo on the held connection after 5 s"
+		sleep 0.05
+	done
+	echo "connection 1 open and echoing; now 3 more at the same time"
+	for n in 1 2 3; do
+		mkdata "1m-$n" $((1048576 + n * 111))
+		client "$D/1m-$n" "echo$n" hvnc vsock:local:5041 &
+		eval "c$n=\$!"
+	done
+	for n in 1 2 3; do
+		eval "await \$c$n 20" ||
+			die "client $n: exit $? (124: still waiting; -k -e must serve connections concurrently)"
+	done
+	for n in 1 2 3; do same "echo $n" "$D/1m-$n" "echo$n"; done
+	exec 3>&-
+	await $h 10 || die "held client: exit $? after its stdin ended"
+	[ "$(cat held.out)" = ping ] || die "held connection echoed '$(cat held.out)', expected ping"
+	kill -0 $srv 2>/dev/null || die "the -k listener exited"
+	echo "ok: 4 connections, the -k listener still runs"
+}
+
+check_hvnc_to_tcp() {
+	mkdata 4m 4194404
+	socat -t 10 TCP-LISTEN:7001,bind=127.0.0.1,reuseaddr,fork EXEC:/bin/cat 2>backend.err &
+	ready TCP:127.0.0.1:7001
+	say "(TCP echo on 127.0.0.1:7001) hvnc -l vsock:any:5051 --to tcp:127.0.0.1:7001 & hvnc vsock:local:5051 < 4m"
+	hvnc -l vsock:any:5051 --to tcp:127.0.0.1:7001 >fwd.out 2>fwd.err &
+	f=$!
+	client "$D/4m" echo hvnc vsock:local:5051 || die "client: exit $?"
+	same "vsock -> tcp echo" "$D/4m" echo
+	await $f 10 || die "forwarder: exit $?"
+}
+
+check_hvnc_tcp_to_vsock() {
+	mkdata 4m 4194404
+	socat -t 10 VSOCK-LISTEN:5061,fork EXEC:/bin/cat 2>backend.err &
+	ready VSOCK-CONNECT:1:5061
+	say "(vsock echo on 5061) hvnc -l tcp:127.0.0.1:7002 --to vsock:local:5061 & hvnc tcp:127.0.0.1:7002 < 4m"
+	hvnc -l tcp:127.0.0.1:7002 --to vsock:local:5061 >fwd.out 2>fwd.err &
+	f=$!
+	client "$D/4m" echo hvnc tcp:127.0.0.1:7002 || die "client: exit $?"
+	same "tcp -> vsock echo" "$D/4m" echo
+	await $f 10 || die "forwarder: exit $?"
+}
+
+check_hvnc_to_unix() {
+	mkdata 4m 4194404
+	sock=/tmp/hvt-echo.sock
+	rm -f $sock
+	socat -t 10 UNIX-LISTEN:$sock,fork EXEC:/bin/cat 2>backend.err &
+	ready UNIX-CONNECT:$sock
+	say "(unix echo on $sock) hvnc -l vsock:any:5071 --to unix:$sock & hvnc vsock:local:5071 < 4m"
+	hvnc -l vsock:any:5071 --to unix:$sock >fwd.out 2>fwd.err &
+	f=$!
+	client "$D/4m" echo hvnc vsock:local:5071 || die "client: exit $?"
+	same "vsock -> unix echo" "$D/4m" echo
+	await $f 10 || die "forwarder: exit $?"
+}
+
+# -z must not touch stdin: it gets a stdin that never ends (a fifo held open by this shell).
+check_hvnc_probe() {
+	socat VSOCK-LISTEN:5081,fork EXEC:/bin/cat 2>backend.err &
+	ready VSOCK-CONNECT:1:5081
+	mkfifo never
+	exec 3<>never
+	say "hvnc -z vsock:local:5081   (socat listens)"
+	hvnc -z vsock:local:5081 <&3 >z1.out 2>z1.err &
+	await $! 10
+	rc=$?
+	cat z1.out z1.err
+	[ $rc -eq 0 ] || die "exit $rc, expected 0 (124: still running)"
+	say "hvnc -z vsock:local:5082   (nothing listens)"
+	hvnc -z vsock:local:5082 <&3 >z2.out 2>z2.err &
+	await $! 10
+	rc=$?
+	cat z2.out z2.err
+	[ $rc -eq 1 ] || die "exit $rc, expected 1 (124: still running)"
+	echo "ok: exit 0 with a listener, 1 without"
+}
+
+check_hvnc_no_listener() {
+	say "hvnc vsock:local:5999 < /dev/null"
+	hvnc vsock:local:5999 </dev/null >out 2>err
+	rc=$?
+	cat err
+	echo "exit status $rc"
+	[ $rc -eq 1 ] || die "exit $rc, expected 1"
+	grep -qiE 'vsock:(1|local):' err || die "stderr does not name the address (vsock:1:... or vsock:local:...)"
+	grep -qi reset err || die "stderr does not say 'reset'"
+	[ "$(wc -l <err)" -ge 2 ] || die "stderr has no hint line"
+	[ ! -s out ] || die "stdout is not empty"
+}
+
+# The template service GUID of port 5000 must mean port 5000, both ways.
+check_hvnc_guid_port() {
+	mkdata 1m 1048689
+	say "socat -u VSOCK-LISTEN:5000 - > recv & hvnc vsock:local:$G5000 < 1m"
+	socat -u VSOCK-LISTEN:5000 - >recv 2>listen.err &
+	l=$!
+	client "$D/1m" out hvnc "vsock:local:$G5000" || die "client: exit $?"
+	await $l 10 || die "socat listener: exit $?"
+	same "GUID client -> port 5000" "$D/1m" recv
+
+	say "hvnc -l vsock:any:$G5000 > recv2 & socat -u - VSOCK-CONNECT:1:5000 < 1m"
+	hvnc -l "vsock:any:$G5000" >recv2 2>listen2.err &
+	l=$!
+	client "$D/1m" out2 socat -u - VSOCK-CONNECT:1:5000 || die "socat client: exit $?"
+	await $l 10 || die "listener: exit $?"
+	same "port 5000 -> GUID listener" "$D/1m" recv2
+}
+
+check_hvnc_socat_interop() {
+	mkdata 4m 4194404
+	say "socat -u VSOCK-LISTEN:5091 - > r1 & hvnc vsock:local:5091 < 4m"
+	socat -u VSOCK-LISTEN:5091 - >r1 2>s1.err &
+	l=$!
+	client "$D/4m" o1 hvnc vsock:local:5091 || die "hvnc client: exit $?"
+	await $l 20 || die "socat listener: exit $?"
+	same "hvnc client -> socat listener" "$D/4m" r1
+
+	say "socat -u FILE:4m VSOCK-LISTEN:5092 & hvnc vsock:local:5092 > r2"
+	socat -u "FILE:$D/4m" VSOCK-LISTEN:5092 2>s2.err &
+	l=$!
+	client /dev/null r2 hvnc vsock:local:5092 || die "hvnc client: exit $?"
+	await $l 20 || die "socat listener: exit $?"
+	same "socat listener -> hvnc client" "$D/4m" r2
+
+	say "hvnc -l vsock:any:5093 > r3 & socat -u - VSOCK-CONNECT:1:5093 < 4m"
+	hvnc -l vsock:any:5093 >r3 2>l3.err &
+	l=$!
+	client "$D/4m" o3 socat -u - VSOCK-CONNECT:1:5093 || die "socat client: exit $?"
+	await $l 20 || die "hvnc listener: exit $?"
+	same "socat client -> hvnc listener" "$D/4m" r3
+
+	say "hvnc -l vsock:any:5094 < 4m & socat -u VSOCK-CONNECT:1:5094 - > r4"
+	hvnc -l vsock:any:5094 <"$D/4m" >o4 2>l4.err &
+	l=$!
+	client /dev/null r4 socat -u VSOCK-CONNECT:1:5094 - || die "socat client: exit $?"
+	await $l 20 || die "hvnc listener: exit $?"
+	same "hvnc listener -> socat client" "$D/4m" r4
+}
+
+# --- the runner ----------------------------------------------------------------------------
+
+now() { cut -d' ' -f1 /proc/uptime; }
+
+known() {
+	for _c in $CHECKS; do [ "$_c" = "$1" ] && return 0; done
+	return 1
+}
+
+run_checks() {
+	[ $# -gt 0 ] || set -- $CHECKS
+	limit=${hvt_timeout:-30}
+	passed=0 failed=0
+	for name in "$@"; do
+		echo "HVT-CHECK-BEGIN $name"
+		t0=$(now)
+		if known "$name"; then
+			# A session of its own, so that the whole check can be killed at once (setsid execs
+			# in place here, so $! is the session id).
+			setsid sh "$0" one "$name" </dev/null 2>&1 &
+			pid=$!
+			(
+				sleep "$limit"
+				echo "FAIL: still running after $limit s (hvt_timeout): killed"
+				kill -KILL -"$pid"
+			) 2>/dev/null &
+			watchdog=$!
+			wait $pid
+			rc=$?
+			kill $watchdog 2>/dev/null
+			kill -KILL -"$pid" 2>/dev/null # whatever the check left running
+		else
+			echo "FAIL: no such check (sh guest-checks.sh list)"
+			rc=2
+		fi
+		secs=$(echo "$t0 $(now)" | awk '{ printf "%.2f", $2 - $1 }')
+		if [ $rc -eq 0 ]; then
+			result=pass passed=$((passed + 1))
+		else
+			result=fail failed=$((failed + 1))
+		fi
+		echo "HVT-CHECK-END $name $result $secs"
+	done
+	echo "HVT-CHECKS-DONE passed=$passed failed=$failed"
+	[ $failed -eq 0 ]
+}
+
+run_one() {
+	dir=/tmp/hvt/$1
+	rm -rf "$dir" && mkdir -p "$dir" && cd "$dir" || exit 1
+	"check_$(echo "$1" | tr - _)"
+}
+
+case "${1:-}" in
+list) echo "$CHECKS" ;;
+run)
+	shift
+	run_checks "$@"
+	;;
+one) run_one "$2" ;;
+*)
+	echo "usage: sh guest-checks.sh list | run [NAME...] | one NAME" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,94 @@
+#!/bin/sh
+# The AF_VSOCK rig: boots a Linux guest with a real vsock stack (vsock_loopback, CID 1) under QEMU
+# and runs guest-checks.sh against the binaries of a build tree.
+#
+#   sh tests/vm/run.sh BUILD_DIR [CHECK...]     (no CHECK: all; the list: sh tests/vm/guest-checks.sh list)
+#
+# Prints one line per check, "PASS name (secs)" or "FAIL name (...)" followed by that check's
+# output, then a summary. Exit 0 only if every requested check ran and passed AND the guest
+# reported success through the isa-debug-exit port; 1 otherwise; 2 usage; 77 when a prerequisite
+# is missing and CI is not set (see lib.sh).
+#
+# Environment (besides lib.sh's HVT_VM_ACCEL, HVT_VM_CACHE, CI):
+#   HVT_VM_TIMEOUT        limit for the whole boot in seconds (default 300)
+#   HVT_VM_CHECK_TIMEOUT  limit per check inside the guest (default 30)
+#   HVT_VM_VERBOSE=1      also copy the console to stdout as it happens
+# The whole console is kept in BUILD_DIR/tests/vm/console.log.
+. "$(dirname "$0")/lib.sh"
+
+if [ $# -lt 1 ]; then
+	echo "usage: run.sh BUILD_DIR [CHECK...]" >&2
+	exit 2
+fi
+build=$1
+shift
+all=$(sh "$vm_dir/guest-checks.sh" list)
+[ $# -gt 0 ] || set -- $all
+for c in "$@"; do
+	echo "$all" | grep -qx -- "$c" || { echo "run.sh: no such check: $c (known: $(echo $all))" >&2; exit 2; }
+done
+checks=$*
+
+vm_prepare "$build"
+log=$vm_out/console.log
+timeout=${HVT_VM_TIMEOUT:-300}
+append="hvt_mode=run hvt_checks=$(echo "$checks" | tr ' ' ,) hvt_timeout=${HVT_VM_CHECK_TIMEOUT:-30}"
+
+t0=$(date +%s.%N)
+if [ "${HVT_VM_VERBOSE:-}" = 1 ]; then
+	{ timeout -k 5 "$timeout" sh -c '. "$1"; vm_kernel=$2 vm_initrd=$3; vm_qemu "$4"' sh \
+		"$vm_dir/lib.sh" "$vm_kernel" "$vm_initrd" "$append" </dev/null 2>&1; echo $? >"$log.rc"; } |
+		tee "$log"
+	qrc=$(cat "$log.rc")
+	rm -f "$log.rc"
+else
+	timeout -k 5 "$timeout" sh -c '. "$1"; vm_kernel=$2 vm_initrd=$3; vm_qemu "$4"' sh \
+		"$vm_dir/lib.sh" "$vm_kernel" "$vm_initrd" "$append" </dev/null >"$log" 2>&1
+	qrc=$?
+fi
+t1=$(date +%s.%N)
+
+# Per-check results from the console markers. The serial console ends lines with CR LF, and the
+# first marker may follow firmware output on the same line, so markers are matched anywhere.
+tr -d '\r' <"$log" | awk -v expected="$checks" '
+	match($0, /HVT-CHECK-BEGIN [^ ]+/) {
+		cur = substr($0, RSTART + 16, RLENGTH - 16); began[cur] = 1; out[cur] = ""; next
+	}
+	match($0, /HVT-CHECK-END [^ ]+ [a-z]+ [0-9.]+/) {
+		split(substr($0, RSTART, RLENGTH), f, " "); res[f[2]] = f[3]; secs[f[2]] = f[4]; cur = ""; next
+	}
+	match($0, /HVT-INIT up [0-9.]+s/) { init = substr($0, RSTART + 12, RLENGTH - 13) }
+	/HVT-INIT .*hypervisor/ { hv = $0; sub(/.*hypervisor: */, "", hv) }
+	cur != "" { out[cur] = out[cur] "    " $0 "\n" }
+	END {
+		n = split(expected, e, " ")
+		for (i = 1; i <= n; i++) {
+			c = e[i]
+			if (res[c] == "pass") { printf "PASS %s (%ss)\n", c, secs[c]; ok++; continue }
+			if (res[c] == "fail") printf "FAIL %s (%ss)\n", c, secs[c]
+			else if (began[c]) printf "FAIL %s (did not finish: the guest stopped during it)\n", c
+			else printf "FAIL %s (did not run)\n", c
+			printf "%s", out[c]
+		}
+		printf "vm: %d of %d checks passed; guest reached /init %ss after boot (%s)\n", ok, n,
+			init == "" ? "?" : init, hv == "" ? "accelerator unknown" : hv
+		exit ok == n ? 0 : 1
+	}'
+arc=$?
+
+case $qrc in
+1) verdict="pass" ;;
+3) verdict="fail" ;;
+124 | 137) verdict="none: killed after ${timeout}s (HVT_VM_TIMEOUT)" ;;
+0) verdict="none: the guest stopped without reporting (panic or no debug-exit device)" ;;
+*) verdict="none: QEMU exit status $qrc" ;;
+esac
+echo "vm: guest verdict $verdict; whole run $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')s; console log $log"
+if [ $arc -eq 0 ] && [ "$qrc" = 1 ]; then
+	exit 0
+fi
+if [ "$qrc" != 1 ] && [ "$qrc" != 3 ]; then
+	echo "--- last lines of the console:"
+	tr -d '\r' <"$log" | tail -n 20
+fi
+exit 1
