@@ -27,6 +27,9 @@ const char *hvt_hint(enum hvt_family f, int code)
 		if (hv)
 			return "another listener already holds this service (only one wildcard "
 			       "listener per service)";
+		if (f == HVT_UNIX)
+			return "something else exists at that path (hvnc replaces only a stale "
+			       "socket file)";
 		return "something else is already listening there";
 	case HVT_E_ADDRNOTAVAIL:
 		if (hv)

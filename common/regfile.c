@@ -10,6 +10,12 @@
 
 #include "registry.h"
 
+#if defined(__GNUC__)
+#define REG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define REG_PRINTF(a, b)
+#endif
+
 static const char header5[] = "Windows Registry Editor Version 5.00";
 static const char header4[] = "REGEDIT4";
 
@@ -53,20 +59,17 @@ static void buf_ch(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
-/* Returns the NUL-terminated string (never NULL unless out of memory); b is emptied. */
+/* The NUL-terminated text, or NULL when out of memory; b is left empty. */
 static char *buf_take(struct buf *b)
 {
 	if (!b->oom && !b->p)
 		buf_add(b, "", 0);
-	if (b->oom) {
+	char *p = b->oom ? NULL : b->p;
+	if (b->oom)
 		free(b->p);
-		b->p = NULL;
-		b->len = b->cap = 0;
-		return NULL;
-	}
-	char *p = b->p;
 	b->p = NULL;
 	b->len = b->cap = 0;
+	b->oom = 0;
 	return p;
 }
 
@@ -90,7 +93,7 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* ASCII case-insensitive comparison of n bytes / of strings. */
+/* ASCII case-insensitive comparisons (registry names are case-insensitive). */
 static int ci_ncmp(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -110,9 +113,1460 @@ static int ci_cmp(const char *a, const char *b)
 	}
 }
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_REGFILE_PRINTF;
-#if defined(__GNUC__)
-#define HVT_REGFILE_PRINTF_ATTR __attribute__((format(printf, 3, 4)))
-#else
-#define HVT_REGFILE_PRINTF_ATTR
-#endif
+static void seterr(char *err, size_t errlen, const char *fmt, ...) REG_PRINTF(3, 4);
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *skip_blank(const char *p)
+{
+	while (is_blank(*p))
+		p++;
+	return p;
+}
+
+/* Only blanks, optionally followed by a ';' comment, up to the end. */
+static int rest_is_empty(const char *p)
+{
+	p = skip_blank(p);
+	return *p == '\0' || *p == ';';
+}
+
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ---- UTF-8 and UTF-16 --------------------------------------------------------------------- */
+
+/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 for
+ * an invalid sequence. With wtf, encoded surrogates (ED A0..BF xx) are accepted: that is how
+ * lone surrogates of a UTF-16 file are kept. */
+static size_t utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp)
+{
+	if (n == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v, min;
+	if ((c & 0xE0) == 0xC0) {
+		len = 2, v = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, v = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3Fu);
+	}
+	if (v < min || v > 0x10FFFF || (!wtf && v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static void utf8_put(struct buf *b, uint32_t cp)
+{
+	char t[4];
+	size_t n;
+	if (cp < 0x80) {
+		t[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		t[0] = (char)(0xC0 | (cp >> 6));
+		t[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xE0 | (cp >> 12));
+		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		t[0] = (char)(0xF0 | (cp >> 18));
+		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		t[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_add(b, t, n);
+}
+
+/* UTF-16LE code units (len bytes, even) to UTF-8; lone surrogates kept as 3-byte sequences so
+ * that writing back gives the same bytes. Stops at a NUL unit when stop_nul. */
+static void utf16le_to_utf8(struct buf *b, const unsigned char *s, size_t len, int stop_nul)
+{
+	for (size_t i = 0; i + 1 < len; i += 2) {
+		uint32_t u = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
+		if (u == 0 && stop_nul)
+			break;
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
+			uint32_t u2 = (uint32_t)s[i + 2] | (uint32_t)s[i + 3] << 8;
+			if (u2 >= 0xDC00 && u2 <= 0xDFFF) {
+				utf8_put(b, 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00));
+				i += 2;
+				continue;
+			}
+		}
+		utf8_put(b, u);
+	}
+}
+
+static void put16(struct buf *b, uint32_t u)
+{
+	char t[2] = {(char)(u & 0xFF), (char)(u >> 8)};
+	buf_add(b, t, 2);
+}
+
+/* UTF-8 (with encoded surrogates) to UTF-16LE; an invalid byte becomes U+FFFD. */
+static void utf8_to_utf16le(struct buf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, 1, &cp);
+		if (n == 0) {
+			cp = 0xFFFD;
+			n = 1;
+		}
+		i += n;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			put16(b, 0xD800 + (cp >> 10));
+			put16(b, 0xDC00 + (cp & 0x3FF));
+		} else {
+			put16(b, cp);
+		}
+	}
+}
+
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Whether s is valid UTF-8; *bad gets the offset of the first invalid byte. */
+static int utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)s + i, len - i, 1, &cp);
+		if (n == 0) {
+			if (bad)
+				*bad = i;
+			return 0;
+		}
+		i += n;
+	}
+	return 1;
+}
+
+/* ---- model -------------------------------------------------------------------------------- */
+
+static void val_free(struct hvt_regval *v)
+{
+	if (!v)
+		return;
+	free(v->name);
+	free(v->str);
+	free(v->data);
+	free(v);
+}
+
+static void items_free(struct hvt_regitem *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].raw);
+		val_free(it[i].val);
+	}
+	free(it);
+}
+
+static void sect_clear(struct hvt_regsect *s)
+{
+	free(s->path);
+	free(s->head);
+	items_free(s->items, s->nitems);
+	memset(s, 0, sizeof *s);
+}
+
+void hvt_regfile_free(struct hvt_regfile *rf)
+{
+	if (!rf)
+		return;
+	free(rf->header);
+	items_free(rf->pre, rf->npre);
+	for (size_t i = 0; i < rf->nsects; i++)
+		sect_clear(&rf->sects[i]);
+	free(rf->sects);
+	free(rf);
+}
+
+/* Inserts item at index at of *items (n entries); takes raw and val. 0 or -1. */
+static int items_insert(struct hvt_regitem **items, size_t *n, size_t at, char *raw, size_t line,
+			struct hvt_regval *val)
+{
+	struct hvt_regitem *p = realloc(*items, (*n + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	*items = p;
+	memmove(p + at + 1, p + at, (*n - at) * sizeof *p);
+	p[at].raw = raw;
+	p[at].line = line;
+	p[at].val = val;
+	(*n)++;
+	return 0;
+}
+
+struct hvt_regfile *hvt_regfile_new(void)
+{
+	struct hvt_regfile *rf = calloc(1, sizeof *rf);
+	if (!rf)
+		return NULL;
+	rf->version = 5;
+	rf->enc = HVT_REG_UTF16LE;
+	strcpy(rf->eol, "\r\n");
+	struct buf b = {0};
+	buf_str(&b, header5);
+	buf_str(&b, "\r\n");
+	rf->header = buf_take(&b);
+	char *blank = xstrdup("\r\n");
+	if (!rf->header || !blank || items_insert(&rf->pre, &rf->npre, 0, blank, 0, NULL) < 0) {
+		free(blank);
+		hvt_regfile_free(rf);
+		return NULL;
+	}
+	return rf;
+}
+
+/* ---- parser ------------------------------------------------------------------------------- */
+
+struct parser {
+	const char *name;   /* for messages */
+	const char *text;   /* UTF-8 (or bytes as read) */
+	size_t len, pos;
+	size_t lineno;      /* of the line last read */
+	char *err;
+	size_t errlen;
+	/* the line last read */
+	const char *raw;    /* in text, EOL included */
+	size_t rawlen;
+	char *line;         /* NUL-terminated copy without EOL */
+	size_t linelen;
+};
+
+static int perr(struct parser *ps, size_t line, const char *fmt, ...) REG_PRINTF(3, 4);
+
+/* Next line: 1, 0 at the end of the text, -1 on error (message set). */
+static int next_line(struct parser *ps)
+{
+	if (ps->pos >= ps->len)
+		return 0;
+	const char *s = ps->text + ps->pos;
+	const char *nl = memchr(s, '\n', ps->len - ps->pos);
+	size_t raw = nl ? (size_t)(nl - s) + 1 : ps->len - ps->pos;
+	size_t content = nl ? (size_t)(nl - s) : raw;
+	if (nl && content > 0 && s[content - 1] == '\r')
+		content--;
+	ps->raw = s;
+	ps->rawlen = raw;
+	ps->pos += raw;
+	ps->lineno++;
+	if (memchr(s, '\0', raw))
+		return perr(ps, ps->lineno, "NUL character in the text (UTF-16 without byte order mark?)");
+	free(ps->line);
+	ps->line = xstrndup(s, content);
+	ps->linelen = content;
+	if (!ps->line)
+		return perr(ps, 0, "out of memory");
+	return 1;
+}
+
+static int perr(struct parser *ps, size_t line, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line)
+		seterr(ps->err, ps->errlen, "%s:%zu: %s", ps->name, line, msg);
+	else
+		seterr(ps->err, ps->errlen, "%s: %s", ps->name, msg);
+	return -1;
+}
+
+static int oom(struct parser *ps)
+{
+	return perr(ps, 0, "out of memory");
+}
+
+/* A quoted string at *pp (just past the opening quote) up to the closing quote, unescaped into
+ * *out: \\ and \" as regedit writes them; \n, \r and \0 as Wine also reads them; any other
+ * backslash stays. Returns 0 with *pp past the closing quote, or -1 when unterminated. */
+static int parse_quoted(const char **pp, const char *end, char **out)
+{
+	struct buf b = {0};
+	const char *p = *pp;
+	for (; p < end; p++) {
+		if (*p == '"') {
+			*out = buf_take(&b);
+			*pp = p + 1;
+			return *out ? 0 : -2;
+		}
+		if (*p == '\\' && p + 1 < end) {
+			char c = p[1];
+			if (c == '\\' || c == '"') {
+				buf_ch(&b, c);
+				p++;
+				continue;
+			}
+			if (c == 'n' || c == 'r' || c == '0') {
+				buf_ch(&b, c == 'n' ? '\n' : c == 'r' ? '\r' : '\0');
+				p++;
+				continue;
+			}
+		}
+		buf_ch(&b, *p);
+	}
+	free(buf_take(&b));
+	return -1;
+}
+
+static const char *const hives[] = {
+	"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT", "HKEY_USERS",
+	"HKEY_CURRENT_CONFIG", "HKEY_DYN_DATA", "HKEY_PERFORMANCE_DATA",
+	"HKLM", "HKCU", "HKCR", "HKU", "HKCC",
+};
+
+static int known_hive(const char *path)
+{
+	size_t n = strcspn(path, "\\");
+	for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++)
+		if (strlen(hives[i]) == n && ci_ncmp(path, hives[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* [PATH] or [-PATH]: content is the line without EOL, p at '['. */
+static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
+{
+	const char *end = ps->line + ps->linelen;
+	p++;
+	if (*p == '-' && p < end) {
+		s->deleted = 1;
+		p++;
+	}
+	/* The first ']' followed by nothing but blanks or a comment closes the key (key names may
+	 * contain ']'). */
+	const char *close = NULL;
+	for (const char *q = p; q < end; q++) {
+		if (*q != ']')
+			continue;
+		const char *r = skip_blank(q + 1);
+		if (r == end || *r == ';') {
+			close = q;
+			break;
+		}
+	}
+	if (!close)
+		return perr(ps, ps->lineno, "key without closing ']' (or text after it)");
+	if (close == p)
+		return perr(ps, ps->lineno, "empty key name");
+	s->path = xstrndup(p, (size_t)(close - p));
+	s->head = xstrndup(ps->raw, ps->rawlen);
+	s->line = ps->lineno;
+	if (!s->path || !s->head)
+		return oom(ps);
+	if (!known_hive(s->path))
+		return perr(ps, ps->lineno,
+			    "unknown root key in [%s] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "
+			    "HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG)",
+			    s->path);
+	return 0;
+}
+
+/* Hex bytes after "hex:" / "hex(N):", possibly continued over lines ending in '\'.
+ * raw collects the text of the continuation lines. */
+static int parse_hex(struct parser *ps, const char *p, const char *end, struct hvt_regval *v,
+		     struct buf *raw)
+{
+	struct buf data = {0};
+	size_t start = ps->lineno;
+	for (;;) {
+		p = skip_blank(p);
+		if (p == end || *p == ';')
+			break;
+		if (*p == '\\' && skip_blank(p + 1) == end) {
+			int nl = next_line(ps);
+			if (nl <= 0) {
+				free(buf_take(&data));
+				return nl < 0 ? -1
+					      : perr(ps, start,
+						     "hex value continued ('\\') past the end of the file");
+			}
+			buf_add(raw, ps->raw, ps->rawlen);
+			p = ps->line;
+			end = ps->line + ps->linelen;
+			continue;
+		}
+		int d1 = hexdigit(*p), d2 = p + 1 < end ? hexdigit(p[1]) : -1;
+		if (d1 < 0) {
+			free(buf_take(&data));
+			return perr(ps, ps->lineno, "invalid hex byte '%.*s' (expected 2 hex digits and ',')",
+				    (int)strcspn(p, ",\\ \t\r\n"), p);
+		}
+		unsigned byte = (unsigned)d1;
+		p++;
+		if (d2 >= 0) {
+			byte = byte << 4 | (unsigned)d2;
+			p++;
+		}
+		buf_ch(&data, (char)byte);
+		p = skip_blank(p);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p == end || *p == ';' || *p == '\\')
+			continue;
+		free(buf_take(&data));
+		return perr(ps, ps->lineno, "invalid hex data at '%.*s' (expected 2 hex digits and ',')",
+			    (int)strcspn(p, ",\\ \t\r\n"), p);
+	}
+	if (data.oom) {
+		free(buf_take(&data));
+		return oom(ps);
+	}
+	v->len = data.len;
+	v->data = (uint8_t *)buf_take(&data);
+	if (!v->data)
+		return oom(ps);
+	return 0;
+}
+
+/* "name"=data or @=data; p at '"' or '@'. On success the item's raw text is in *rawout. */
+static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out, char **rawout)
+{
+	const char *end = ps->line + ps->linelen;
+	size_t line = ps->lineno;
+	struct buf raw = {0};
+	buf_add(&raw, ps->raw, ps->rawlen);
+	struct hvt_regval *v = calloc(1, sizeof *v);
+	if (!v)
+		return oom(ps);
+	int rc = -1;
+	if (*p == '@') {
+		v->name = xstrdup("");
+		p++;
+	} else {
+		p++;
+		int q = parse_quoted(&p, end, &v->name);
+		if (q == -1) {
+			perr(ps, line, "unterminated value name (missing '\"')");
+			goto out;
+		}
+		if (q < 0) {
+			oom(ps);
+			goto out;
+		}
+	}
+	if (!v->name) {
+		oom(ps);
+		goto out;
+	}
+	p = skip_blank(p);
+	if (p == end || *p != '=') {
+		perr(ps, line, "expected '=' after the value name");
+		goto out;
+	}
+	p = skip_blank(p + 1);
+	if (p < end && *p == '"') {
+		p++;
+		int q = parse_quoted(&p, end, &v->str);
+		if (q == -1) {
+			perr(ps, line, "unterminated string (missing '\"')");
+			goto out;
+		}
+		if (q < 0) {
+			oom(ps);
+			goto out;
+		}
+		v->kind = HVT_REGV_STRING;
+		v->type = 1;
+		if (!rest_is_empty(p)) {
+			perr(ps, line, "unexpected text after the string");
+			goto out;
+		}
+	} else if (p < end && *p == '-') {
+		v->kind = HVT_REGV_DELETE;
+		if (!rest_is_empty(p + 1)) {
+			perr(ps, line, "unexpected text after '-'");
+			goto out;
+		}
+	} else if (end - p >= 6 && ci_ncmp(p, "dword:", 6) == 0) {
+		p += 6;
+		uint32_t x = 0;
+		int n = 0;
+		for (int d; p < end && (d = hexdigit(*p)) >= 0; p++, n++)
+			x = x << 4 | (uint32_t)d;
+		if (n == 0 || n > 8 || !rest_is_empty(p)) {
+			perr(ps, line, "invalid dword value (expected dword: and up to 8 hex digits)");
+			goto out;
+		}
+		v->kind = HVT_REGV_DWORD;
+		v->type = 4;
+		v->dword = x;
+		v->data = malloc(4);
+		if (!v->data) {
+			oom(ps);
+			goto out;
+		}
+		for (int i = 0; i < 4; i++)
+			v->data[i] = (uint8_t)(x >> (8 * i));
+		v->len = 4;
+	} else if (end - p >= 3 && ci_ncmp(p, "hex", 3) == 0) {
+		p += 3;
+		uint32_t type = 3;
+		if (p < end && *p == '(') {
+			p++;
+			uint32_t x = 0;
+			int n = 0;
+			for (int d; p < end && (d = hexdigit(*p)) >= 0; p++, n++)
+				x = x << 4 | (uint32_t)d;
+			if (n == 0 || n > 8 || p == end || *p != ')') {
+				perr(ps, line, "invalid hex(N): type (expected up to 8 hex digits in ())");
+				goto out;
+			}
+			p++;
+			type = x;
+		}
+		if (p == end || *p != ':') {
+			perr(ps, line, "expected ':' after hex");
+			goto out;
+		}
+		v->kind = HVT_REGV_HEX;
+		v->type = type;
+		if (parse_hex(ps, p + 1, end, v, &raw) < 0)
+			goto out;
+	} else {
+		perr(ps, line, "unknown value type (expected \"string\", dword:, hex:, hex(N): or -)");
+		goto out;
+	}
+	if (raw.oom) {
+		oom(ps);
+		goto out;
+	}
+	*rawout = buf_take(&raw);
+	*out = v;
+	return 0;
+out:
+	free(buf_take(&raw));
+	val_free(v);
+	return rc;
+}
+
+static int parse_text(struct parser *ps, struct hvt_regfile *rf)
+{
+	/* Header. */
+	int nl = next_line(ps);
+	if (nl < 0)
+		return -1;
+	if (nl == 0)
+		return perr(ps, 1, "empty file (expected the header '%s')", header5);
+	size_t n = ps->linelen;
+	while (n > 0 && is_blank(ps->line[n - 1]))
+		n--;
+	if (n == sizeof header5 - 1 && memcmp(ps->line, header5, n) == 0)
+		rf->version = 5;
+	else if (n == sizeof header4 - 1 && memcmp(ps->line, header4, n) == 0)
+		rf->version = 4;
+	else
+		return perr(ps, 1, "not a .reg file (the first line must be '%s' or '%s')", header5,
+			    header4);
+	ps->version = rf->version;
+	rf->header = xstrndup(ps->raw, ps->rawlen);
+	if (!rf->header)
+		return oom(ps);
+	if (ps->rawlen > ps->linelen + 1)
+		strcpy(rf->eol, "\r\n");
+	else if (ps->rawlen > ps->linelen)
+		strcpy(rf->eol, "\n");
+	else
+		strcpy(rf->eol, "\r\n");
+
+	struct hvt_regsect *cur = NULL;
+	while ((nl = next_line(ps)) > 0) {
+		const char *p = skip_blank(ps->line);
+		const char *end = ps->line + ps->linelen;
+		struct hvt_regval *v = NULL;
+		char *raw = NULL;
+		size_t line = ps->lineno;
+		if (p == end || *p == ';') {
+			raw = xstrndup(ps->raw, ps->rawlen);
+			if (!raw)
+				return oom(ps);
+		} else if (*p == '[') {
+			struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
+			if (!ns)
+				return oom(ps);
+			rf->sects = ns;
+			cur = &rf->sects[rf->nsects++];
+			memset(cur, 0, sizeof *cur);
+			if (parse_key(ps, p, cur) < 0)
+				return -1;
+			continue;
+		} else if (*p == '"' || *p == '@') {
+			if (!cur)
+				return perr(ps, line, "value before the first [key]");
+			if (cur->deleted)
+				return perr(ps, line, "value under a key deletion [-%s]", cur->path);
+			if (parse_value(ps, p, &v, &raw) < 0)
+				return -1;
+		} else {
+			return perr(ps, line,
+				    "unexpected text (expected [key], \"name\"=value, @=value, a ';' comment "
+				    "or a blank line)");
+		}
+		int rc = cur ? items_insert(&cur->items, &cur->nitems, cur->nitems, raw, line, v)
+			     : items_insert(&rf->pre, &rf->npre, rf->npre, raw, line, v);
+		if (rc < 0) {
+			free(raw);
+			val_free(v);
+			return oom(ps);
+		}
+	}
+	return nl;
+}
+
+int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt_regfile **out,
+		      char *err, size_t errlen)
+{
+	const unsigned char *d = data;
+	struct parser ps = {0};
+	ps.name = name;
+	ps.err = err;
+	ps.errlen = errlen;
+	*out = NULL;
+
+	struct hvt_regfile *rf = calloc(1, sizeof *rf);
+	if (!rf)
+		return perr(&ps, 0, "out of memory");
+	struct buf text = {0};
+	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
+		rf->enc = HVT_REG_UTF16LE;
+		if (len % 2) {
+			free(rf);
+			return perr(&ps, 0, "truncated UTF-16 text (odd number of bytes)");
+		}
+		utf16le_to_utf8(&text, d + 2, len - 2, 0);
+		ps.text = text.p ? text.p : "";
+		ps.len = text.len;
+	} else if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF) {
+		free(rf);
+		return perr(&ps, 0, "UTF-16 big-endian is not supported (regedit writes UTF-16LE)");
+	} else if (len >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) {
+		rf->enc = HVT_REG_UTF8_BOM;
+		ps.text = (const char *)d + 3;
+		ps.len = len - 3;
+	} else {
+		rf->enc = HVT_REG_UTF8;
+		ps.text = (const char *)d;
+		ps.len = len;
+	}
+	if (text.oom) {
+		free(buf_take(&text));
+		free(rf);
+		return perr(&ps, 0, "out of memory");
+	}
+	int rc = parse_text(&ps, rf);
+	free(ps.line);
+	free(text.p);
+	if (rc < 0) {
+		hvt_regfile_free(rf);
+		return -1;
+	}
+	*out = rf;
+	return 0;
+}
+
+/* ---- writer and edits --------------------------------------------------------------------- */
+
+int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len)
+{
+	struct buf t = {0};
+	buf_str(&t, rf->header);
+	for (size_t i = 0; i < rf->npre; i++)
+		buf_str(&t, rf->pre[i].raw);
+	for (size_t i = 0; i < rf->nsects; i++) {
+		buf_str(&t, rf->sects[i].head);
+		for (size_t j = 0; j < rf->sects[i].nitems; j++)
+			buf_str(&t, rf->sects[i].items[j].raw);
+	}
+	if (t.oom) {
+		free(buf_take(&t));
+		return -1;
+	}
+	struct buf o = {0};
+	if (rf->enc == HVT_REG_UTF16LE) {
+		buf_add(&o, "\xFF\xFE", 2);
+		utf8_to_utf16le(&o, t.p, t.len);
+	} else {
+		if (rf->enc == HVT_REG_UTF8_BOM)
+			buf_add(&o, "\xEF\xBB\xBF", 3);
+		buf_add(&o, t.p, t.len);
+	}
+	free(buf_take(&t));
+	size_t n = o.len;
+	char *p = buf_take(&o);
+	if (!p)
+		return -1;
+	*data = p;
+	*len = n;
+	return 0;
+}
+
+int hvt_regfile_quote(const char *s, char **out)
+{
+	struct buf b = {0};
+	buf_ch(&b, '"');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_ch(&b, '\\');
+		buf_ch(&b, *s);
+	}
+	buf_ch(&b, '"');
+	*out = buf_take(&b);
+	return *out ? 0 : -1;
+}
+
+static int ends_with_eol(const char *raw)
+{
+	size_t n = strlen(raw);
+	return n > 0 && raw[n - 1] == '\n';
+}
+
+/* Appends the file's EOL to *raw. */
+static int add_eol(const struct hvt_regfile *rf, char **raw)
+{
+	size_t n = strlen(*raw), e = strlen(rf->eol);
+	char *p = realloc(*raw, n + e + 1);
+	if (!p)
+		return -1;
+	memcpy(p + n, rf->eol, e + 1);
+	*raw = p;
+	return 0;
+}
+
+static int is_blank_line(const char *raw)
+{
+	const char *p = skip_blank(raw);
+	return *p == '\0' || *p == '\r' || *p == '\n';
+}
+
+/* The last raw line before section at (header, pre lines, or the previous section's end). */
+static char **last_raw_before(struct hvt_regfile *rf, size_t at)
+{
+	if (at > 0) {
+		struct hvt_regsect *s = &rf->sects[at - 1];
+		return s->nitems ? &s->items[s->nitems - 1].raw : &s->head;
+	}
+	return rf->npre ? &rf->pre[rf->npre - 1].raw : &rf->header;
+}
+
+int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *path)
+{
+	if (at > rf->nsects)
+		at = rf->nsects;
+	/* Whatever comes before must end its line, and a blank line separates keys as regedit
+	 * writes them. */
+	char **prev = last_raw_before(rf, at);
+	if (!ends_with_eol(*prev) && add_eol(rf, prev) < 0)
+		return -1;
+	if (!is_blank_line(*prev)) {
+		char *blank = xstrdup(rf->eol);
+		if (!blank)
+			return -1;
+		int rc;
+		if (at > 0)
+			rc = items_insert(&rf->sects[at - 1].items, &rf->sects[at - 1].nitems,
+					  rf->sects[at - 1].nitems, blank, 0, NULL);
+		else
+			rc = items_insert(&rf->pre, &rf->npre, rf->npre, blank, 0, NULL);
+		if (rc < 0) {
+			free(blank);
+			return -1;
+		}
+	}
+	struct hvt_regsect s = {0};
+	struct buf b = {0};
+	buf_ch(&b, '[');
+	buf_str(&b, path);
+	buf_ch(&b, ']');
+	buf_str(&b, rf->eol);
+	s.head = buf_take(&b);
+	s.path = xstrdup(path);
+	char *blank = xstrdup(rf->eol);
+	struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
+	if (ns)
+		rf->sects = ns;
+	if (!s.head || !s.path || !blank || !ns ||
+	    items_insert(&s.items, &s.nitems, 0, blank, 0, NULL) < 0) {
+		free(blank);
+		sect_clear(&s);
+		return -1;
+	}
+	memmove(rf->sects + at + 1, rf->sects + at, (rf->nsects - at) * sizeof *ns);
+	rf->sects[at] = s;
+	rf->nsects++;
+	rf->changed = 1;
+	return 0;
+}
+
+void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i)
+{
+	if (i >= rf->nsects)
+		return;
+	sect_clear(&rf->sects[i]);
+	memmove(rf->sects + i, rf->sects + i + 1, (rf->nsects - i - 1) * sizeof rf->sects[0]);
+	rf->nsects--;
+	rf->changed = 1;
+}
+
+int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, const char *value,
+			   char *err, size_t errlen)
+{
+	if (i >= rf->nsects || rf->sects[i].deleted) {
+		seterr(err, errlen, "no such key section");
+		return -1;
+	}
+	struct hvt_regsect *s = &rf->sects[i];
+	size_t last_val = SIZE_MAX, same = SIZE_MAX;
+	for (size_t j = 0; j < s->nitems; j++) {
+		if (!s->items[j].val)
+			continue;
+		last_val = j;
+		if (ci_cmp(s->items[j].val->name, name) == 0)
+			same = j;
+	}
+	if (same != SIZE_MAX && s->items[same].val->kind == HVT_REGV_STRING &&
+	    strcmp(s->items[same].val->str, value) == 0)
+		return 0; /* already so */
+
+	int ascii = is_ascii(name) && is_ascii(value);
+	if (!ascii && rf->version == 4) {
+		seterr(err, errlen, "non-ASCII text cannot be written to a REGEDIT4 file");
+		return -1;
+	}
+	enum hvt_reg_encoding enc = rf->enc;
+	if (!ascii && enc == HVT_REG_UTF8) {
+		/* regedit reads a file without BOM in the ANSI code page: switch to UTF-16LE (same
+		 * meaning for a version 5 file) if the text we have is UTF-8. */
+		char *img;
+		size_t len, bad;
+		if (hvt_regfile_serialize(rf, &img, &len) < 0) {
+			seterr(err, errlen, "out of memory");
+			return -1;
+		}
+		int ok = utf8_valid(img, len, &bad);
+		free(img);
+		if (!ok) {
+			seterr(err, errlen,
+			       "cannot add non-ASCII text: the file (without byte order mark) is not "
+			       "UTF-8, and regedit would read it in the ANSI code page");
+			return -1;
+		}
+		enc = HVT_REG_UTF16LE;
+	}
+
+	struct hvt_regval *v = calloc(1, sizeof *v);
+	char *qn = NULL, *qv = NULL;
+	struct buf b = {0};
+	if (!v || hvt_regfile_quote(name, &qn) < 0 || hvt_regfile_quote(value, &qv) < 0)
+		goto oom;
+	v->name = xstrdup(name);
+	v->str = xstrdup(value);
+	v->kind = HVT_REGV_STRING;
+	v->type = 1;
+	if (!v->name || !v->str)
+		goto oom;
+	buf_str(&b, qn);
+	buf_ch(&b, '=');
+	buf_str(&b, qv);
+	if (same != SIZE_MAX) {
+		/* Keep the replaced line's own EOL. */
+		const char *old = s->items[same].raw;
+		size_t n = strlen(old);
+		const char *eol = n >= 2 && old[n - 2] == '\r' && old[n - 1] == '\n' ? "\r\n"
+				  : n >= 1 && old[n - 1] == '\n'                    ? "\n"
+										    : "";
+		buf_str(&b, eol);
+		char *raw = buf_take(&b);
+		if (!raw)
+			goto oom;
+		free(s->items[same].raw);
+		val_free(s->items[same].val);
+		s->items[same].raw = raw;
+		s->items[same].val = v;
+		s->items[same].line = 0;
+	} else {
+		char **prev = last_val != SIZE_MAX ? &s->items[last_val].raw : &s->head;
+		if (!ends_with_eol(*prev) && add_eol(rf, prev) < 0)
+			goto oom;
+		buf_str(&b, rf->eol);
+		char *raw = buf_take(&b);
+		if (!raw)
+			goto oom;
+		size_t at = last_val != SIZE_MAX ? last_val + 1 : 0;
+		if (items_insert(&s->items, &s->nitems, at, raw, 0, v) < 0) {
+			free(raw);
+			goto oom;
+		}
+	}
+	free(qn);
+	free(qv);
+	rf->enc = enc;
+	rf->changed = 1;
+	return 0;
+oom:
+	free(buf_take(&b));
+	free(qn);
+	free(qv);
+	val_free(v);
+	seterr(err, errlen, "out of memory");
+	return -1;
+}
+
+/* ---- names and keys ----------------------------------------------------------------------- */
+
+int hvt_service_name_check(const char *name, const char **why)
+{
+	size_t len = strlen(name), i = 0, chars = 0;
+	if (len == 0) {
+		*why = "empty name";
+		return -1;
+	}
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode((const unsigned char *)name + i, len - i, 0, &cp);
+		if (n == 0) {
+			*why = "not valid UTF-8";
+			return -1;
+		}
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			*why = "control characters are not allowed";
+			return -1;
+		}
+		i += n;
+		if (++chars > HVT_SERVICE_NAME_MAX) {
+			*why = "too long (at most 256 characters)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g)
+{
+	hvt_guid tmp;
+	if (!g)
+		g = &tmp;
+	memset(g, 0, sizeof *g);
+	if (hvt_guid_parse(key, g, NULL) < 0) {
+		memset(g, 0, sizeof *g);
+		return HVT_KEY_NOT_GUID;
+	}
+	return strlen(key) == 36 ? HVT_KEY_STANDARD : HVT_KEY_OTHER_FORM;
+}
+
+static int key_name_ok(const char *key, char *err, size_t errlen)
+{
+	size_t n = strlen(key);
+	if (n == 0 || n > HVT_KEY_NAME_MAX || strchr(key, '\\')) {
+		seterr(err, errlen, "invalid key name '%s'", key);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the service store -------------------------------------------------------------------- */
+
+struct hvt_store {
+	int live;
+	int flags;
+	int changed;
+	char *path;
+	struct hvt_regfile *rf;
+};
+
+static const char live_where[] = "HKLM\\" HVT_SERVICES_PATH;
+
+int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t errlen)
+{
+	*out = NULL;
+	int rc = hvt_live_open(flags, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	struct hvt_store *s = calloc(1, sizeof *s);
+	if (!s) {
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	s->live = 1;
+	s->flags = flags;
+	*out = s;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
+			size_t errlen)
+{
+	*out = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	struct hvt_regfile *rf = NULL;
+	int rc = hvt_file_read_all(path, &data, &len, err, errlen);
+	if (rc == HVT_STORE_NOTFOUND && (flags & HVT_STORE_CREATE)) {
+		rf = hvt_regfile_new();
+		if (!rf) {
+			seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		rf->changed = 1; /* a new file is written even if nothing else happens */
+	} else if (rc != HVT_STORE_OK) {
+		return rc;
+	} else {
+		rc = hvt_regfile_parse(data, len, path, &rf, err, errlen);
+		free(data);
+		if (rc < 0)
+			return HVT_STORE_SYNTAX;
+	}
+	struct hvt_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = xstrdup(path))) {
+		free(s);
+		hvt_regfile_free(rf);
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	s->flags = flags;
+	s->rf = rf;
+	*out = s;
+	return HVT_STORE_OK;
+}
+
+const char *hvt_store_where(const struct hvt_store *s)
+{
+	return s->live ? live_where : s->path;
+}
+
+int hvt_store_is_live(const struct hvt_store *s)
+{
+	return s->live;
+}
+
+int hvt_store_changed(const struct hvt_store *s)
+{
+	return s->changed;
+}
+
+void hvt_store_close(struct hvt_store *s)
+{
+	if (!s)
+		return;
+	hvt_regfile_free(s->rf);
+	free(s->path);
+	free(s);
+}
+
+void hvt_services_free(struct hvt_service *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+enum rel { REL_NONE, REL_ANCESTOR, REL_ROOT, REL_SERVICE, REL_SUB };
+
+/* Where path lies relative to the services key; for REL_SERVICE and REL_SUB *x and *xlen give
+ * the service key name inside path. */
+static enum rel classify(const char *path, const char **x, size_t *xlen)
+{
+	size_t h = strcspn(path, "\\");
+	if (!((h == 18 && ci_ncmp(path, "HKEY_LOCAL_MACHINE", 18) == 0) ||
+	      (h == 4 && ci_ncmp(path, "HKLM", 4) == 0)))
+		return REL_NONE;
+	const char *p = path + h;
+	const char *r = HVT_SERVICES_PATH;
+	/* Component by component. */
+	while (*r) {
+		if (*p == '\0')
+			return REL_ANCESTOR;
+		if (*p != '\\')
+			return REL_NONE;
+		p++;
+		size_t a = strcspn(p, "\\"), b = strcspn(r, "\\");
+		if (a != b || ci_ncmp(p, r, a) != 0)
+			return REL_NONE;
+		p += a;
+		r += b;
+		if (*r == '\\')
+			r++;
+	}
+	if (*p == '\0')
+		return REL_ROOT;
+	if (*p != '\\')
+		return REL_NONE;
+	p++;
+	size_t n = strcspn(p, "\\");
+	*x = p;
+	*xlen = n;
+	return p[n] == '\0' || p[n + 1] == '\0' ? REL_SERVICE : REL_SUB;
+}
+
+struct svc_list {
+	struct hvt_service *v;
+	size_t n;
+	int oom;
+};
+
+static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xlen, int add)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i].key) == xlen && ci_ncmp(l->v[i].key, x, xlen) == 0)
+			return &l->v[i];
+	if (!add)
+		return NULL;
+	struct hvt_service *p = realloc(l->v, (l->n + 1) * sizeof *p);
+	if (!p) {
+		l->oom = 1;
+		return NULL;
+	}
+	l->v = p;
+	struct hvt_service *e = &p[l->n];
+	memset(e, 0, sizeof *e);
+	if (!(e->key = xstrndup(x, xlen))) {
+		l->oom = 1;
+		return NULL;
+	}
+	l->n++;
+	return e;
+}
+
+static void svc_clear(struct hvt_service *e)
+{
+	free(e->name);
+	e->name = NULL;
+	e->name_type = 0;
+	e->subkeys = 0;
+}
+
+/* The ElementName of a value as UTF-8 (NULL if not a string type). */
+static char *value_text(const struct hvt_regfile *rf, const struct hvt_regval *v)
+{
+	if (v->kind == HVT_REGV_STRING)
+		return xstrdup(v->str);
+	if (v->kind != HVT_REGV_HEX || (v->type != 1 && v->type != 2))
+		return NULL;
+	struct buf b = {0};
+	if (rf->version == 5) {
+		utf16le_to_utf8(&b, v->data, v->len - v->len % 2, 1);
+	} else {
+		size_t n = 0;
+		while (n < v->len && v->data[n])
+			n++;
+		buf_add(&b, v->data, n);
+	}
+	return buf_take(&b);
+}
+
+/* The services as importing the file leaves them. */
+static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
+{
+	for (size_t i = 0; i < rf->nsects && !l->oom; i++) {
+		const struct hvt_regsect *s = &rf->sects[i];
+		const char *x = NULL;
+		size_t xlen = 0;
+		enum rel r = classify(s->path, &x, &xlen);
+		if (r == REL_NONE)
+			continue;
+		if (r == REL_ANCESTOR || r == REL_ROOT) {
+			if (s->deleted)
+				for (size_t k = 0; k < l->n; k++) {
+					svc_clear(&l->v[k]);
+					l->v[k].deleted = 1;
+				}
+			continue;
+		}
+		if (r == REL_SUB && s->deleted)
+			continue;
+		struct hvt_service *e = svc_find(l, x, xlen, 1);
+		if (!e)
+			break;
+		if (r == REL_SUB) {
+			if (e->deleted)
+				svc_clear(e);
+			e->deleted = 0;
+			/* Count distinct direct subkeys seen since the key was (re)created. */
+			const char *c = x + xlen + 1;
+			size_t clen = strcspn(c, "\\");
+			int seen = 0;
+			for (size_t k = 0; k < i && !seen; k++) {
+				const char *y;
+				size_t ylen;
+				if (rf->sects[k].deleted ||
+				    classify(rf->sects[k].path, &y, &ylen) != REL_SUB || ylen != xlen ||
+				    ci_ncmp(y, x, xlen) != 0)
+					continue;
+				const char *d = y + ylen + 1;
+				if (strcspn(d, "\\") == clen && ci_ncmp(d, c, clen) == 0)
+					seen = 1;
+			}
+			if (!seen)
+				e->subkeys++;
+			continue;
+		}
+		if (s->deleted) {
+			svc_clear(e);
+			e->deleted = 1;
+			continue;
+		}
+		if (e->deleted)
+			svc_clear(e);
+		e->deleted = 0;
+		/* Key name as last written (case may differ between sections). */
+		char *k = xstrndup(x, xlen);
+		if (!k) {
+			l->oom = 1;
+			break;
+		}
+		free(e->key);
+		e->key = k;
+		for (size_t j = 0; j < s->nitems; j++) {
+			const struct hvt_regval *v = s->items[j].val;
+			if (!v || ci_cmp(v->name, HVT_SERVICE_VALUE) != 0)
+				continue;
+			free(e->name);
+			e->name = NULL;
+			e->name_type = v->kind == HVT_REGV_DELETE ? 0 : v->type;
+			if (v->kind != HVT_REGV_DELETE && !(e->name = value_text(rf, v)) &&
+			    (v->kind == HVT_REGV_STRING || (v->type == 1 || v->type == 2)))
+				l->oom = 1;
+		}
+	}
+	return l->oom ? -1 : 0;
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct hvt_service *x = a, *y = b;
+	int d = ci_cmp(x->key, y->key);
+	return d ? d : strcmp(x->key, y->key);
+}
+
+int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	struct svc_list l = {0};
+	if (s->live) {
+		int rc = hvt_live_list(&l.v, &l.n, err, errlen);
+		if (rc != HVT_STORE_OK)
+			return rc;
+	} else if (file_list(s->rf, &l) < 0) {
+		hvt_services_free(l.v, l.n);
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		l.v[i].form = hvt_service_key_form(l.v[i].key, &l.v[i].guid);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof l.v[0], cmp_service);
+	*out = l.v;
+	*n = l.n;
+	return HVT_STORE_OK;
+}
+
+/* Index of the section where key's values now live: the last [ROOT\key] after anything that
+ * deleted it; SIZE_MAX if none. */
+static size_t current_section(const struct hvt_regfile *rf, const char *key)
+{
+	size_t found = SIZE_MAX, klen = strlen(key);
+	for (size_t i = 0; i < rf->nsects; i++) {
+		const struct hvt_regsect *s = &rf->sects[i];
+		const char *x;
+		size_t xlen;
+		enum rel r = classify(s->path, &x, &xlen);
+		if ((r == REL_ANCESTOR || r == REL_ROOT) && s->deleted)
+			found = SIZE_MAX;
+		if (r != REL_SERVICE || xlen != klen || ci_ncmp(x, key, klen) != 0)
+			continue;
+		found = s->deleted ? SIZE_MAX : i;
+	}
+	return found;
+}
+
+static int check_writable(struct hvt_store *s, char *err, size_t errlen)
+{
+	if (!(s->flags & HVT_STORE_WRITE)) {
+		seterr(err, errlen, "store opened read-only");
+		return HVT_STORE_ERROR;
+	}
+	return HVT_STORE_OK;
+}
+
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
+		  size_t errlen)
+{
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	if (key_name_ok(key, err, errlen) < 0)
+		return HVT_STORE_ERROR;
+	if (s->live) {
+		rc = hvt_live_put(key, name, err, errlen);
+		if (rc == HVT_STORE_OK)
+			s->changed = 1;
+		return rc;
+	}
+	struct hvt_regfile *rf = s->rf;
+	size_t i = current_section(rf, key);
+	if (i == SIZE_MAX) {
+		/* A new section after the last one that concerns the services key (so that it also
+		 * comes after any deletion of this key), else at the end. */
+		size_t at = rf->nsects;
+		for (size_t k = rf->nsects; k-- > 0;) {
+			const char *x;
+			size_t xlen;
+			enum rel r = classify(rf->sects[k].path, &x, &xlen);
+			if (r == REL_ROOT || r == REL_SERVICE || r == REL_SUB ||
+			    (r == REL_ANCESTOR && rf->sects[k].deleted)) {
+				at = k + 1;
+				break;
+			}
+		}
+		char *path = malloc(sizeof HVT_SERVICES_KEY + 1 + strlen(key));
+		if (!path) {
+			seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		sprintf(path, "%s\\%s", HVT_SERVICES_KEY, key);
+		int r = hvt_regfile_insert_section(rf, at, path);
+		free(path);
+		if (r < 0) {
+			seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		i = at;
+	}
+	int was = rf->changed;
+	rf->changed = 0;
+	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, err, errlen) < 0) {
+		rf->changed |= was;
+		return HVT_STORE_ERROR;
+	}
+	if (rf->changed)
+		s->changed = 1;
+	rf->changed |= was;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t errlen)
+{
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	if (key_name_ok(key, err, errlen) < 0)
+		return HVT_STORE_ERROR;
+	if (s->live) {
+		rc = hvt_live_delete(key, err, errlen);
+		if (rc == HVT_STORE_OK)
+			s->changed = 1;
+		return rc;
+	}
+	struct hvt_regfile *rf = s->rf;
+	struct svc_list l = {0};
+	if (file_list(rf, &l) < 0) {
+		hvt_services_free(l.v, l.n);
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	struct hvt_service *e = svc_find(&l, key, strlen(key), 0);
+	int present = e && !e->deleted;
+	unsigned subkeys = e ? e->subkeys : 0;
+	hvt_services_free(l.v, l.n);
+	if (!present) {
+		seterr(err, errlen, "no key %s in %s", key, s->path);
+		return HVT_STORE_NOTFOUND;
+	}
+	if (subkeys) {
+		seterr(err, errlen, "key %s has %u subkey%s in %s: not removed", key, subkeys,
+		       subkeys == 1 ? "" : "s", s->path);
+		return HVT_STORE_SUBKEYS;
+	}
+	size_t klen = strlen(key);
+	for (size_t i = rf->nsects; i-- > 0;) {
+		const char *x;
+		size_t xlen;
+		if (!rf->sects[i].deleted && classify(rf->sects[i].path, &x, &xlen) == REL_SERVICE &&
+		    xlen == klen && ci_ncmp(x, key, klen) == 0)
+			hvt_regfile_remove_section(rf, i);
+	}
+	s->changed = 1;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_commit(struct hvt_store *s, char *err, size_t errlen)
+{
+	if (s->live || !s->rf->changed)
+		return HVT_STORE_OK;
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	char *data;
+	size_t len;
+	if (hvt_regfile_serialize(s->rf, &data, &len) < 0) {
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	rc = hvt_file_replace(s->path, data, len, err, errlen);
+	free(data);
+	if (rc == HVT_STORE_OK)
+		s->rf->changed = 0;
+	return rc;
+}

@@ -19,7 +19,10 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
 export PATH=/hvt/bin:/bin:/usr/bin HOME=/root TMPDIR=/tmp
-echo "HVT-INIT up $(cut -d' ' -f1 /proc/uptime)s after boot, kernel $(uname -r)"
+# "Hypervisor detected: KVM" under KVM; nothing under software emulation (TCG)
+hv=$(dmesg | grep -o 'Hypervisor detected: .*' | head -n 1)
+hv=${hv#*: }
+echo "HVT-INIT up $(cut -d' ' -f1 /proc/uptime)s after boot, kernel $(uname -r), hypervisor: ${hv:-none (TCG)}"
 
 # exit_qemu CODE: report CODE (0 pass, 1 fail) through the debug exit port; never returns.
 exit_qemu() {

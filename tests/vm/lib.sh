@@ -41,8 +41,8 @@ vm_prepare() {
 	vm_initrd=$vm_out/initramfs.cpio
 }
 
-# vm_qemu APPEND: boot the guest with kernel arguments APPEND added; stdin, stdout and the
-# time limit are the caller's. The serial console is stdio; the guest's verdict is the exit status
+# vm_qemu APPEND: boot the guest with kernel arguments APPEND added; stdin and stdout are the
+# caller's. vm_limit, if set, is a command prefix such as "timeout 300". The serial console is stdio; the guest's verdict is the exit status
 # (1 pass, 3 fail, anything else: no verdict).
 vm_qemu() {
 	# QEMU 7.2 rejects "-accel kvm:tcg"; several -accel options are tried in order.
@@ -52,7 +52,8 @@ vm_qemu() {
 	done
 	append=$1
 	shift
-	qemu-system-x86_64 "$@" -m 512 -smp 1 -nographic -no-reboot \
+	# shellcheck disable=SC2086
+	${vm_limit:-} qemu-system-x86_64 "$@" -m 512 -smp 1 -nographic -no-reboot \
 		-kernel "$vm_kernel" -initrd "$vm_initrd" \
 		-append "console=ttyS0 quiet panic=-1 $append" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -net none

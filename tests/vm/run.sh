@@ -35,15 +35,13 @@ timeout=${HVT_VM_TIMEOUT:-300}
 append="hvt_mode=run hvt_checks=$(echo "$checks" | tr ' ' ,) hvt_timeout=${HVT_VM_CHECK_TIMEOUT:-30}"
 
 t0=$(date +%s.%N)
+vm_limit="timeout -k 5 $timeout"
 if [ "${HVT_VM_VERBOSE:-}" = 1 ]; then
-	{ timeout -k 5 "$timeout" sh -c '. "$1"; vm_kernel=$2 vm_initrd=$3; vm_qemu "$4"' sh \
-		"$vm_dir/lib.sh" "$vm_kernel" "$vm_initrd" "$append" </dev/null 2>&1; echo $? >"$log.rc"; } |
-		tee "$log"
+	{ vm_qemu "$append" </dev/null 2>&1; echo $? >"$log.rc"; } | tee "$log"
 	qrc=$(cat "$log.rc")
 	rm -f "$log.rc"
 else
-	timeout -k 5 "$timeout" sh -c '. "$1"; vm_kernel=$2 vm_initrd=$3; vm_qemu "$4"' sh \
-		"$vm_dir/lib.sh" "$vm_kernel" "$vm_initrd" "$append" </dev/null >"$log" 2>&1
+	vm_qemu "$append" </dev/null >"$log" 2>&1
 	qrc=$?
 fi
 t1=$(date +%s.%N)

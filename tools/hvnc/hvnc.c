@@ -95,8 +95,7 @@ static void parse_addr(const char *what, const char *text, int flags, struct hvt
 {
 	char err[512];
 	if (hvt_addr_parse(text, flags, a, err, sizeof err) != 0)
-		hvt_usage_error("%s", err);
-	(void)what;
+		hvt_usage_error("%s%s", what, err);
 }
 
 /* -e 'PROG ARGS' is split on blanks, like ncat: no quoting, no shell. */
@@ -423,9 +422,9 @@ int main(int argc, char **argv)
 	check_conflicts(zero_relay, nrelay, send_only, recv_only, no_stdin, quit);
 	if (opt.keep && !opt.max_conns)
 		opt.max_conns = 100;
-	parse_addr("address", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
+	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
 	if (opt.to_text)
-		parse_addr("--to", opt.to_text, 0, &opt.to);
+		parse_addr("--to: ", opt.to_text, 0, &opt.to);
 	if (opt.exec)
 		split_exec(opt.exec);
 

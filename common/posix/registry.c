@@ -1,0 +1,213 @@
+/* POSIX side of registry.h: there is no live registry; .reg files are read and replaced
+ * atomically (mkstemp beside the file, fsync, rename, fsync of the directory). */
+#include "registry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int nolive(char *err, size_t errlen)
+{
+	seterr(err, errlen,
+	       "no live Windows registry on this system: use --file FILE.reg to work on a .reg "
+	       "file, or --print powershell|cmd|reg to print what to run on the Hyper-V host");
+	return HVT_STORE_NOLIVE;
+}
+
+int hvt_live_open(int flags, char *err, size_t errlen)
+{
+	(void)flags;
+	return nolive(err, errlen);
+}
+
+int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	return nolive(err, errlen);
+}
+
+int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
+{
+	(void)key;
+	(void)name;
+	return nolive(err, errlen);
+}
+
+int hvt_live_delete(const char *key, char *err, size_t errlen)
+{
+	(void)key;
+	return nolive(err, errlen);
+}
+
+int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+	*data = NULL;
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
+		return e == ENOENT ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
+		return HVT_STORE_ERROR;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			seterr(err, errlen, "%s: out of memory", path);
+			return HVT_STORE_ERROR;
+		}
+		if (n == cap) {
+			char *p = cap > SIZE_MAX / 4 ? NULL : realloc(buf, cap * 2 + 1);
+			if (!p)
+				free(buf);
+			buf = p;
+			cap *= 2;
+			continue;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			seterr(err, errlen, "read %s: %s", path, hvt_strerror(e));
+			return HVT_STORE_ERROR;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return HVT_STORE_OK;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int hvt_file_replace(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+	/* A symlink is followed: the file it points to is replaced, the link stays. */
+	char *target = NULL;
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		target = realpath(path, NULL);
+		if (!target) {
+			int e = errno;
+			seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
+			return HVT_STORE_ERROR;
+		}
+		path = target;
+	}
+
+	struct stat st;
+	int exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", path);
+		free(target);
+		return HVT_STORE_ERROR;
+	}
+	mode_t mode;
+	if (exists) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + sizeof ".XXXXXX");
+	if (!tmp) {
+		seterr(err, errlen, "out of memory");
+		free(target);
+		return HVT_STORE_ERROR;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".XXXXXX", sizeof ".XXXXXX");
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
+		       hvt_strerror(e));
+		free(tmp);
+		free(target);
+		return HVT_STORE_ERROR;
+	}
+	const char *what = "write";
+	int e = write_all(fd, data, len);
+	if (!e && fchmod(fd, mode) < 0 && (what = "chmod"))
+		e = errno;
+	if (!e && exists && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0 &&
+	    (what = "chown"))
+		e = errno;
+	if (!e && fsync(fd) < 0 && (what = "fsync"))
+		e = errno;
+	if (close(fd) < 0 && !e && (what = "close"))
+		e = errno;
+	if (!e && rename(tmp, path) < 0 && (what = "rename"))
+		e = errno;
+	if (e) {
+		seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror(e), path);
+		unlink(tmp);
+		free(tmp);
+		free(target);
+		return HVT_STORE_ERROR;
+	}
+	/* Make the rename durable too. */
+	char *slash = strrchr(tmp, '/');
+	const char *dir = ".";
+	if (slash) {
+		*slash = '\0';
+		dir = slash == tmp ? "/" : tmp;
+	}
+	int dfd = open(dir, O_RDONLY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(tmp);
+	free(target);
+	return HVT_STORE_OK;
+}

@@ -1,0 +1,1 @@
+$HVNC vsock:moon:5000

@@ -1,0 +1,1 @@
+$HVNC hv:notavm:5000

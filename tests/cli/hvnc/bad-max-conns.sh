@@ -1,0 +1,1 @@
+$HVNC -lk -m 0 vsock:any:5000 -e cat

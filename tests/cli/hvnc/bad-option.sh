@@ -1,0 +1,1 @@
+$HVNC --bogus vsock:1:5000

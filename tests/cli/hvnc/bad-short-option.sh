@@ -1,0 +1,1 @@
+$HVNC -Y vsock:1:5000

@@ -1,0 +1,1 @@
+$HVNC -w 5x vsock:1:5000

@@ -1,0 +1,1 @@
+$HVNC -l vsock:5000 -e cat -c cat

@@ -1,0 +1,2 @@
+# platform: posix
+$HVNC hv:parent:5000

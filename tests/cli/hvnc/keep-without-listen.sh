@@ -1,0 +1,1 @@
+$HVNC -k vsock:1:5000

@@ -1,0 +1,2 @@
+# platform: posix
+mkdir d && touch d/file && $HVNC -l unix:d/file

@@ -1,0 +1,1 @@
+$HVNC vsock:1:5000 -w

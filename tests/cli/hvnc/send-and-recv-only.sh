@@ -1,0 +1,1 @@
+$HVNC --send-only --recv-only vsock:1:5000

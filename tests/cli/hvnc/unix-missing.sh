@@ -1,0 +1,2 @@
+# platform: posix
+$HVNC unix:/nonexistent/hvt.sock

@@ -1,0 +1,1 @@
+$HVNC --version | sed "s/) .*/) VERSION/"

@@ -1,0 +1,1 @@
+$HVNC -z -l vsock:5000
