@@ -421,7 +421,7 @@ static int perr(struct parser *ps, size_t line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (line)
-		seterr(ps->err, ps->errlen, "%s:%zu: %s", ps->name, line, msg);
+		seterr(ps->err, ps->errlen, "%s:%lu: %s", ps->name, (unsigned long)line, msg);
 	else
 		seterr(ps->err, ps->errlen, "%s: %s", ps->name, msg);
 	return -1;
@@ -715,7 +715,6 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 	else
 		return perr(ps, 1, "not a .reg file (the first line must be '%s' or '%s')", header5,
 			    header4);
-	ps->version = rf->version;
 	rf->header = xstrndup(ps->raw, ps->rawlen);
 	if (!rf->header)
 		return oom(ps);

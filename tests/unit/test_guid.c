@@ -83,11 +83,11 @@ static void upper(char *s)
 static void forms_of(const hvt_guid *g, char forms[6][100])
 {
 	const uint8_t *b = g->data4;
-	snprintf(forms[0], 100, "%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	char d[40];
+	snprintf(d, sizeof d, "%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 		 (unsigned long)g->data1, (unsigned)g->data2, (unsigned)g->data3, b[0], b[1], b[2],
 		 b[3], b[4], b[5], b[6], b[7]);
-	char d[40];
-	snprintf(d, sizeof d, "%s", forms[0]);
+	snprintf(forms[0], 100, "%s", d);
 	snprintf(forms[1], 100, "{%s}", d);
 	snprintf(forms[2], 100, "(%s)", d);
 	snprintf(forms[3], 100, "%08lx%04x%04x%02x%02x%02x%02x%02x%02x%02x%02x",

@@ -1,0 +1,384 @@
+/* Windows side of registry.h: the live registry under
+ * HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Virtualization\GuestCommunicationServices
+ * (64-bit view, UTF-16 <-> UTF-8), and atomic .reg file replacement. Win32 API only, so that
+ * every error code here is a Win32 code for hvt_strerror(). */
+#include "registry.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <windows.h>
+
+#include "msg.h"
+#include "platform.h"
+
+static const wchar_t services_w[] =
+	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\GuestCommunicationServices";
+static const char services_a[] = "HKLM\\" HVT_SERVICES_PATH;
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* A registry error code as a store status with a message about what. */
+static int regerr(LSTATUS code, const char *what, char *err, size_t errlen)
+{
+	if (code == ERROR_ACCESS_DENIED) {
+		seterr(err, errlen,
+		       "%s: access denied: run it from an elevated prompt (Run as administrator)",
+		       what);
+		return HVT_STORE_DENIED;
+	}
+	seterr(err, errlen, "%s: %s", what, hvt_strerror((int)code));
+	return code == ERROR_FILE_NOT_FOUND ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
+}
+
+/* UTF-8 -> UTF-16, malloc'd; NULL when not valid UTF-8 (or out of memory). */
+static wchar_t *to_wide(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	if (n <= 0)
+		return NULL;
+	wchar_t *w = malloc((size_t)n * sizeof *w);
+	if (w && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n) != n) {
+		free(w);
+		w = NULL;
+	}
+	return w;
+}
+
+/* UTF-16 (len units, not necessarily terminated) -> UTF-8, malloc'd. */
+static char *to_utf8(const wchar_t *w, int len)
+{
+	if (len == 0)
+		return calloc(1, 1);
+	int n = WideCharToMultiByte(CP_UTF8, 0, w, len, NULL, 0, NULL, NULL);
+	if (n <= 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s && WideCharToMultiByte(CP_UTF8, 0, w, len, s, n, NULL, NULL) != n) {
+		free(s);
+		return NULL;
+	}
+	if (s)
+		s[n] = '\0';
+	return s;
+}
+
+/* services key \ key, malloc'd; NULL when key is not valid UTF-8. */
+static wchar_t *service_path(const char *key)
+{
+	wchar_t *wk = to_wide(key);
+	if (!wk)
+		return NULL;
+	size_t n = wcslen(services_w) + 1 + wcslen(wk) + 1;
+	wchar_t *p = malloc(n * sizeof *p);
+	if (p) {
+		wcscpy(p, services_w);
+		wcscat(p, L"\\");
+		wcscat(p, wk);
+	}
+	free(wk);
+	return p;
+}
+
+int hvt_live_open(int flags, char *err, size_t errlen)
+{
+	/* Fail early when a write will be refused (not elevated). A missing services key is fine:
+	 * put creates it. */
+	REGSAM sam = KEY_READ | KEY_WOW64_64KEY;
+	if (flags & HVT_STORE_WRITE)
+		sam |= KEY_CREATE_SUB_KEY;
+	HKEY hk;
+	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, sam, &hk);
+	if (rc == ERROR_FILE_NOT_FOUND)
+		return HVT_STORE_OK;
+	if (rc != ERROR_SUCCESS)
+		return regerr(rc, services_a, err, errlen);
+	RegCloseKey(hk);
+	return HVT_STORE_OK;
+}
+
+/* Fills e from the open service key hk. */
+static int read_service(HKEY hk, struct hvt_service *e)
+{
+	DWORD nsub = 0;
+	if (RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, NULL, NULL, NULL, NULL,
+			     NULL) == ERROR_SUCCESS)
+		e->subkeys = nsub;
+	DWORD type = 0, size = 0;
+	LSTATUS rc = RegQueryValueExW(hk, L"" HVT_SERVICE_VALUE, NULL, &type, NULL, &size);
+	if (rc != ERROR_SUCCESS)
+		return 0; /* absent (or unreadable): no name */
+	e->name_type = type;
+	if (type != REG_SZ && type != REG_EXPAND_SZ)
+		return 0;
+	for (int tries = 0; tries < 4; tries++) {
+		wchar_t *w = malloc(size + 2 * sizeof(wchar_t));
+		if (!w)
+			return -1;
+		DWORD got = size;
+		rc = RegQueryValueExW(hk, L"" HVT_SERVICE_VALUE, NULL, &type, (BYTE *)w, &got);
+		if (rc == ERROR_MORE_DATA) {
+			free(w);
+			size = got;
+			continue;
+		}
+		if (rc != ERROR_SUCCESS) {
+			free(w);
+			return 0;
+		}
+		/* Stored strings need not be terminated; stop at the first NUL. */
+		int len = 0;
+		while ((DWORD)len < got / sizeof(wchar_t) && w[len])
+			len++;
+		e->name = to_utf8(w, len);
+		free(w);
+		return e->name ? 0 : -1;
+	}
+	return 0;
+}
+
+int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	HKEY hs;
+	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
+	if (rc == ERROR_FILE_NOT_FOUND)
+		return HVT_STORE_OK;
+	if (rc != ERROR_SUCCESS)
+		return regerr(rc, services_a, err, errlen);
+	struct hvt_service *v = NULL;
+	size_t count = 0;
+	int status = HVT_STORE_OK;
+	for (DWORD i = 0;; i++) {
+		wchar_t name[HVT_KEY_NAME_MAX + 2];
+		DWORD len = (DWORD)(sizeof name / sizeof name[0]);
+		rc = RegEnumKeyExW(hs, i, name, &len, NULL, NULL, NULL, NULL);
+		if (rc == ERROR_NO_MORE_ITEMS)
+			break;
+		if (rc != ERROR_SUCCESS) {
+			status = regerr(rc, services_a, err, errlen);
+			break;
+		}
+		struct hvt_service *nv = realloc(v, (count + 1) * sizeof *nv);
+		if (!nv) {
+			status = HVT_STORE_ERROR;
+			seterr(err, errlen, "out of memory");
+			break;
+		}
+		v = nv;
+		struct hvt_service *e = &v[count];
+		memset(e, 0, sizeof *e);
+		if (!(e->key = to_utf8(name, (int)len))) {
+			status = HVT_STORE_ERROR;
+			seterr(err, errlen, "out of memory");
+			break;
+		}
+		count++;
+		HKEY hk;
+		if (RegOpenKeyExW(hs, name, 0, KEY_READ | KEY_WOW64_64KEY, &hk) == ERROR_SUCCESS) {
+			int r = read_service(hk, e);
+			RegCloseKey(hk);
+			if (r < 0) {
+				status = HVT_STORE_ERROR;
+				seterr(err, errlen, "out of memory");
+				break;
+			}
+		}
+	}
+	RegCloseKey(hs);
+	if (status != HVT_STORE_OK) {
+		hvt_services_free(v, count);
+		return status;
+	}
+	*out = v;
+	*n = count;
+	return HVT_STORE_OK;
+}
+
+int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
+{
+	char what[sizeof services_a + HVT_KEY_NAME_MAX * 4 + 2];
+	snprintf(what, sizeof what, "%s\\%s", services_a, key);
+	wchar_t *path = service_path(key);
+	wchar_t *wname = to_wide(name);
+	if (!path || !wname) {
+		free(path);
+		free(wname);
+		seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
+		return HVT_STORE_ERROR;
+	}
+	HKEY hk;
+	DWORD disp;
+	LSTATUS rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, REG_OPTION_NON_VOLATILE,
+				     KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &hk, &disp);
+	free(path);
+	if (rc != ERROR_SUCCESS) {
+		free(wname);
+		return regerr(rc, what, err, errlen);
+	}
+	DWORD bytes = (DWORD)((wcslen(wname) + 1) * sizeof(wchar_t));
+	rc = RegSetValueExW(hk, L"" HVT_SERVICE_VALUE, 0, REG_SZ, (const BYTE *)wname, bytes);
+	RegCloseKey(hk);
+	free(wname);
+	if (rc != ERROR_SUCCESS)
+		return regerr(rc, what, err, errlen);
+	return HVT_STORE_OK;
+}
+
+int hvt_live_delete(const char *key, char *err, size_t errlen)
+{
+	char what[sizeof services_a + HVT_KEY_NAME_MAX * 4 + 2];
+	snprintf(what, sizeof what, "%s\\%s", services_a, key);
+	wchar_t *wk = to_wide(key);
+	if (!wk) {
+		seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
+		return HVT_STORE_ERROR;
+	}
+	HKEY hs, hk;
+	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
+	if (rc != ERROR_SUCCESS) {
+		free(wk);
+		return regerr(rc, what, err, errlen);
+	}
+	/* Exactly one key: refuse when it has subkeys (RegDeleteKeyEx would fail with "access
+	 * denied", which would wrongly suggest elevation). */
+	rc = RegOpenKeyExW(hs, wk, 0, KEY_READ | KEY_WOW64_64KEY, &hk);
+	if (rc != ERROR_SUCCESS) {
+		RegCloseKey(hs);
+		free(wk);
+		return regerr(rc, what, err, errlen);
+	}
+	DWORD nsub = 0;
+	rc = RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	RegCloseKey(hk);
+	if (rc == ERROR_SUCCESS && nsub > 0) {
+		RegCloseKey(hs);
+		free(wk);
+		seterr(err, errlen, "%s has %lu subkey%s: not removed", what, (unsigned long)nsub,
+		       nsub == 1 ? "" : "s");
+		return HVT_STORE_SUBKEYS;
+	}
+	rc = RegDeleteKeyExW(hs, wk, KEY_WOW64_64KEY, 0);
+	RegCloseKey(hs);
+	free(wk);
+	if (rc != ERROR_SUCCESS)
+		return regerr(rc, what, err, errlen);
+	return HVT_STORE_OK;
+}
+
+/* ---- files ---- */
+
+int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
+{
+	*data = NULL;
+	*len = 0;
+	HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			       NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		DWORD e = GetLastError();
+		seterr(err, errlen, "%s: %s", path, hvt_strerror((int)e));
+		return e == ERROR_FILE_NOT_FOUND ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf) {
+			CloseHandle(h);
+			seterr(err, errlen, "%s: out of memory", path);
+			return HVT_STORE_ERROR;
+		}
+		if (n == cap) {
+			char *p = cap > SIZE_MAX / 4 ? NULL : realloc(buf, cap * 2 + 1);
+			if (!p)
+				free(buf);
+			buf = p;
+			cap *= 2;
+			continue;
+		}
+		DWORD want = cap - n > 0x40000000 ? 0x40000000 : (DWORD)(cap - n), got = 0;
+		if (!ReadFile(h, buf + n, want, &got, NULL)) {
+			DWORD e = GetLastError();
+			free(buf);
+			CloseHandle(h);
+			seterr(err, errlen, "read %s: %s", path, hvt_strerror((int)e));
+			return HVT_STORE_ERROR;
+		}
+		if (got == 0)
+			break;
+		n += got;
+	}
+	CloseHandle(h);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return HVT_STORE_OK;
+}
+
+int hvt_file_replace(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	HANDLE h = INVALID_HANDLE_VALUE;
+	DWORD e = 0;
+	for (int tries = 0; tries < 16 && h == INVALID_HANDLE_VALUE; tries++) {
+		unsigned char r[4] = {0};
+		(void)hvt_platform_random(r, sizeof r);
+		snprintf(tmp, plen + 16, "%s.%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
+		h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+		e = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+		if (e && e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS)
+			break;
+	}
+	if (h == INVALID_HANDLE_VALUE) {
+		seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
+		       hvt_strerror((int)e));
+		free(tmp);
+		return HVT_STORE_ERROR;
+	}
+	const char *what = "write";
+	const char *p = data;
+	while (!e && len > 0) {
+		DWORD chunk = len > 0x40000000 ? 0x40000000 : (DWORD)len, put = 0;
+		if (!WriteFile(h, p, chunk, &put, NULL))
+			e = GetLastError();
+		p += put;
+		len -= put;
+	}
+	if (!e && !FlushFileBuffers(h) && (what = "flush"))
+		e = GetLastError();
+	CloseHandle(h);
+	if (!e) {
+		/* ReplaceFile keeps the original's attributes and ACL; for a new file (or where it is
+		 * refused) a plain replacing move. */
+		what = "rename";
+		if (!ReplaceFileA(path, tmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL) &&
+		    !MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+			e = GetLastError();
+	}
+	if (e) {
+		seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror((int)e),
+		       path);
+		DeleteFileA(tmp);
+		free(tmp);
+		return HVT_STORE_ERROR;
+	}
+	free(tmp);
+	return HVT_STORE_OK;
+}
