@@ -1,6 +1,7 @@
-/* hvt_getopt_long: GNU getopt_long behaviour, table-driven.
- * Each case runs on a heap copy of argv sized exactly argc (no NULL terminator) with each
- * string in its own allocation, so that under ASan any read past argc or past a string fails.
+/* hvt_getopt_long: GNU getopt_long behaviour, table-driven (the expectations were checked
+ * against glibc's getopt_long). Each case runs on a heap copy of argv with no NULL terminator
+ * and each string in its own allocation, so that under ASan a read past the array or past a
+ * string fails; cases that pass a shorter argc check that the rest is neither taken nor moved.
  * Built without msg.c, define HVT_TEST_STANDALONE for a stand-in hvt_progname(). */
 #if !defined(_WIN32) && !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* dup, fileno */
@@ -172,7 +173,9 @@ static void join(char *out, size_t cap, char *const *v, int from, int to)
 	}
 }
 
-/* stderr goes to a temporary file between capture_start() and capture_end(). */
+/* stderr goes to a temporary file between capture_start() and capture_end(). A sanitizer
+ * report raised meanwhile goes there too: the crash then shows only as the test left at RUN
+ * (ASAN_OPTIONS=log_path=/tmp/asan keeps the report). */
 static FILE *cap_file;
 static int cap_saved = -1;
 
