@@ -164,6 +164,28 @@ static int pump_drain(struct pump *p)
 	return 0;
 }
 
+/* Moves data while it flows: fill and drain alternately until neither makes progress, so
+ * that a busy stream costs no poll() per chunk. Returns 0 or error code (r->where set). */
+static int pump_step(struct pump *p, struct hvt_relay_result *r)
+{
+	for (int round = 0; round < 64; round++) {
+		size_t pending = p->pending;
+		uint64_t bytes = p->bytes;
+		int rc;
+		if (!p->eof && p->pending < p->cap && (rc = pump_fill(p)) != 0) {
+			r->where = p->src_name;
+			return rc;
+		}
+		if (p->pending > 0 && (rc = pump_drain(p)) != 0) {
+			r->where = p->sink_name;
+			return rc;
+		}
+		if (p->eof || (p->pending == pending && p->bytes == bytes))
+			break;
+	}
+	return 0;
+}
+
 /* After the source's EOF and a full drain: half-close. */
 static void pump_finish(struct pump *p)
 {
@@ -270,20 +292,14 @@ static int run(struct pump *up, struct pump *down, int stop_on_down_eof,
 			r->where = "poll";
 			break;
 		}
+		struct pump *stepped = NULL;
 		for (int i = 0; i < nf && rc == 0; i++) {
 			struct pump *p = owner[i];
-			if (!pf[i].revents)
+			if (!pf[i].revents || p == stepped)
 				continue;
+			stepped = p;
 			uint64_t before = p->bytes + p->pending;
-			if (pf[i].events & POLLIN) {
-				rc = pump_fill(p);
-				if (rc)
-					r->where = p->src_name;
-			} else {
-				rc = pump_drain(p);
-				if (rc)
-					r->where = p->sink_name;
-			}
+			rc = pump_step(p, r);
 			if (p->bytes + p->pending != before || p->eof)
 				last_traffic = hvt_now_ns();
 		}
