@@ -54,7 +54,7 @@ void hvt_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void vwarnc(int code, const char *fmt, va_list ap)
+static HVT_PRINTF(2, 0) void vwarnc(int code, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: ", progname);

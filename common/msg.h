@@ -13,7 +13,13 @@ enum {
 
 #if defined(__GNUC__)
 #define HVT_NORETURN __attribute__((noreturn))
+#if defined(__MINGW32__)
+/* mingw: "printf" means msvcrt's dialect (no %zu); the build uses mingw's C99 printf
+ * (__USE_MINGW_ANSI_STDIO, common/CMakeLists.txt). */
+#define HVT_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#else
 #define HVT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#endif
 #else
 #define HVT_NORETURN
 #define HVT_PRINTF(a, b)

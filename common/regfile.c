@@ -374,6 +374,7 @@ struct hvt_regfile *hvt_regfile_new(void)
 
 struct parser {
 	const char *name;   /* for messages */
+	int utf16;          /* the file was UTF-16 */
 	const char *text;   /* UTF-8 (or bytes as read) */
 	size_t len, pos;
 	size_t lineno;      /* of the line last read */
@@ -404,7 +405,8 @@ static int next_line(struct parser *ps)
 	ps->pos += raw;
 	ps->lineno++;
 	if (memchr(s, '\0', raw))
-		return perr(ps, ps->lineno, "NUL character in the text (UTF-16 without byte order mark?)");
+		return perr(ps, ps->lineno, "NUL character in the text%s",
+			    ps->utf16 ? "" : " (UTF-16 without byte order mark?)");
 	free(ps->line);
 	ps->line = xstrndup(s, content);
 	ps->linelen = content;
@@ -785,6 +787,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 	struct buf text = {0};
 	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
 		rf->enc = HVT_REG_UTF16LE;
+		ps.utf16 = 1;
 		if (len % 2) {
 			free(rf);
 			return perr(&ps, 0, "truncated UTF-16 text (odd number of bytes)");
@@ -963,6 +966,40 @@ void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i)
 	rf->changed = 1;
 }
 
+/* Whether name and value can be written to rf; *enc gets the encoding the file must then
+ * have (see hvt_regfile_set_string). */
+static int check_text(const struct hvt_regfile *rf, const char *name, const char *value,
+		      enum hvt_reg_encoding *enc, char *err, size_t errlen)
+{
+	*enc = rf->enc;
+	if (is_ascii(name) && is_ascii(value))
+		return 0;
+	if (rf->version == 4) {
+		seterr(err, errlen, "non-ASCII text cannot be written to a REGEDIT4 file");
+		return -1;
+	}
+	if (rf->enc != HVT_REG_UTF8)
+		return 0;
+	/* regedit reads a file without BOM in the ANSI code page: switch to UTF-16LE (same
+	 * meaning for a version 5 file) if the text we have is UTF-8. */
+	char *img;
+	size_t len, bad;
+	if (hvt_regfile_serialize(rf, &img, &len) < 0) {
+		seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	int ok = utf8_valid(img, len, &bad);
+	free(img);
+	if (!ok) {
+		seterr(err, errlen,
+		       "cannot add non-ASCII text: the file (without byte order mark) is not UTF-8, "
+		       "and regedit would read it in the ANSI code page");
+		return -1;
+	}
+	*enc = HVT_REG_UTF16LE;
+	return 0;
+}
+
 int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, const char *value,
 			   char *err, size_t errlen)
 {
@@ -983,31 +1020,9 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 	    strcmp(s->items[same].val->str, value) == 0)
 		return 0; /* already so */
 
-	int ascii = is_ascii(name) && is_ascii(value);
-	if (!ascii && rf->version == 4) {
-		seterr(err, errlen, "non-ASCII text cannot be written to a REGEDIT4 file");
+	enum hvt_reg_encoding enc;
+	if (check_text(rf, name, value, &enc, err, errlen) < 0)
 		return -1;
-	}
-	enum hvt_reg_encoding enc = rf->enc;
-	if (!ascii && enc == HVT_REG_UTF8) {
-		/* regedit reads a file without BOM in the ANSI code page: switch to UTF-16LE (same
-		 * meaning for a version 5 file) if the text we have is UTF-8. */
-		char *img;
-		size_t len, bad;
-		if (hvt_regfile_serialize(rf, &img, &len) < 0) {
-			seterr(err, errlen, "out of memory");
-			return -1;
-		}
-		int ok = utf8_valid(img, len, &bad);
-		free(img);
-		if (!ok) {
-			seterr(err, errlen,
-			       "cannot add non-ASCII text: the file (without byte order mark) is not "
-			       "UTF-8, and regedit would read it in the ANSI code page");
-			return -1;
-		}
-		enc = HVT_REG_UTF16LE;
-	}
 
 	struct hvt_regval *v = calloc(1, sizeof *v);
 	char *qn = NULL, *qv = NULL;
@@ -1156,6 +1171,12 @@ int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, cha
 	size_t len = 0;
 	struct hvt_regfile *rf = NULL;
 	int rc = hvt_file_read_all(path, &data, &len, err, errlen);
+	if (rc == HVT_STORE_OK && len == 0) {
+		/* An empty file (mktemp --suffix=.reg) is an empty store, like a missing one. */
+		free(data);
+		rc = HVT_STORE_NOTFOUND;
+		flags |= HVT_STORE_CREATE;
+	}
 	if (rc == HVT_STORE_NOTFOUND && (flags & HVT_STORE_CREATE)) {
 		rf = hvt_regfile_new();
 		if (!rf) {
@@ -1344,12 +1365,19 @@ static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
 			const char *c = x + xlen + 1;
 			size_t clen = strcspn(c, "\\");
 			int seen = 0;
-			for (size_t k = 0; k < i && !seen; k++) {
-				const char *y;
-				size_t ylen;
-				if (rf->sects[k].deleted ||
-				    classify(rf->sects[k].path, &y, &ylen) != REL_SUB || ylen != xlen ||
-				    ci_ncmp(y, x, xlen) != 0)
+			/* Backwards, stopping at the deletion that (re)created it: subkeys written
+			 * before [-KEY] or [-ancestor] are gone (found by fuzz/fuzz_regfile.c). */
+			for (size_t k = i; k-- > 0 && !seen;) {
+				const char *y = NULL;
+				size_t ylen = 0;
+				enum rel rk = classify(rf->sects[k].path, &y, &ylen);
+				if (rf->sects[k].deleted) {
+					if (rk == REL_ANCESTOR || rk == REL_ROOT ||
+					    (rk == REL_SERVICE && ylen == xlen && ci_ncmp(y, x, xlen) == 0))
+						break;
+					continue;
+				}
+				if (rk != REL_SUB || ylen != xlen || ci_ncmp(y, x, xlen) != 0)
 					continue;
 				const char *d = y + ylen + 1;
 				if (strcspn(d, "\\") == clen && ci_ncmp(d, c, clen) == 0)
@@ -1464,6 +1492,12 @@ int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *
 		return rc;
 	}
 	struct hvt_regfile *rf = s->rf;
+	enum hvt_reg_encoding enc;
+	char why[200];
+	if (check_text(rf, HVT_SERVICE_VALUE, name, &enc, why, sizeof why) < 0) {
+		seterr(err, errlen, "%s: %s", s->path, why);
+		return HVT_STORE_ERROR;
+	}
 	size_t i = current_section(rf, key);
 	if (i == SIZE_MAX) {
 		/* A new section after the last one that concerns the services key (so that it also
@@ -1495,8 +1529,9 @@ int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *
 	}
 	int was = rf->changed;
 	rf->changed = 0;
-	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, err, errlen) < 0) {
+	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, why, sizeof why) < 0) {
 		rf->changed |= was;
+		seterr(err, errlen, "%s: %s", s->path, why);
 		return HVT_STORE_ERROR;
 	}
 	if (rf->changed)

@@ -93,7 +93,7 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 /* Removes section i with all its lines. */
 void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i);
 
-/* Appends to *out the .reg quoted form of s: "..." with \ and " escaped. Helper for callers
+/* Sets *out to the .reg quoted form of s (malloc'd): "..." with \ and " escaped. For callers
  * printing .reg text. Returns 0 or -1 (out of memory). */
 int hvt_regfile_quote(const char *s, char **out);
 

@@ -72,7 +72,8 @@ enum {
 /* Opens the live registry. HVT_STORE_NOLIVE (with a message) where there is none. */
 int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t errlen);
 /* Opens a .reg file: read and parsed now (UTF-16LE with BOM, UTF-8 with or without BOM, ASCII;
- * "Windows Registry Editor Version 5.00" or "REGEDIT4"). */
+ * "Windows Registry Editor Version 5.00" or "REGEDIT4"). A file of zero bytes counts as an
+ * empty one (what a commit writes is then a complete file). */
 int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
 			size_t errlen);
 /* For messages: the file name, or "HKLM\SOFTWARE\...\GuestCommunicationServices". */

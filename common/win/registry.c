@@ -35,8 +35,8 @@ static int regerr(LSTATUS code, const char *what, char *err, size_t errlen)
 {
 	if (code == ERROR_ACCESS_DENIED) {
 		seterr(err, errlen,
-		       "%s: access denied: run it from an elevated prompt (Run as administrator)",
-		       what);
+		       "%s: access denied: run %s from an elevated prompt (Run as administrator)",
+		       what, hvt_progname());
 		return HVT_STORE_DENIED;
 	}
 	seterr(err, errlen, "%s: %s", what, hvt_strerror((int)code));
@@ -290,7 +290,8 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 	if (h == INVALID_HANDLE_VALUE) {
 		DWORD e = GetLastError();
 		seterr(err, errlen, "%s: %s", path, hvt_strerror((int)e));
-		return e == ERROR_FILE_NOT_FOUND ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
+		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HVT_STORE_NOTFOUND
+										 : HVT_STORE_ERROR;
 	}
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap + 1);

@@ -1,0 +1,6 @@
+$HVREG add nonsense --file a.reg; echo "rc=$?"
+$HVREG add 2147483648 --file a.reg; echo "rc=$?"
+$HVREG add vsock-x --file a.reg; echo "rc=$?"
+$HVREG add 1388-facb-11e6-bd58-64006a7986d3 --file a.reg; echo "rc=$?"
+$HVREG add --file a.reg -- -5; echo "rc=$?"
+test -e a.reg || echo "a.reg not created"

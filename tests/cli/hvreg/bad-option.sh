@@ -1,0 +1,1 @@
+$HVREG --bogus list

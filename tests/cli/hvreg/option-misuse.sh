@@ -1,0 +1,15 @@
+# Options that do not go with the command are usage errors (exit 2), checked before anything
+# is read or written.
+$HVREG list --name x; echo "rc=$?"
+$HVREG remove 5000 --force --file a.reg; echo "rc=$?"
+$HVREG add 5000 --force --file a.reg; echo "rc=$?"
+$HVREG add 5000 --json --file a.reg; echo "rc=$?"
+$HVREG list --print cmd; echo "rc=$?"
+$HVREG add 5000 --print cmd --file a.reg; echo "rc=$?"
+$HVREG add 5000 --print bash; echo "rc=$?"
+$HVREG list extra --file a.reg; echo "rc=$?"
+$HVREG add 5000 6000 --file a.reg; echo "rc=$?"
+$HVREG show --file a.reg; echo "rc=$?"
+$HVREG remove --file a.reg; echo "rc=$?"
+$HVREG list --file ''; echo "rc=$?"
+test -e a.reg || echo "a.reg not created"

@@ -1,0 +1,1 @@
+$HVREG delete 5000

@@ -1,0 +1,1 @@
+$HVREG --version

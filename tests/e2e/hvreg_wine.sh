@@ -1,0 +1,139 @@
+#!/bin/sh
+# hvreg against a real, independent registry: Wine's.
+# - .reg files written by hvreg (new, and edited regedit-style exports with other keys, hex
+#   values and continuation lines) are imported with `wine reg import` and checked with
+#   `wine reg query` / `wine reg export`;
+# - --print cmd output is run by Wine's cmd.exe, --print reg output imported by reg.exe;
+# - in the Windows tree (HVT_PLATFORM=windows) hvreg.exe also changes Wine's live registry.
+# Skipped (exit 77) when wine is not installed.
+# Native tree: a Wine prefix of its own ($HVREG_WINEPREFIX, default .cache/wine-hvreg in the
+# source tree; created on first use, about 8 s), so that the Windows tree's wineserver fixture
+# (which ends with wineserver -k on the shared prefix) cannot stop it mid-run.
+. "$(dirname "$0")/lib.sh"
+command -v wine >/dev/null 2>&1 || {
+	echo "SKIP: wine is not installed (apt-get install wine wine64): no independent .reg consumer"
+	exit 77
+}
+command -v iconv >/dev/null 2>&1 || fail "iconv is needed"
+
+WINE_RUN="$HVT_SRC/tests/win/wine-run"
+if [ "${HVT_PLATFORM:-posix}" != windows ]; then
+	HVT_WINEPREFIX=${HVREG_WINEPREFIX:-$HVT_SRC/.cache/wine-hvreg}
+	export HVT_WINEPREFIX
+	"$WINE_RUN" --start || fail "cannot start Wine in $HVT_WINEPREFIX"
+	trap '"$WINE_RUN" --stop; cleanup' EXIT
+fi
+wine_() { "$WINE_RUN" "$@"; }
+# failf FILE MSG: shows FILE (echo would mangle its backslashes) and fails.
+failf() {
+	echo "--- $1" >&2
+	cat "$1" >&2
+	fail "$2"
+}
+
+SVC='HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Virtualization\GuestCommunicationServices'
+FULL='HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Virtualization\GuestCommunicationServices'
+# GUIDs of this test only (other tests may share the registry).
+P1=0000d911-facb-11e6-bd58-64006a7986d3 # vsock port 55569
+P2=0000d912-facb-11e6-bd58-64006a7986d3 # 55570
+P3=0000d913-facb-11e6-bd58-64006a7986d3 # 55571
+G1=7d3c0e2a-9b41-4f6e-a1c5-3e0f2b8d9a61
+OTHER='HKCU\Software\hvtools-e2e'
+
+# query KEY: `wine reg query KEY` output, CR removed, or fails.
+query() {
+	wine_ reg query "$@" >query.raw 2>/dev/null
+	qrc=$?
+	tr -d '\r' <query.raw
+	return $qrc
+}
+forget() {
+	for k in $P1 $P2 $P3 $G1; do wine_ reg delete "$SVC\\$k" /f >/dev/null 2>&1; done
+	wine_ reg delete "$OTHER" /f >/dev/null 2>&1
+}
+forget
+
+# 1. A regedit-style export with another key, then services added by hvreg.
+cat >src.txt <<'EOF'
+Windows Registry Editor Version 5.00
+
+; written like regedit: other keys must survive hvreg's edits
+[HKEY_CURRENT_USER\Software\hvtools-e2e]
+"Path"="C:\\Program Files\\hvtools"
+"Count"=dword:0000002a
+"Blob"=hex:00,01,02,03,04,05,06,07,08,09,0a,0b,0c,0d,0e,0f,10,11,12,13,14,15,16,\
+  17,18,19,1a
+"Multi"=hex(7):61,00,62,00,00,00,63,00,00,00,00,00
+
+EOF
+{ printf '\377\376'; sed 's/$/\r/' src.txt | iconv -f UTF-8 -t UTF-16LE; } >svc.reg
+$HVREG --file svc.reg add 55569 -n "ssh bridge" >out.txt 2>add.err || fail "add 55569"
+[ "$(cat out.txt)" = $P1 ] || fail "add printed '$(cat out.txt)'"
+$HVREG --file svc.reg add 55570 -n 'Grüße "q" \ x' >/dev/null 2>>add.err || fail "add 55570"
+$HVREG --file svc.reg add $G1 >/dev/null 2>>add.err || fail "add $G1"
+$HVREG --file svc.reg add 55571 -n gone >/dev/null 2>>add.err || fail "add 55571"
+$HVREG --file svc.reg remove gone 2>>add.err || fail "remove gone"
+ok "hvreg edited a regedit-style UTF-16 file"
+
+wine_ reg import svc.reg >import.out 2>&1 || failf import.out "wine reg import svc.reg"
+query "$SVC" /s >q.txt || fail "reg query $SVC"
+for k in $P1 $P2 $G1; do
+	grep -qixF "$FULL\\$k" q.txt || failf q.txt "key $k not imported"
+done
+grep -qi "$P3" q.txt && fail "removed service $P3 was imported"
+query "$SVC\\$P1" | grep -q 'ElementName.*REG_SZ.*ssh bridge$' || fail "ElementName of $P1"
+query "$SVC\\$G1" | grep -q 'ElementName.*REG_SZ.*hvtools service$' || fail "default name of $G1"
+ok "wine reg import took the services (reg query)"
+
+# The non-ASCII, quoted, backslashed name, exactly: export (UTF-16) and compare.
+wine_ reg export "$SVC\\$P2" p2.reg /y >/dev/null 2>&1 || fail "reg export $P2"
+tail -c +3 p2.reg | iconv -f UTF-16LE -t UTF-8 | tr -d '\r' >p2.txt
+grep -qxF '"ElementName"="Grüße \"q\" \\ x"' p2.txt || failf p2.txt "name of $P2 after import"
+ok "non-ASCII name with quote and backslash imported intact"
+
+# The other key and its values (hex over a continuation line, multi-string) are intact.
+query "$OTHER" >o.txt || fail "other key not imported"
+grep -q 'Path.*REG_SZ.*C:\\Program Files\\hvtools$' o.txt || failf o.txt "Path"
+grep -q 'Count.*REG_DWORD.*0x2a$' o.txt || failf o.txt "Count"
+grep -q 'Blob.*REG_BINARY.*000102030405060708090A0B0C0D0E0F101112131415161718191A$' o.txt ||
+	failf o.txt "Blob"
+grep -q 'Multi.*REG_MULTI_SZ.*ab\\0c$' o.txt || failf o.txt "Multi"
+ok "other keys in the file survived hvreg's edits"
+
+# 2. --print reg (remove: a deletion entry) imported by reg.exe.
+$HVREG remove $G1 --print reg >del.reg || fail "--print reg"
+wine_ reg import del.reg >/dev/null 2>&1 || fail "wine reg import del.reg"
+query "$SVC" /s | grep -qi "$G1" && fail "$G1 still there after importing [-KEY]"
+ok "--print reg deletion entry imported"
+
+# 3. --print cmd run by Wine's cmd.exe: quoting of spaces, cmd metacharacters, trailing '\'.
+$HVREG add 55571 -n 'a & b | c <d> ^e\' --print cmd >hvreg-add.cmd || fail "--print cmd"
+wine_ cmd /c hvreg-add.cmd >cmd.out 2>&1 || failf cmd.out "cmd /c hvreg-add.cmd"
+query "$SVC\\$P3" >p3.txt
+grep -q 'ElementName.*REG_SZ.*a & b | c <d> ^e\\$' p3.txt || failf p3.txt "name set by --print cmd"
+$HVREG remove 55571 --print cmd >hvreg-remove.cmd || fail "--print cmd remove"
+wine_ cmd /c hvreg-remove.cmd >cmd.out 2>&1 || failf cmd.out "cmd /c hvreg-remove.cmd"
+query "$SVC\\$P3" >/dev/null && fail "$P3 still there after reg delete"
+ok "--print cmd commands run by cmd.exe"
+
+# 4. Windows build: hvreg.exe on Wine's live registry, checked with reg query.
+if [ "${HVT_PLATFORM:-posix}" = windows ]; then
+	$HVREG list >list.txt 2>list.err || fail "hvreg list (live)"
+	grep -qxF "$P1  55569  ssh bridge" list.txt || failf list.txt "live list"
+	grep -qxF "$P2  55570  Grüße \"q\" \\ x" list.txt || failf list.txt "live list name"
+	$HVREG add 55571 -n "live one" >/dev/null 2>&1 || fail "hvreg add (live)"
+	query "$SVC\\$P3" | grep -q 'ElementName.*REG_SZ.*live one$' || fail "reg query after live add"
+	$HVREG add 55571 -n "renamed" >/dev/null 2>&1
+	[ $? = 4 ] || fail "live add with another name did not exit 4"
+	$HVREG add 55571 -n "renamed" --force >/dev/null 2>&1 || fail "live rename"
+	query "$SVC\\$P3" | grep -q 'ElementName.*REG_SZ.*renamed$' || fail "reg query after rename"
+	$HVREG remove renamed 2>/dev/null || fail "hvreg remove (live)"
+	query "$SVC\\$P3" >/dev/null && fail "$P3 still there after live remove"
+	$HVREG remove ssh bridge >/dev/null 2>&1 && fail "remove with two operands succeeded"
+	$HVREG remove "ssh bridge" || fail "hvreg remove by name (live)"
+	query "$SVC\\$P1" >/dev/null && fail "$P1 still there after live remove"
+	ok "hvreg.exe add/rename/list/remove on the live registry (checked with reg query)"
+fi
+
+forget
+ok "hvreg and Wine's reg agree"
