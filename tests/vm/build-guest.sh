@@ -35,6 +35,10 @@ missing() { say "$*"; exit 77; }
 build=$(cd "$1" 2>/dev/null && pwd) || die "no build directory: $1"
 out=$build/tests/vm
 mkdir -p "$out" "$cache" || die "cannot create $out or $cache"
+# Scratch space is per process: two runs on one build tree or cache must not mix.
+root=$out/initramfs.root.$$
+trap 'rm -rf "$root" "$out/initramfs.cpio.$$" "$cache/.fetch.$$"' EXIT
+trap 'exit 130' INT TERM
 
 # --- the kernel ----------------------------------------------------------------------------
 # Returns (in $kdir) a cache directory holding a bootable kernel and the modules.
@@ -122,7 +126,7 @@ if [ -z "$kdir" ]; then
 		kernel_ok "$d" && { kdir=$d; say "using the cached $(basename "$d")"; break; }
 	done
 fi
-[ -n "$kdir" ] || missing "no kernel: could not download ${pkg:-linux-image-amd64's kernel package} with apt-get"
+[ -n "$kdir" ] || missing "no kernel: could not download ${pkg:-the kernel package of linux-image-amd64} with apt-get download (network, apt-get update?)"
 if [ -f "$kdir/vmlinux" ]; then kernel=$kdir/vmlinux; else kernel=$kdir/vmlinuz; fi
 ln -sf "$kernel" "$out/kernel" || die "cannot link $out/kernel"
 
@@ -134,8 +138,6 @@ if ldd "$busybox" >/dev/null 2>&1; then
 fi
 socat=$(command -v socat) || missing "socat not installed (apt-get install socat)"
 
-root=$out/initramfs.root
-rm -rf "$root"
 mkdir -p "$root/bin" "$root/usr/bin" "$root/hvt/bin" "$root/hvt/modules" "$root/dev" "$root/proc" \
 	"$root/sys" "$root/tmp" "$root/etc" "$root/root" || die "cannot create $root"
 
@@ -174,8 +176,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 
 # newc cpio, all files owned by root, no device nodes needed (the init mounts devtmpfs first).
-(cd "$root" && find . | sort | "$busybox" cpio -o -H newc -R 0:0 >"$out/initramfs.cpio.tmp" 2>/dev/null) ||
+(cd "$root" && find . | sort | "$busybox" cpio -o -H newc -R 0:0 >"$out/initramfs.cpio.$$" 2>/dev/null) ||
 	die "cpio failed"
-mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio" || die "cannot write $out/initramfs.cpio"
-rm -rf "$root"
+mv "$out/initramfs.cpio.$$" "$out/initramfs.cpio" || die "cannot write $out/initramfs.cpio"
 say "kernel $(basename "$kdir")/$(basename "$kernel"), initramfs $(($(wc -c <"$out/initramfs.cpio") / 1024)) KiB"

@@ -63,25 +63,32 @@ else
 	rc=1
 fi
 
-if command -v hvlist >/dev/null 2>&1 || command -v hvping >/dev/null 2>&1; then
-	echo
-	say "hvnc -l -k vsock:any:5002 -e /bin/cat &"
-	hvnc -l -k vsock:any:5002 -e /bin/cat 2>/dev/null &
-	echo_srv=$!
+# ready PORT: wait until something accepts on vsock port PORT (costs one empty connection).
+ready() {
 	i=0
-	until socat -u /dev/null VSOCK-CONNECT:1:5002 2>/dev/null || [ $i -gt 100 ]; do
+	until socat -u /dev/null VSOCK-CONNECT:1:$1 2>/dev/null || [ $i -gt 100 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	if command -v hvlist >/dev/null 2>&1; then
-		say "hvlist sockets"
-		hvlist sockets 2>&1
-	fi
-	if command -v hvping >/dev/null 2>&1; then
-		say "hvping -c 3 vsock:local:5002"
-		hvping -c 3 vsock:local:5002 2>&1
-	fi
-	kill $echo_srv 2>/dev/null
+}
+if command -v hvping >/dev/null 2>&1; then
+	echo
+	say "hvping -l vsock:any:5002 &"
+	hvping -l vsock:any:5002 2>/dev/null &
+	ready 5002
+	say "hvping -c 3 -i 0.2 vsock:local:5002"
+	hvping -c 3 -i 0.2 vsock:local:5002 2>&1
+fi
+if command -v hvlist >/dev/null 2>&1; then
+	echo
+	say "hvnc -l -k vsock:any:5003 -e /bin/cat &"
+	hvnc -l -k vsock:any:5003 -e /bin/cat 2>/dev/null &
+	ready 5003
+	say "sleep 30 | hvnc vsock:local:5003 &"
+	sleep 30 | hvnc vsock:local:5003 >/dev/null 2>&1 &
+	sleep 0.3
+	say "hvlist sockets"
+	hvlist sockets 2>&1
 fi
 echo "HVT-DEMO-END $rc"
 exit $rc

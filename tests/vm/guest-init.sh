@@ -44,6 +44,7 @@ ip link set lo up
 
 case "${hvt_mode:-run}" in
 run)
+	# shellcheck disable=SC2046 # one word per check name
 	sh /hvt/guest-checks.sh run $(echo "${hvt_checks:-}" | tr ',' ' ')
 	rc=$?
 	;;
