@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs what building and testing hvtools needs, from Debian's archive, when it is missing.
 # Runs as root (CI, fresh machines) or through sudo when available.
+# Usage: tests/deps.sh [demo]   (demo: only what tests/demo.sh needs)
 set -eu
-pkgs="cmake gcc clang make pkg-config libcmocka-dev mandoc socat ncat python3 iproute2
-      qemu-system-x86 busybox-static cpio xz-utils zstd
-      gcc-mingw-w64-x86-64 wine wine64 dpkg-dev"
+pkgs="cmake gcc make libcmocka-dev qemu-system-x86 busybox-static socat xz-utils"
+if [ "${1:-}" != demo ]; then
+	pkgs="$pkgs clang mandoc ncat python3 iproute2 gcc-mingw-w64-x86-64 wine wine64 dpkg-dev"
+fi
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
