@@ -1,0 +1,518 @@
+/* Windows processes, tasks, clocks and Ctrl-C (common/sys.h). */
+#include "win.h"
+
+#include <io.h>
+#include <process.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "sys.h"
+
+uint64_t hvt_now_ns(void)
+{
+	static LARGE_INTEGER freq;
+	LARGE_INTEGER now;
+	if (freq.QuadPart == 0)
+		QueryPerformanceFrequency(&freq);
+	QueryPerformanceCounter(&now);
+	uint64_t f = (uint64_t)freq.QuadPart, t = (uint64_t)now.QuadPart;
+	return t / f * 1000000000u + t % f * 1000000000u / f;
+}
+
+void hvt_sleep_ms(uint64_t ms)
+{
+	uint64_t end = hvt_now_ns() + ms * 1000000u;
+	for (;;) {
+		uint64_t now = hvt_now_ns();
+		if (now >= end || hvt_interrupted())
+			return;
+		uint64_t left = (end - now + 999999u) / 1000000u;
+		Sleep((DWORD)(left > HVT_WIN_SLICE_MS ? HVT_WIN_SLICE_MS : left));
+	}
+}
+
+/* ---- Ctrl-C ------------------------------------------------------------------------------ */
+
+static volatile LONG interrupted;
+
+/* Runs on a thread of its own. The first Ctrl-C / Ctrl-Break sets the flag (as SIGINT does
+ * on POSIX) and every blocking wait of common/win/ notices it within HVT_WIN_SLICE_MS; a
+ * second one while the first is still pending ends the process the default way, in case the
+ * tool is stuck in a write nobody reads. Closing the console, logoff and shutdown keep the
+ * default (the process is ended). */
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+		return FALSE;
+	if (InterlockedCompareExchange(&interrupted, 2, 0) != 0)
+		return FALSE;
+	return TRUE;
+}
+
+void hvt_signals_init(void)
+{
+	SetConsoleCtrlHandler(on_ctrl, TRUE);
+}
+
+int hvt_interrupted(void)
+{
+	return (int)InterlockedCompareExchange(&interrupted, 0, 0);
+}
+
+/* ---- tasks: threads ---------------------------------------------------------------------- */
+
+struct task {
+	int (*fn)(void *ctx);
+	void *ctx;
+};
+
+static HANDLE *tasks;
+static int ntasks, captasks;
+
+static unsigned __stdcall task_main(void *arg)
+{
+	struct task *t = arg;
+	int rc = t->fn(t->ctx);
+	free(t->ctx);
+	free(t);
+	return (unsigned)rc;
+}
+
+int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
+{
+	(void)owned; /* the thread uses it; the caller does not touch it again */
+	if (ntasks == captasks) {
+		int cap = captasks ? captasks * 2 : 16;
+		HANDLE *n = realloc(tasks, (size_t)cap * sizeof *n);
+		if (!n)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		tasks = n;
+		captasks = cap;
+	}
+	struct task *t = malloc(sizeof *t);
+	void *copy = malloc(size ? size : 1);
+	if (!t || !copy) {
+		free(t);
+		free(copy);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	memcpy(copy, ctx, size);
+	t->fn = fn;
+	t->ctx = copy;
+	uintptr_t h = _beginthreadex(NULL, 0, task_main, t, 0, NULL);
+	if (h == 0) {
+		int e = (int)GetLastError();
+		free(copy);
+		free(t);
+		return e ? e : ERROR_NOT_ENOUGH_MEMORY;
+	}
+	tasks[ntasks++] = (HANDLE)h;
+	return 0;
+}
+
+int hvt_tasks_running(void)
+{
+	for (int i = 0; i < ntasks;) {
+		if (WaitForSingleObject(tasks[i], 0) == WAIT_OBJECT_0) {
+			CloseHandle(tasks[i]);
+			tasks[i] = tasks[--ntasks];
+		} else {
+			i++;
+		}
+	}
+	return ntasks;
+}
+
+void hvt_tasks_wait_below(int n)
+{
+	while (hvt_tasks_running() >= n && !hvt_interrupted()) {
+		DWORD count = ntasks > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : (DWORD)ntasks;
+		if (count == 0)
+			return;
+		WaitForMultipleObjects(count, tasks, FALSE, HVT_WIN_SLICE_MS);
+	}
+}
+
+/* ---- programs per connection ------------------------------------------------------------- */
+
+/* Appends arg to the command line quoted the way the C runtime's argv parser undoes it. */
+static int append_arg(char *cmd, size_t cap, size_t *len, const char *arg)
+{
+	size_t n = *len;
+#define PUT(c)                            \
+	do {                              \
+		if (n + 2 >= cap)         \
+			return -1;        \
+		cmd[n++] = (c);           \
+	} while (0)
+	if (n > 0)
+		PUT(' ');
+	if (*arg && !strpbrk(arg, " \t\n\v\"")) {
+		for (const char *p = arg; *p; p++)
+			PUT(*p);
+	} else {
+		PUT('"');
+		for (const char *p = arg;; p++) {
+			size_t bs = 0;
+			while (*p == '\\') {
+				bs++;
+				p++;
+			}
+			if (*p == '\0') {
+				for (size_t i = 0; i < bs * 2; i++)
+					PUT('\\');
+				break;
+			}
+			if (*p == '"') {
+				for (size_t i = 0; i < bs * 2 + 1; i++)
+					PUT('\\');
+			} else {
+				for (size_t i = 0; i < bs; i++)
+					PUT('\\');
+			}
+			PUT(*p);
+		}
+		PUT('"');
+	}
+#undef PUT
+	cmd[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static int env_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	for (;; x++, y++) {
+		int cx = (*x == '=') ? 0 : (unsigned char)*x, cy = (*y == '=') ? 0 : (unsigned char)*y;
+		if (cx >= 'a' && cx <= 'z')
+			cx -= 'a' - 'A';
+		if (cy >= 'a' && cy <= 'z')
+			cy -= 'a' - 'A';
+		if (cx != cy || cx == 0)
+			return cx - cy;
+	}
+}
+
+static int same_name(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+	return _strnicmp(entry, name, n) == 0 && entry[n] == '=';
+}
+
+/* A copy of this process's environment with env[] set: a sorted block of NAME=VALUE\0...\0. */
+static char *env_block(const struct hvt_env *env, int nenv)
+{
+	char *cur = GetEnvironmentStringsA();
+	if (!cur)
+		return NULL;
+	size_t count = 0, bytes = 0;
+	for (const char *p = cur; *p; p += strlen(p) + 1)
+		count++;
+	const char **v = malloc((count + (size_t)nenv + 1) * sizeof *v);
+	char *extra = malloc((size_t)nenv * (HVT_ADDR_STRLEN + 64) + 1);
+	char *out = NULL;
+	if (!v || !extra)
+		goto done;
+	size_t nv = 0, off = 0;
+	for (const char *p = cur; *p; p += strlen(p) + 1) {
+		int replaced = 0;
+		for (int i = 0; i < nenv; i++)
+			if (p[0] != '=' && same_name(p, env[i].name))
+				replaced = 1;
+		if (!replaced)
+			v[nv++] = p;
+	}
+	for (int i = 0; i < nenv; i++) {
+		int w = snprintf(extra + off, HVT_ADDR_STRLEN + 64, "%s=%s", env[i].name, env[i].value);
+		if (w < 0 || w >= HVT_ADDR_STRLEN + 64)
+			continue;
+		v[nv++] = extra + off;
+		off += (size_t)w + 1;
+	}
+	qsort(v, nv, sizeof *v, env_cmp);
+	for (size_t i = 0; i < nv; i++)
+		bytes += strlen(v[i]) + 1;
+	out = malloc(bytes + 1);
+	if (out) {
+		char *q = out;
+		for (size_t i = 0; i < nv; i++) {
+			size_t n = strlen(v[i]) + 1;
+			memcpy(q, v[i], n);
+			q += n;
+		}
+		*q = '\0';
+	}
+done:
+	free(v);
+	free(extra);
+	FreeEnvironmentStringsA(cur);
+	return out;
+}
+
+/* The socket <-> pipe pump for one direction; the context is shared by reference count so
+ * that a pump stuck in a write nobody reads can be left behind safely. */
+struct pipe_pump {
+	volatile LONG refs;
+	volatile LONG stop;
+	SOCKET s;
+	HANDLE pipe; /* child's stdin, write end */
+};
+
+static void pump_release(struct pipe_pump *p)
+{
+	if (InterlockedDecrement(&p->refs) == 0) {
+		if (p->pipe)
+			CloseHandle(p->pipe);
+		free(p);
+	}
+}
+
+/* socket -> child's stdin; closing the pipe at socket EOF gives the child its EOF. */
+static unsigned __stdcall sock_to_pipe(void *arg)
+{
+	struct pipe_pump *p = arg;
+	static const size_t bufsize = 64u << 10;
+	char *buf = malloc(bufsize);
+	while (buf && !p->stop) {
+		int w = hvt_win_wait(p->s, 0, HVT_WIN_SLICE_MS);
+		if (w == 0)
+			continue;
+		if (w < 0)
+			break;
+		int n = recv(p->s, buf, (int)bufsize, 0);
+		if (n <= 0)
+			break;
+		DWORD done = 0;
+		for (int off = 0; off < n; off += (int)done)
+			if (!WriteFile(p->pipe, buf + off, (DWORD)(n - off), &done, NULL))
+				goto out;
+	}
+out:
+	free(buf);
+	HANDLE h = InterlockedExchangePointer(&p->pipe, NULL);
+	if (h)
+		CloseHandle(h);
+	pump_release(p);
+	return 0;
+}
+
+static CRITICAL_SECTION spawn_lock;
+static INIT_ONCE spawn_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK init_spawn_lock(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+	(void)once;
+	(void)param;
+	(void)ctx;
+	InitializeCriticalSection(&spawn_lock);
+	return TRUE;
+}
+
+/* Starts the program with the given std handles inherited (and only those). */
+static int spawn(char *cmdline, char *envblock, HANDLE in, HANDLE out, HANDLE err,
+		 PROCESS_INFORMATION *pi)
+{
+	HANDLE list[3] = { in, out, err };
+	DWORD nlist = err ? 3 : 2;
+	SIZE_T attr_size = 0;
+	STARTUPINFOEXA si;
+	int rc = 0;
+	memset(&si, 0, sizeof si);
+	si.StartupInfo.cb = sizeof si;
+	si.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+	si.StartupInfo.hStdInput = in;
+	si.StartupInfo.hStdOutput = out;
+	si.StartupInfo.hStdError = err;
+	InitializeProcThreadAttributeList(NULL, 1, 0, &attr_size);
+	si.lpAttributeList = malloc(attr_size);
+	DWORD flags = 0;
+	if (si.lpAttributeList &&
+	    InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0, &attr_size)) {
+		if (UpdateProcThreadAttribute(si.lpAttributeList, 0,
+					      PROC_THREAD_ATTRIBUTE_HANDLE_LIST, list,
+					      nlist * sizeof(HANDLE), NULL, NULL))
+			flags = EXTENDED_STARTUPINFO_PRESENT;
+		else
+			DeleteProcThreadAttributeList(si.lpAttributeList);
+	}
+	if (!flags) {
+		free(si.lpAttributeList);
+		si.lpAttributeList = NULL;
+		si.StartupInfo.cb = sizeof si.StartupInfo;
+	}
+	/* The handles are inheritable only while this program starts: no other program started
+	 * from another connection's thread gets them. */
+	InitOnceExecuteOnce(&spawn_once, init_spawn_lock, NULL, NULL);
+	EnterCriticalSection(&spawn_lock);
+	for (DWORD i = 0; i < nlist; i++)
+		SetHandleInformation(list[i], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+	if (!CreateProcessA(NULL, cmdline, NULL, NULL, TRUE, flags, envblock, NULL,
+			    &si.StartupInfo, pi))
+		rc = (int)GetLastError();
+	for (DWORD i = 0; i < nlist; i++)
+		SetHandleInformation(list[i], HANDLE_FLAG_INHERIT, 0);
+	LeaveCriticalSection(&spawn_lock);
+	if (flags)
+		DeleteProcThreadAttributeList(si.lpAttributeList);
+	free(si.lpAttributeList);
+	return rc;
+}
+
+/* The program gets pipes as stdin and stdout, relayed to and from the socket by this process
+ * (as ncat does on Windows): a socket handle works as a std handle only when created without
+ * WSA_FLAG_OVERLAPPED, and such sockets serialise a blocking recv in one thread with a send
+ * in another, which the relay threads depend on. Socket EOF closes the program's stdin; the
+ * program's stdout EOF half-closes the socket. */
+int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
+		      const struct hvt_env *env, int nenv)
+{
+	enum { CMD_MAX = 32768 }; /* CreateProcess's limit */
+	char *cmd = malloc(CMD_MAX);
+	size_t len = 0;
+	const char *prog;
+	if (!cmd)
+		return -ERROR_NOT_ENOUGH_MEMORY;
+	cmd[0] = '\0';
+	if (shell_cmd) {
+		const char *comspec = getenv("COMSPEC");
+		prog = comspec && *comspec ? comspec : "cmd.exe";
+		/* /s: cmd takes the rest as written, between the outer quotes. */
+		int n = snprintf(cmd, CMD_MAX, "\"%s\" /d /s /c \"%s\"", prog, shell_cmd);
+		if (n < 0 || n >= CMD_MAX) {
+			free(cmd);
+			return -ERROR_FILENAME_EXCED_RANGE;
+		}
+		prog = "cmd.exe";
+	} else {
+		prog = argv[0];
+		for (int i = 0; argv[i]; i++)
+			if (append_arg(cmd, CMD_MAX, &len, argv[i]) != 0) {
+				free(cmd);
+				return -ERROR_FILENAME_EXCED_RANGE;
+			}
+	}
+	char *envblock = env_block(env, nenv);
+	if (!envblock) {
+		free(cmd);
+		return -ERROR_NOT_ENOUGH_MEMORY;
+	}
+
+	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, FALSE };
+	HANDLE in_r = NULL, in_w = NULL, out_r = NULL, out_w = NULL, err = NULL;
+	int rc = 0;
+	if (!CreatePipe(&in_r, &in_w, &sa, 64u << 10) || !CreatePipe(&out_r, &out_w, &sa, 64u << 10)) {
+		rc = (int)GetLastError();
+		goto fail;
+	}
+	HANDLE my_err = GetStdHandle(STD_ERROR_HANDLE);
+	if (my_err && my_err != INVALID_HANDLE_VALUE &&
+	    !DuplicateHandle(GetCurrentProcess(), my_err, GetCurrentProcess(), &err, 0, FALSE,
+			     DUPLICATE_SAME_ACCESS))
+		err = NULL;
+
+	fflush(NULL);
+	PROCESS_INFORMATION pi;
+	rc = spawn(cmd, envblock, in_r, out_w, err, &pi);
+	CloseHandle(in_r);
+	CloseHandle(out_w);
+	in_r = out_w = NULL;
+	if (err)
+		CloseHandle(err);
+	free(envblock);
+	envblock = NULL;
+	free(cmd);
+	cmd = NULL;
+	if (rc != 0) {
+		/* As the POSIX child reports a failed exec: message, 127 not found, 126 otherwise. */
+		fprintf(stderr, "%s: cannot run '%s': %s\n", hvt_progname(), prog, hvt_strerror(rc));
+		CloseHandle(in_w);
+		CloseHandle(out_r);
+		return (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) ? 127 : 126;
+	}
+	CloseHandle(pi.hThread);
+
+	struct pipe_pump *pp = calloc(1, sizeof *pp);
+	HANDLE th = NULL;
+	if (pp) {
+		pp->refs = 2;
+		pp->s = (SOCKET)s;
+		pp->pipe = in_w;
+		th = (HANDLE)_beginthreadex(NULL, 0, sock_to_pipe, pp, 0, NULL);
+		if (!th) {
+			pp->refs = 1;
+			pp->pipe = NULL;
+			pump_release(pp);
+			pp = NULL;
+		}
+	}
+	if (!pp)
+		CloseHandle(in_w); /* the program sees EOF at once */
+	in_w = NULL;
+
+	/* program's stdout -> socket, here. */
+	static const DWORD bufsize = 64u << 10;
+	char *buf = malloc(bufsize);
+	for (;;) {
+		DWORD n = 0;
+		if (!buf || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
+			break;
+		if (hvt_sock_send_all(s, buf, n) != 0)
+			break;
+	}
+	free(buf);
+	CloseHandle(out_r);
+	shutdown((SOCKET)s, SD_SEND);
+
+	int status = 0;
+	for (;;) {
+		DWORD w = WaitForSingleObject(pi.hProcess, HVT_WIN_SLICE_MS);
+		if (w == WAIT_OBJECT_0) {
+			DWORD code = 0;
+			GetExitCodeProcess(pi.hProcess, &code);
+			if (code == (DWORD)STATUS_CONTROL_C_EXIT)
+				status = 128 + 2;
+			else
+				status = code > 255 ? 255 : (int)code;
+			break;
+		}
+		if (w != WAIT_TIMEOUT || hvt_interrupted()) {
+			status = 128 + (hvt_interrupted() ? hvt_interrupted() : 15);
+			break;
+		}
+	}
+	CloseHandle(pi.hProcess);
+	if (pp) {
+		/* Stop the socket -> stdin pump; it is left behind if stuck in a write. */
+		pp->stop = 1;
+		WaitForSingleObject(th, 2000);
+		CloseHandle(th);
+		pump_release(pp);
+	}
+	return status;
+
+fail:
+	if (in_r)
+		CloseHandle(in_r);
+	if (in_w)
+		CloseHandle(in_w);
+	if (out_r)
+		CloseHandle(out_r);
+	if (out_w)
+		CloseHandle(out_w);
+	free(envblock);
+	free(cmd);
+	return -rc;
+}
+
+int hvt_isatty(int fd)
+{
+	/* _isatty is true for any character device (NUL too); a console also has a mode. */
+	if (!_isatty(fd))
+		return 0;
+	DWORD mode;
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	return h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
+}

@@ -1,0 +1,29 @@
+/* Internals shared by the Windows files of common/ (common/win/). Include this first: it
+ * brings the Windows headers in the order mingw-w64 needs. */
+#ifndef HVT_WIN_H
+#define HVT_WIN_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "net.h"
+
+/* C runtime errno values travel as HVT_CRT_ERR | errno (bit 29 marks application-defined
+ * Win32 codes), so they never collide with Win32/WSA codes of the same number. */
+#define HVT_CRT_ERR 0x20000000
+
+/* Blocking waits are cut into slices this long so that Ctrl-C (hvt_interrupted) is noticed. */
+#define HVT_WIN_SLICE_MS 100u
+
+/* Waits until s is readable (want_write 0) or writable / failed (1), at most ms
+ * (UINT64_MAX = forever). Returns 1 ready, 0 timed out, or -code (-WSAEINTR on Ctrl-C). */
+int hvt_win_wait(SOCKET s, int want_write, uint64_t ms);
+
+/* sockaddr -> hvt_addr for every family Windows knows (AF_HYPERV, AF_INET/6, AF_UNIX). */
+int hvt_win_sockaddr_from(const struct sockaddr *sa, int len, struct hvt_addr *a);
+
+#endif
