@@ -40,8 +40,9 @@ const char *hvt_hint(enum hvt_family f, int code)
 			return "Hyper-V sockets (AF_HYPERV) are not available on this system; from a "
 			       "Linux guest use vsock:host:PORT";
 		if (f == HVT_VSOCK)
-			return "AF_VSOCK is not available: load the vsock transport (hv_sock in "
-			       "a Hyper-V guest, vsock_loopback for local tests)";
+			return "AF_VSOCK is not available here: in a Linux guest load the vsock "
+			       "transport (hv_sock under Hyper-V, vsock_loopback for local tests); "
+			       "on Windows use hv:VM:PORT";
 		return NULL;
 	case HVT_E_NOTFOUND:
 	case HVT_E_OTHER:

@@ -121,14 +121,19 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		else
 			execvp(argv[0], argv);
 		int e = errno;
-		fprintf(stderr, "%s: cannot run '%s': %s\n", hvt_progname(), shell_cmd ? "/bin/sh" : argv[0],
-			strerror(e));
+		fprintf(stderr, "%s: cannot run '%s': %s\n", hvt_progname(),
+			shell_cmd ? "/bin/sh" : argv[0], hvt_strerror(e));
 		_exit(e == ENOENT ? 127 : 126);
 	}
-	int status;
+	int status, forwarded = 0;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
+		/* SIGINT/SIGTERM for us: pass it on once and wait for the program to end. */
+		if (hvt_interrupted() && !forwarded) {
+			kill(pid, hvt_interrupted());
+			forwarded = 1;
+		}
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
