@@ -11,11 +11,18 @@
 
 #include "msg.h"
 #include "parse.h"
+#include "vms.h"
 
 #define U32_RANGE "0-4294967295"
 
 static const char any_forms[] =
 	"expected hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT or unix:PATH";
+static const char vm_forms[] =
+	"expected a GUID, a well-known name (wildcard, parent, loopback, children, silohost, "
+	"broadcast) or a VM name";
+
+/* Longest VM name looked up, in bytes (Hyper-V allows 100 characters). */
+#define VM_NAME_MAX 512
 
 struct ctx {
 	const char *s; /* the whole input, for messages */
@@ -123,6 +130,42 @@ static int parse_vm(const char *p, size_t n, hvt_guid *g)
 	return 0;
 }
 
+/* Only GUID characters (hex digits, '-', braces, parentheses, ",x" of the X form) and long
+ * enough to be one: a mistyped GUID rather than a VM name. */
+static int looks_like_guid(const char *p, size_t n)
+{
+	if (n < 20)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = p[i];
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
+		      strchr("-{}(),xX", ch)))
+			return 0;
+	}
+	return 1;
+}
+
+/* hv:NAME:...: the id of the VM with this name on this host (vms.h). Only hv: addresses
+ * look names up; a GUID or well-known name always wins over a VM of that name. */
+static int lookup_vm(const struct ctx *c, const char *p, size_t n, hvt_guid *g)
+{
+	char name[VM_NAME_MAX], why[600];
+	if (n == 0 || slice(name, sizeof name, p, n) < 0)
+		return bad_part(c, "hv VM id", p, n, vm_forms);
+	if (looks_like_guid(p, n)) {
+		/* a mistyped GUID, not a name: say what a GUID looks like */
+		const char *gwhy = "";
+		hvt_guid_parse(name, g, &gwhy);
+		return bad_part(c, "hv VM id", p, n, gwhy);
+	}
+	int rc = hvt_vm_lookup(name, g, why, sizeof why);
+	if (rc == HVT_VMS_OK)
+		return 0;
+	if (rc == HVT_VMS_AMBIGUOUS)
+		return bad_part(c, "hv VM id", p, n, why);
+	return fail(c, "invalid hv VM id '%s' in '%s': %s; %s", name, c->s, vm_forms, why);
+}
+
 /* GUID, vsock-N, N or 0xN. */
 static int parse_service(const char *p, size_t n, hvt_guid *g)
 {
@@ -147,10 +190,9 @@ static int parse_hv(const struct ctx *c, const char *rest, struct hvt_addr *a)
 	a->family = HVT_HV;
 	a->vm = HVT_GUID_ZERO;
 	if (colon) {
-		if (parse_vm(rest, (size_t)(colon - rest), &a->vm) < 0)
-			return bad_part(c, "hv VM id", rest, (size_t)(colon - rest),
-					"expected a GUID or a well-known name (wildcard, parent, "
-					"loopback, children, silohost, broadcast)");
+		if (parse_vm(rest, (size_t)(colon - rest), &a->vm) < 0 &&
+		    lookup_vm(c, rest, (size_t)(colon - rest), &a->vm) < 0)
+			return -1;
 		svc = colon + 1;
 	} else if (!c->listen) {
 		return bad_form(c, "expected hv:VM:SERVICE");

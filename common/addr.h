@@ -1,5 +1,6 @@
 /* The address grammar every tool shares (documented in hvsock(7)):
- *   hv:VM:SERVICE     VM = GUID or well-known name; SERVICE = GUID, vsock-N, N or 0xN
+ *   hv:VM:SERVICE     VM = GUID, well-known name or the name of a VM on this host (looked up
+ *                     through vms.h); SERVICE = GUID, vsock-N, N or 0xN
  *   vsock:CID:PORT    CID = number, any, hypervisor, local, host; PORT = number or template GUID
  *   tcp:HOST:PORT     IPv4, [IPv6] or a name
  *   unix:PATH         unix:@name is the Linux abstract namespace

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "addr.h"
+#include "vms.h"
 
 #define CHECK(cond, ...)                      \
 	do {                                  \
@@ -25,8 +27,14 @@
 /* The messages, exactly as CLI tests will see them. */
 #define G "expected hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT or unix:PATH"
 #define VMX \
-	"expected a GUID or a well-known name (wildcard, parent, loopback, children, silohost, " \
-	"broadcast)"
+	"expected a GUID, a well-known name (wildcard, parent, loopback, children, silohost, " \
+	"broadcast) or a VM name"
+/* What a VM name that cannot be looked up adds (the fake lister below says why). */
+/* A mistyped GUID is not looked up as a name. */
+#define GUIDX \
+	"expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 (also {...}, (...), 32 hex " \
+	"digits or {0x...,...})"
+#define NOLOOK "; cannot look up VM names: no VMs here (test)"
 #define SVX "expected a GUID, vsock-N or a port number 0-4294967295"
 #define CIDX "expected a number 0-4294967295, any, host, local or hypervisor"
 #define PORTX "expected a number 0-4294967295 or a vsock template GUID"
@@ -310,16 +318,16 @@ static const struct err_case {
 	{"hv:parent:", 0, "invalid hv service '' in 'hv:parent:': " SVX},
 	{"hv::5000", 0, "invalid hv VM id '' in 'hv::5000': " VMX},
 	{"hv::5000", L, "invalid hv VM id '' in 'hv::5000': " VMX},
-	{"hv:host:5000", 0, "invalid hv VM id 'host' in 'hv:host:5000': " VMX},
-	{"hv:parents:5000", 0, "invalid hv VM id 'parents' in 'hv:parents:5000': " VMX},
-	{"hv: parent:5000", 0, "invalid hv VM id ' parent' in 'hv: parent:5000': " VMX},
-	{"hv:2:5000", 0, "invalid hv VM id '2' in 'hv:2:5000': " VMX},
+	{"hv:host:5000", 0, "invalid hv VM id 'host' in 'hv:host:5000': " VMX NOLOOK},
+	{"hv:parents:5000", 0, "invalid hv VM id 'parents' in 'hv:parents:5000': " VMX NOLOOK},
+	{"hv: parent:5000", 0, "invalid hv VM id ' parent' in 'hv: parent:5000': " VMX NOLOOK},
+	{"hv:2:5000", 0, "invalid hv VM id '2' in 'hv:2:5000': " VMX NOLOOK},
 	{"hv:a42e7cda-d03f-480c-9cc2-a4de20abb87:1", 0,
 	 "invalid hv VM id 'a42e7cda-d03f-480c-9cc2-a4de20abb87' in "
-	 "'hv:a42e7cda-d03f-480c-9cc2-a4de20abb87:1': " VMX},
+	 "'hv:a42e7cda-d03f-480c-9cc2-a4de20abb87:1': " GUIDX},
 	{"hv:{a42e7cda-d03f-480c-9cc2-a4de20abb878:1", 0,
 	 "invalid hv VM id '{a42e7cda-d03f-480c-9cc2-a4de20abb878' in "
-	 "'hv:{a42e7cda-d03f-480c-9cc2-a4de20abb878:1': " VMX},
+	 "'hv:{a42e7cda-d03f-480c-9cc2-a4de20abb878:1': " GUIDX},
 	{"hv:parent:4294967296", 0, "invalid hv service '4294967296' in 'hv:parent:4294967296': " SVX},
 	{"hv:parent:0x100000000", 0,
 	 "invalid hv service '0x100000000' in 'hv:parent:0x100000000': " SVX},
@@ -675,6 +683,119 @@ static void test_family_names(void **state)
 	assert_string_equal(hvt_family_name((enum hvt_family)99), "unknown");
 }
 
+/* VM names (hv:NAME:SERVICE) through fake VM lists: the platform's list is never asked. */
+static int no_vms(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	snprintf(err, errlen, "no VMs here (test)");
+	return HVT_VMS_UNAVAILABLE;
+}
+
+static int vms_denied(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	snprintf(err, errlen, "access denied (test)");
+	return HVT_VMS_ERROR;
+}
+
+static const struct {
+	const char *name, *id;
+} fake[] = {
+	{"web", "11111111-2222-3333-4444-555555555555"},
+	{"DB", "22222222-2222-3333-4444-555555555555"},
+	{"db", "33333333-2222-3333-4444-555555555555"},
+	{"Twin", "44444444-2222-3333-4444-555555555555"},
+	{"Twin", "55555555-2222-3333-4444-555555555555"},
+	{"my vm", "66666666-2222-3333-4444-555555555555"},
+	{"parent", "77777777-2222-3333-4444-555555555555"},
+	{"Case", "88888888-2222-3333-4444-555555555555"},
+	{NULL, "99999999-2222-3333-4444-555555555555"},
+};
+
+static int some_vms(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	struct hvt_vm *v = calloc(N_ELEMS(fake), sizeof *v);
+	assert_non_null(v);
+	for (size_t i = 0; i < N_ELEMS(fake); i++) {
+		assert_int_equal(hvt_guid_parse(fake[i].id, &v[i].id, NULL), 0);
+		if (fake[i].name) {
+			v[i].name = malloc(strlen(fake[i].name) + 1);
+			assert_non_null(v[i].name);
+			strcpy(v[i].name, fake[i].name);
+		}
+	}
+	*out = v;
+	*n = N_ELEMS(fake);
+	return HVT_VMS_OK;
+}
+
+static void test_vm_names(void **state)
+{
+	static const struct {
+		const char *in;
+		int flags;
+		const char *vm;  /* expected VM id, or NULL: error */
+		const char *err; /* expected message */
+	} cases[] = {
+		{"hv:web:22", 0, "11111111-2222-3333-4444-555555555555", NULL},
+		{"hv:web:22", L, "11111111-2222-3333-4444-555555555555", NULL},
+		{"HV:WEB:22", 0, "11111111-2222-3333-4444-555555555555", NULL}, /* case folded */
+		{"hv:db:22", 0, "33333333-2222-3333-4444-555555555555", NULL},  /* exact case wins */
+		{"hv:DB:22", 0, "22222222-2222-3333-4444-555555555555", NULL},
+		{"hv:my vm:22", 0, "66666666-2222-3333-4444-555555555555", NULL},
+		{"hv:case:22", 0, "88888888-2222-3333-4444-555555555555", NULL},
+		/* a well-known name or a GUID is never looked up */
+		{"hv:parent:22", 0, PARENT, NULL},
+		{"hv:" PARENT ":22", 0, PARENT, NULL},
+		{"hv:Db:22", 0, NULL,
+		 "invalid hv VM id 'Db' in 'hv:Db:22': 2 VMs are named 'Db': use the VM id (hvlist vms "
+		 "lists the VMs)"},
+		{"hv:Twin:22", 0, NULL,
+		 "invalid hv VM id 'Twin' in 'hv:Twin:22': 2 VMs are named 'Twin': use the VM id "
+		 "(hvlist vms lists the VMs)"},
+		{"hv:nope:22", 0, NULL,
+		 "invalid hv VM id 'nope' in 'hv:nope:22': " VMX "; no VM is named 'nope' (hvlist vms "
+		 "lists the VMs)"},
+		{"hv:myvm:22", 0, NULL,
+		 "invalid hv VM id 'myvm' in 'hv:myvm:22': " VMX "; no VM is named 'myvm' (hvlist vms "
+		 "lists the VMs)"},
+		/* the service is still checked */
+		{"hv:web:x", 0, NULL, "invalid hv service 'x' in 'hv:web:x': " SVX},
+		/* no scheme: VM names are not looked up */
+		{"web:22", 0, NULL, "invalid address 'web:22': " G},
+	};
+	struct hvt_addr a;
+	char err[600], want[HVT_GUID_STRLEN], got[HVT_GUID_STRLEN];
+	(void)state;
+	hvt_vms_set_lister(some_vms);
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		err[0] = '\0';
+		int rc = hvt_addr_parse(cases[i].in, cases[i].flags, &a, err, sizeof err);
+		if (cases[i].vm) {
+			hvt_guid g;
+			CHECK(rc == 0, "'%s' rejected: %s", cases[i].in, err);
+			assert_int_equal(hvt_guid_parse(cases[i].vm, &g, NULL), 0);
+			CHECK(a.family == HVT_HV && hvt_guid_equal(&a.vm, &g), "'%s': VM %s, want %s",
+			      cases[i].in, hvt_guid_format(&a.vm, 0, got), hvt_guid_format(&g, 0, want));
+		} else {
+			CHECK(rc == -1, "'%s' accepted", cases[i].in);
+			CHECK(strcmp(err, cases[i].err) == 0, "'%s':\n got  %s\n want %s", cases[i].in, err,
+			      cases[i].err);
+		}
+	}
+
+	/* the lister fails: the reason is passed on */
+	hvt_vms_set_lister(vms_denied);
+	assert_int_equal(hvt_addr_parse("hv:web:22", 0, &a, err, sizeof err), -1);
+	assert_string_equal(err, "invalid hv VM id 'web' in 'hv:web:22': " VMX
+				 "; cannot look up VM names: access denied (test)");
+	hvt_vms_set_lister(no_vms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +807,10 @@ int main(void)
 		cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_family_names),
+		cmocka_unit_test(test_vm_names),
 	};
+	/* Never ask the platform (on Windows it would enumerate the host's VMs on every
+	 * VM-name-like input of the fuzz test). */
+	hvt_vms_set_lister(no_vms);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,519 @@
+/* JSON writer and bounded pull reader (see json.h). */
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- UTF-8 ---- */
+
+size_t hvt_utf8_len(const unsigned char *s, size_t avail)
+{
+	if (avail == 0)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || n > avail || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+		return 0; /* overlong, or a UTF-16 surrogate */
+	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+/* ---- writer ---- */
+
+/* Appends the quoted form of s through put(ctx, bytes, n). */
+static void quote(const char *s, void (*put)(void *, const char *, size_t), void *ctx)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	put(ctx, "\"", 1);
+	while (left > 0) {
+		char esc[8];
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			put(ctx, esc, 2);
+			p++;
+			left--;
+		} else if (*p < 0x20 || *p == 0x7F) {
+			const char *named = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : NULL;
+			if (named) {
+				put(ctx, named, 2);
+			} else {
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				put(ctx, esc, 6);
+			}
+			p++;
+			left--;
+		} else {
+			size_t n = hvt_utf8_len(p, left);
+			if (n == 0) {
+				put(ctx, "\\ufffd", 6);
+				n = 1;
+			} else {
+				put(ctx, (const char *)p, n);
+			}
+			p += n;
+			left -= n;
+		}
+	}
+	put(ctx, "\"", 1);
+}
+
+static void put_file(void *ctx, const char *s, size_t n)
+{
+	fwrite(s, 1, n, (FILE *)ctx);
+}
+
+void hvt_json_quote(FILE *f, const char *s)
+{
+	quote(s, put_file, f);
+}
+
+struct membuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void put_mem(void *ctx, const char *s, size_t n)
+{
+	struct membuf *b = ctx;
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 32;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *q = realloc(b->p, cap);
+		if (!q) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+char *hvt_json_quote_alloc(const char *s)
+{
+	struct membuf b = {NULL, 0, 0, 0};
+	quote(s, put_mem, &b);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+void hvt_jw_init(struct hvt_jw *w, FILE *f)
+{
+	memset(w, 0, sizeof *w);
+	w->f = f;
+}
+
+static void indent(struct hvt_jw *w)
+{
+	fputc('\n', w->f);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
+}
+
+/* Separator and key before a value. */
+static void member(struct hvt_jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		int d = w->depth - 1;
+		if (w->count[d]++ > 0)
+			fputc(',', w->f);
+		if (w->inline_[d])
+			fputs(w->count[d] > 1 ? " " : "", w->f);
+		else
+			indent(w);
+	}
+	if (key) {
+		hvt_json_quote(w->f, key);
+		fputs(": ", w->f);
+	}
+}
+
+static void open_container(struct hvt_jw *w, const char *key, int one_line, char op, char cl)
+{
+	member(w, key);
+	fputc(op, w->f);
+	if (w->depth >= HVT_JW_MAX_DEPTH) /* a programming error; keep the output valid anyway */
+		abort();
+	int parent_inline = w->depth > 0 && w->inline_[w->depth - 1];
+	w->count[w->depth] = 0;
+	w->inline_[w->depth] = one_line || parent_inline;
+	w->close[w->depth] = cl;
+	w->depth++;
+}
+
+void hvt_jw_object(struct hvt_jw *w, const char *key, int one_line)
+{
+	open_container(w, key, one_line, '{', '}');
+}
+
+void hvt_jw_array(struct hvt_jw *w, const char *key, int one_line)
+{
+	open_container(w, key, one_line, '[', ']');
+}
+
+void hvt_jw_end(struct hvt_jw *w)
+{
+	if (w->depth == 0)
+		abort();
+	w->depth--;
+	if (w->count[w->depth] > 0 && !w->inline_[w->depth])
+		indent(w);
+	fputc(w->close[w->depth], w->f);
+}
+
+void hvt_jw_str(struct hvt_jw *w, const char *key, const char *s)
+{
+	member(w, key);
+	if (s)
+		hvt_json_quote(w->f, s);
+	else
+		fputs("null", w->f);
+}
+
+void hvt_jw_num(struct hvt_jw *w, const char *key, uint64_t v)
+{
+	member(w, key);
+	fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
+void hvt_jw_bool(struct hvt_jw *w, const char *key, int v)
+{
+	member(w, key);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void hvt_jw_null(struct hvt_jw *w, const char *key)
+{
+	member(w, key);
+	fputs("null", w->f);
+}
+
+void hvt_jw_raw(struct hvt_jw *w, const char *key, const char *json)
+{
+	member(w, key);
+	fputs(json, w->f);
+}
+
+void hvt_jw_finish(struct hvt_jw *w)
+{
+	fputc('\n', w->f);
+}
+
+/* ---- reader ---- */
+
+void hvt_jr_init(struct hvt_jr *r, const void *data, size_t len)
+{
+	r->start = r->p = data;
+	r->end = r->p + len;
+	r->err = NULL;
+	r->err_at = 0;
+}
+
+static int jr_fail(struct hvt_jr *r, const char *why)
+{
+	if (!r->err) {
+		r->err = why;
+		r->err_at = (size_t)(r->p - r->start);
+	}
+	return -1;
+}
+
+static void ws(struct hvt_jr *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static int literal(struct hvt_jr *r, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(r->end - r->p) >= n && memcmp(r->p, word, n) == 0;
+}
+
+enum hvt_jr_type hvt_jr_peek(struct hvt_jr *r)
+{
+	ws(r);
+	if (r->p >= r->end)
+		return HVT_JR_END;
+	switch (*r->p) {
+	case '{': return HVT_JR_OBJECT;
+	case '[': return HVT_JR_ARRAY;
+	case '"': return HVT_JR_STRING;
+	case 't': return literal(r, "true") ? HVT_JR_TRUE : HVT_JR_BAD;
+	case 'f': return literal(r, "false") ? HVT_JR_FALSE : HVT_JR_BAD;
+	case 'n': return literal(r, "null") ? HVT_JR_NULL : HVT_JR_BAD;
+	default:
+		if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
+			return HVT_JR_NUMBER;
+		return HVT_JR_BAD;
+	}
+}
+
+int hvt_jr_accept(struct hvt_jr *r, char ch)
+{
+	ws(r);
+	if (r->p < r->end && *r->p == ch) {
+		r->p++;
+		return 1;
+	}
+	return 0;
+}
+
+int hvt_jr_expect(struct hvt_jr *r, char ch)
+{
+	static const char *const what[] = {"expected '{'", "expected '}'", "expected '['",
+					   "expected ']'", "expected ':'", "expected ','"};
+	if (hvt_jr_accept(r, ch))
+		return 0;
+	const char *chars = "{}[]:,";
+	const char *at = strchr(chars, ch);
+	return jr_fail(r, at && ch ? what[at - chars] : "unexpected character");
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		*v = *v * 16 + d;
+	}
+	return 0;
+}
+
+static size_t put_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Scans (out == NULL) or decodes a string whose opening quote is at r->p. The decoded form
+ * is never longer than the text, so the caller sizes out by the scanned length. */
+static int string_pass(struct hvt_jr *r, char *out, size_t *outlen, const char **endp)
+{
+	const char *p = r->p + 1;
+	size_t n = 0;
+	for (;;) {
+		if (p >= r->end)
+			return jr_fail(r, "unterminated string");
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return jr_fail(r, "control character in string");
+		if (c != '\\') {
+			size_t k = hvt_utf8_len((const unsigned char *)p, (size_t)(r->end - p));
+			if (k == 0)
+				return jr_fail(r, "invalid UTF-8 in string");
+			if (out)
+				memcpy(out + n, p, k);
+			n += k;
+			p += k;
+			continue;
+		}
+		if (p + 1 >= r->end)
+			return jr_fail(r, "unterminated string");
+		char e = p[1];
+		static const char enc[] = "\"\\/bfnrt", dec[] = "\"\\/\b\f\n\r\t";
+		const char *simple = e ? strchr(enc, e) : NULL;
+		if (simple) {
+			if (out)
+				out[n] = dec[simple - enc];
+			n++;
+			p += 2;
+			continue;
+		}
+		if (e != 'u')
+			return jr_fail(r, "invalid escape in string");
+		unsigned cp, lo;
+		if (r->end - p < 6 || hex4(p + 2, &cp) < 0)
+			return jr_fail(r, "invalid \\u escape in string");
+		p += 6;
+		if (cp == 0)
+			return jr_fail(r, "\\u0000 in string");
+		if (cp >= 0xD800 && cp <= 0xDBFF && r->end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+		    hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		} else if (cp >= 0xD800 && cp <= 0xDFFF) {
+			cp = 0xFFFD; /* lone surrogate */
+		}
+		/* 6 or 12 bytes of text give at most 3 or 4 bytes of UTF-8 */
+		char tmp[4];
+		size_t k = put_utf8(tmp, cp);
+		if (out)
+			memcpy(out + n, tmp, k);
+		n += k;
+	}
+	*outlen = n;
+	*endp = p + 1;
+	return 0;
+}
+
+int hvt_jr_string(struct hvt_jr *r, char **out)
+{
+	size_t n;
+	const char *end;
+	*out = NULL;
+	if (hvt_jr_peek(r) != HVT_JR_STRING)
+		return jr_fail(r, "expected a string");
+	if (string_pass(r, NULL, &n, &end) < 0)
+		return -1;
+	char *s = malloc(n + 1);
+	if (!s)
+		return jr_fail(r, "out of memory");
+	string_pass(r, s, &n, &end);
+	s[n] = '\0';
+	r->p = end;
+	*out = s;
+	return 0;
+}
+
+static int skip_number(struct hvt_jr *r)
+{
+	const char *p = r->p;
+	if (p < r->end && *p == '-')
+		p++;
+	if (p >= r->end || !(*p >= '0' && *p <= '9'))
+		return jr_fail(r, "invalid number");
+	if (*p == '0')
+		p++;
+	else
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < r->end && *p == '.') {
+		p++;
+		if (p >= r->end || !(*p >= '0' && *p <= '9'))
+			return jr_fail(r, "invalid number");
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < r->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < r->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= r->end || !(*p >= '0' && *p <= '9'))
+			return jr_fail(r, "invalid number");
+		while (p < r->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	r->p = p;
+	return 0;
+}
+
+static int skip_depth(struct hvt_jr *r, int depth)
+{
+	size_t n;
+	const char *end;
+	if (depth > HVT_JR_MAX_DEPTH)
+		return jr_fail(r, "nested too deeply");
+	switch (hvt_jr_peek(r)) {
+	case HVT_JR_OBJECT:
+		r->p++;
+		if (hvt_jr_accept(r, '}'))
+			return 0;
+		do {
+			if (hvt_jr_peek(r) != HVT_JR_STRING)
+				return jr_fail(r, "expected a member name");
+			if (string_pass(r, NULL, &n, &end) < 0)
+				return -1;
+			r->p = end;
+			if (hvt_jr_expect(r, ':') < 0 || skip_depth(r, depth + 1) < 0)
+				return -1;
+		} while (hvt_jr_accept(r, ','));
+		return hvt_jr_expect(r, '}');
+	case HVT_JR_ARRAY:
+		r->p++;
+		if (hvt_jr_accept(r, ']'))
+			return 0;
+		do {
+			if (skip_depth(r, depth + 1) < 0)
+				return -1;
+		} while (hvt_jr_accept(r, ','));
+		return hvt_jr_expect(r, ']');
+	case HVT_JR_STRING:
+		if (string_pass(r, NULL, &n, &end) < 0)
+			return -1;
+		r->p = end;
+		return 0;
+	case HVT_JR_NUMBER:
+		return skip_number(r);
+	case HVT_JR_TRUE:
+		r->p += 4;
+		return 0;
+	case HVT_JR_FALSE:
+		r->p += 5;
+		return 0;
+	case HVT_JR_NULL:
+		r->p += 4;
+		return 0;
+	case HVT_JR_END:
+		return jr_fail(r, "unexpected end of input");
+	case HVT_JR_BAD:
+		break;
+	}
+	return jr_fail(r, "expected a value");
+}
+
+int hvt_jr_skip(struct hvt_jr *r)
+{
+	return skip_depth(r, 1);
+}
+
+int hvt_jr_done(struct hvt_jr *r)
+{
+	ws(r);
+	/* Windows APIs hand out NUL-terminated text; a trailing NUL is not garbage. */
+	while (r->p < r->end && *r->p == '\0')
+		r->p++;
+	if (r->p != r->end)
+		return jr_fail(r, "unexpected text after the document");
+	return 0;
+}

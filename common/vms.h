@@ -1,0 +1,82 @@
+/* Virtual machines on a Hyper-V host: names, ids and states, for hvlist and for VM names in
+ * hv: addresses (hv:myvm:22).
+ *
+ * Windows (common/win/vms.c) asks the Host Compute Service (HcsEnumerateComputeSystems in
+ * computecore.dll, loaded at run time: Windows 10 1809 / Server 2019 and later; it knows
+ * running VMs, WSL2 and containers) and Hyper-V's WMI provider (root\virtualization\v2,
+ * Msvm_ComputerSystem, through COM loaded at run time; it knows every VM of the Hyper-V
+ * manager, stopped ones too, with their names), and merges both by VM id. When neither
+ * answers (old Windows, Wine), the list is HVT_VMS_UNAVAILABLE with a one-line reason.
+ * Other systems (common/posix/vms.c): always HVT_VMS_UNAVAILABLE.
+ *
+ * The JSON parsing and the merge are portable (common/vmlookup.c) and unit-tested. */
+#ifndef HVT_VMS_H
+#define HVT_VMS_H
+
+#include <stddef.h>
+
+#include "guid.h"
+
+struct hvt_vm {
+	hvt_guid id;        /* the VM id hvsockets address */
+	char *name;         /* friendly name (UTF-8), NULL when unknown */
+	char *state;        /* "Running", "Off", "Saved", "Paused", ...; NULL when unknown */
+	char *type;         /* HCS SystemType ("VirtualMachine", "Container"); NULL */
+	char *owner;        /* HCS Owner ("WSL", "VMMS", "docker", ...); NULL */
+	const char *source; /* "hcs", "wmi" or "hcs+wmi" (static) */
+};
+
+enum hvt_vms_status {
+	HVT_VMS_OK = 0,
+	HVT_VMS_ERROR = -1,       /* the service answered with an error (access denied, ...) */
+	HVT_VMS_UNAVAILABLE = -2, /* no way to list VMs on this system */
+	HVT_VMS_NOTFOUND = -3,    /* hvt_vm_lookup: no VM has this name */
+	HVT_VMS_AMBIGUOUS = -4,   /* hvt_vm_lookup: several VMs have this name */
+};
+
+/* Every VM, sorted by name (ignoring ASCII case; unnamed last), then id. Returns
+ * HVT_VMS_OK, or a status with a one-line message in err (no program name). */
+int hvt_vms_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
+void hvt_vms_free(struct hvt_vm *v, size_t n);
+
+/* The id of the VM named name (exact match first, else ignoring ASCII case). On failure err
+ * is the end of a sentence:
+ *   HVT_VMS_NOTFOUND   "no VM is named 'x' (hvlist vms lists the VMs)"
+ *   HVT_VMS_AMBIGUOUS  "2 VMs are named 'x': use the VM id (hvlist vms lists the VMs)"
+ *   otherwise          "cannot look up VM names: <why>" */
+int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen);
+
+/* Where hvt_vms_list gets the VMs from: the platform by default; tests install a fake one.
+ * NULL restores the platform's. */
+typedef int (*hvt_vms_lister)(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
+void hvt_vms_set_lister(hvt_vms_lister fn);
+
+/* Whether this kind of system can have VMs to list at all (Windows: 1, even when neither
+ * service answers; elsewhere 0). hvlist shows the vms view by default only where it is 1. */
+int hvt_vms_supported(void);
+
+/* The platform's lister (common/posix/vms.c, common/win/vms.c). */
+int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
+
+/* ---- portable helpers (common/vmlookup.c) ---- */
+
+/* Parses the result document of HcsEnumerateComputeSystems (UTF-8): a JSON array of objects
+ * with string members Id, Name, State, SystemType, Owner (others are skipped; null is an
+ * empty array). Entries whose Id is not a GUID are dropped. Returns HVT_VMS_OK or
+ * HVT_VMS_ERROR with "invalid JSON at byte N: what" in err. */
+int hvt_vms_parse_hcs(const char *json, size_t len, struct hvt_vm **out, size_t *n, char *err,
+		      size_t errlen);
+
+/* Adds the VMs of b (taken over; b is freed) to *a: a VM already in *a (same id) gets b's
+ * name when it has none or its name is only its id (HCS names Hyper-V manager VMs by id),
+ * and b's state when it has none; the others are appended. Returns 0, or -1 when out of
+ * memory (then *a is unchanged and b freed). */
+int hvt_vms_merge(struct hvt_vm **a, size_t *na, struct hvt_vm *b, size_t nb);
+
+/* Sorts as hvt_vms_list does. */
+void hvt_vms_sort(struct hvt_vm *v, size_t n);
+
+/* Text for Msvm_ComputerSystem.EnabledState (2 Running, 3 Off, 6 Saved, 9 Paused, ...). */
+const char *hvt_vm_wmi_state(unsigned state, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,2 @@
+# platform: windows
+cd "$HVT_SRC/tests/data" && $HVLIST --file services.reg

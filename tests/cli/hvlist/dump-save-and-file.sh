@@ -1,0 +1,1 @@
+$HVLIST --dump-file a.bin --dump-save b.bin

@@ -1,0 +1,1 @@
+$HVLIST -j -r sockets

@@ -1,0 +1,1 @@
+$HVLIST -o guid services vms

@@ -1,0 +1,1 @@
+cd "$HVT_SRC/tests/data" && $HVLIST --json services --file services.reg

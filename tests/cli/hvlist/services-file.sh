@@ -1,0 +1,1 @@
+cd "$HVT_SRC/tests/data" && $HVLIST services --file services.reg

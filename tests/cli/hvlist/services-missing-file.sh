@@ -1,0 +1,2 @@
+# platform: posix
+$HVLIST services --file no-such.reg

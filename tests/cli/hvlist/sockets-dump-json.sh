@@ -1,0 +1,1 @@
+cd "$HVT_SRC/tests/data" && $HVLIST -j sockets --dump-file vsockdiag-conns.bin

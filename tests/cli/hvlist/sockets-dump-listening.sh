@@ -1,0 +1,1 @@
+cd "$HVT_SRC/tests/data" && $HVLIST sockets --dump-file vsockdiag-conns.bin -l -n -o local,service

@@ -1,0 +1,1 @@
+$HVLIST sockets --dump-file no-such.bin

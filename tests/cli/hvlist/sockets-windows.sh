@@ -1,0 +1,2 @@
+# platform: windows
+$HVLIST sockets

@@ -1,0 +1,2 @@
+# platform: posix
+$HVLIST -j vms
