@@ -1,1 +1,2 @@
+# platform: posix
 $HVNC hv:notavm:5000

@@ -1,0 +1,2 @@
+# platform: windows
+$HVNC hv:notavm:5000
