@@ -29,7 +29,7 @@ enum hvt_ping_status {
 	HVT_PING_CLOSED,    /* the peer closed the connection */
 	HVT_PING_ECHOED,    /* hello: our own hello came back (an echo-only peer) */
 	HVT_PING_BAD_HELLO, /* hello: not the hvping protocol (wrong magic or role) */
-	HVT_PING_VERSION,   /* hello: a version this side does not speak */
+	HVT_PING_BAD_VERSION, /* hello: a version this side does not speak */
 	HVT_PING_TOO_LARGE, /* a size or length over the bound */
 	HVT_PING_MISMATCH,  /* reply: wrong sequence number, length or payload */
 };
@@ -48,7 +48,7 @@ void hvt_ping_hello_encode(const struct hvt_ping_hello *h, uint8_t out[HVT_PING_
  * arrive): returns 1 while they can, 0 once they cannot. */
 int hvt_ping_hello_prefix_ok(const uint8_t *buf, size_t len);
 /* Decodes a complete hello: magic (else HVT_PING_BAD_HELLO), role == want_role (else
- * HVT_PING_BAD_HELLO), version >= 1 (else HVT_PING_VERSION), size <= max_size (else
+ * HVT_PING_BAD_HELLO), version >= 1 (else HVT_PING_BAD_VERSION), size <= max_size (else
  * HVT_PING_TOO_LARGE; out is still filled). */
 enum hvt_ping_status hvt_ping_hello_decode(const uint8_t in[HVT_PING_HELLO_LEN], int want_role,
 					   uint32_t max_size, struct hvt_ping_hello *out);

@@ -1,0 +1,2 @@
+# platform: posix
+$HVPING -l unix:no-such-dir/s

@@ -1,0 +1,1 @@
+$HVPING --version
