@@ -152,6 +152,11 @@ for m in $modules; do cp "$kdir/modules/$m.ko" "$root/hvt/modules/" || die "cann
 
 bins=$socat
 cp "$socat" "$root/usr/bin/socat" || die "cannot copy socat"
+# iproute2's ss: the kernel's own view of vsock sockets, to compare hvlist with.
+if ss=$(command -v ss); then
+	cp "$ss" "$root/usr/bin/ss" || die "cannot copy ss"
+	bins="$bins $ss"
+fi
 for tool in hvnc hvping hvlist hvreg; do
 	b=$build/tools/$tool/$tool
 	if [ -f "$b" ] && [ -x "$b" ]; then

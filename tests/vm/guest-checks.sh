@@ -42,7 +42,10 @@ hvnc-no-listener
 hvnc-guid-port
 hvnc-socat-interop
 hvlist-sockets
-hvping-vsock"
+hvlist-ss
+hvping-vsock
+hvping-vsock-echo
+hvping-vsock-diagnose"
 
 D=/tmp/hvt-data
 G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
@@ -426,6 +429,158 @@ check_hvping_vsock() {
 	rc=$?
 	cat none.out none.err
 	[ $rc -eq 1 ] || die "exit $rc, expected 1"
+}
+
+
+# hvlist sockets against ss --vsock (the kernel's view through iproute2): listeners and a
+# connection made by hvnc, listed by hvlist and compared with `ss --vsock -a` (when the guest has
+# ss) and with what was started.
+# Also: the service GUID per port, -p, JSON, the --file cross-reference, and a saved dump that
+# replays to the same listing.
+check_hvlist_ss() {
+	# hvlist_wait REGEX: until a line of `hvlist sockets -n -r -o state,local,peer` matches
+	hvlist_wait() {
+		_i=0
+		until hvlist sockets -n -r -o state,local,peer 2>/dev/null | grep -qE "$1"; do
+			_i=$((_i + 1))
+			[ $_i -lt 100 ] || die "no socket matching '$1' in hvlist after 5 s"
+			sleep 0.05
+		done
+	}
+	say "hvnc -l -k vsock:5310 -e cat &  hvnc -l vsock:1:5311 &  hvnc vsock:1:5310 &"
+	hvnc -l -k vsock:5310 -e cat </dev/null >/dev/null 2>l5310.err &
+	sleep 60 | hvnc -l vsock:1:5311 >/dev/null 2>l5311.err &
+	hvlist_wait '^LISTEN \*:5310 \*:\*$'
+	hvlist_wait '^LISTEN 1:5311 \*:\*$'
+	sleep 60 | hvnc vsock:1:5310 >/dev/null 2>c5310.err &
+	hvlist_wait '^ESTAB 1:5310 1:[0-9]+$'
+	hvlist_wait '^ESTAB \*:[0-9]+ 1:5310$'
+
+	say "hvlist sockets"
+	hvlist sockets || die "hvlist sockets: exit $?"
+	hvlist sockets -n -r -o state,local,peer | sort >hvlist.txt || die "hvlist -n -r: exit $?"
+	if command -v ss >/dev/null 2>&1; then
+		say "ss --vsock -a -n -H (compared with hvlist sockets -n -r -o state,local,peer)"
+		ss --vsock -a -n -H | awk '{ print $2, $5, $6 }' | sort >ss.txt || die "ss: exit $?"
+		cat ss.txt
+		diff ss.txt hvlist.txt || die "hvlist and ss list different sockets (diff above: - ss, + hvlist)"
+		echo "ok: hvlist lists the same $(wc -l <ss.txt | tr -d ' ') sockets as ss"
+	else
+		echo "(no ss in this guest: checking against what was started)"
+	fi
+	for re in '^LISTEN \*:5310 \*:\*$' '^LISTEN 1:5311 \*:\*$' '^ESTAB 1:5310 1:[0-9]+$' \
+		'^ESTAB \*:[0-9]+ 1:5310$'; do
+		grep -qE "$re" hvlist.txt || die "no socket matching '$re'"
+	done
+	# the client's port, seen from both ends
+	cport=$(sed -n 's/^ESTAB \*:\([0-9]*\) 1:5310$/\1/p' hvlist.txt)
+	grep -qx "ESTAB 1:5310 1:$cport" hvlist.txt || die "the accepted end does not name the client's port $cport"
+	echo "ok: listeners and both ends of the connection (client port $cport)"
+
+	say "hvlist sockets -n -r -o state,local,service"
+	hvlist sockets -n -r -o state,local,service >svc.txt
+	cat svc.txt
+	grep -qx 'LISTEN \*:5310 000014be-facb-11e6-bd58-64006a7986d3' svc.txt &&
+		grep -qx 'LISTEN 1:5311 000014bf-facb-11e6-bd58-64006a7986d3' svc.txt &&
+		grep -qx "ESTAB \*:$cport 000014be-facb-11e6-bd58-64006a7986d3" svc.txt &&
+		grep -qx 'ESTAB 1:5310 000014be-facb-11e6-bd58-64006a7986d3' svc.txt ||
+		die "wrong service GUIDs"
+	echo "ok: service GUIDs of listeners and of both ends of the connection"
+
+	say "hvlist sockets -p -n -r -o local,process"
+	hvlist sockets -p -n -r -o local,process >proc.txt
+	cat proc.txt
+	grep -qE '^\*:5310 (.*,)?hvnc\[[0-9]+\]' proc.txt && grep -qE '^1:5311 hvnc\[[0-9]+\]$' proc.txt ||
+		die "-p does not name the hvnc listeners"
+	echo "ok: -p names the owning processes"
+
+	say "hvlist -j sockets"
+	hvlist -j sockets >list.json || die "hvlist -j: exit $?"
+	grep -q '"local_cid": 1,' list.json && grep -q '"transports": \[.*"vsock_loopback"' list.json &&
+		grep -q '"state": "LISTEN", "local": "\*:5310"' list.json ||
+		die "JSON lacks the local CID, the transport or the listener"
+	echo "ok: JSON has local_cid 1, vsock_loopback and the listener"
+
+	say "hvlist sockets --file reg (registers 5310 only)"
+	printf 'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\GuestCommunicationServices\\000014be-facb-11e6-bd58-64006a7986d3]\r\n"ElementName"="check 5310"\r\n' >svc.reg
+	hvlist sockets --file svc.reg >reg.out 2>reg.err || die "hvlist --file: exit $?"
+	cat reg.out reg.err
+	grep -q 'vsock port 5311 listens, but its service 000014bf-facb-11e6-bd58-64006a7986d3 is not registered' reg.err ||
+		die "no warning for the unregistered listener 5311"
+	! grep -q 'port 5310' reg.err || die "a warning for the registered port 5310"
+	grep -qE '^LISTEN +1:5311 .* no$' reg.out && grep -qE '^LISTEN +\*:5310 .* yes$' reg.out ||
+		die "REG column wrong"
+	echo "ok: the unregistered listener is marked, the registered one is not"
+
+	say "hvlist sockets --dump-save d.bin; hvlist sockets --dump-file d.bin"
+	hvlist sockets --dump-save d.bin -n -r -o state,local,peer,service,inode >live.txt || die "--dump-save: exit $?"
+	hvlist sockets --dump-file d.bin -n -r -o state,local,peer,service,inode >replay.txt || die "--dump-file: exit $?"
+	diff live.txt replay.txt || die "the replayed dump lists other sockets than the live one"
+	echo "ok: a saved dump ($(wc -c <d.bin | tr -d ' ') bytes) replays to the same $(wc -l <live.txt | tr -d ' ') sockets"
+}
+
+# hvping over real vsock: 4088- and 64 KiB probes, --json, --connect; and the diagnosis for a
+# port nothing listens on, the fallback against an echo-only peer, loss when the responder dies.
+check_hvping_vsock_echo() {
+	say "hvping -l -v vsock:any:5410 &"
+	hvping -l -v vsock:any:5410 2>responder.err &
+	seen responder.err 'listening on vsock:' "the responder did not start"
+	say "hvping -c 3 -i 0.1 -s 4088 vsock:local:5410"
+	hvping -c 3 -i 0.1 -s 4088 vsock:local:5410 >echo.out 2>echo.err || die "echo: exit $?"
+	cat echo.out
+	[ "$(grep -c '^seq=[123] bytes=4088 time=[0-9.]* ms$' echo.out)" -eq 3 ] || die "echo: 3 probe lines expected"
+	grep -q '^3 probes, 3 replies, 0% loss, time [0-9]* ms$' echo.out || die "echo: summary"
+	grep -q '^rtt min/avg/max/mdev = ' echo.out || die "echo: rtt line"
+	say "hvping -q -c 20 -i 0 -s 65536 vsock:local:5410   (larger than the vsock buffers)"
+	hvping -q -c 20 -i 0 -s 65536 vsock:local:5410 >big.out 2>big.err || die "65536: exit $?"
+	cat big.out
+	grep -q '^20 probes, 20 replies, 0% loss' big.out || die "65536: summary"
+	say "hvping --json -c 2 -i 0 vsock:local:5410"
+	hvping --json -c 2 -i 0 vsock:local:5410 >json.out 2>json.err || die "json: exit $?"
+	grep -q '"address": "vsock:1:5410",' json.out || die "json: address"
+	grep -q '"mode": "echo",' json.out || die "json: mode"
+	grep -q '"received": 2,' json.out || die "json: received"
+	say "hvping --connect -c 2 -i 0 vsock:local:5410"
+	hvping --connect -c 2 -i 0 vsock:local:5410 >connect.out 2>connect.err || die "connect: exit $?"
+	[ "$(grep -c '^seq=[12] time=[0-9.]* ms$' connect.out)" -eq 2 ] || die "connect: 2 probe lines expected"
+	seen responder.err 'done after 20 probes of 65536 bytes' "responder log: no 'done after 20 probes'"
+	echo "ok: echo, 64 KiB probes, --json, --connect"
+}
+
+check_hvping_vsock_diagnose() {
+	say "hvping -c 2 -i 0.1 -W 1 vsock:local:5411   (nothing listens)"
+	hvping -c 2 -i 0.1 -W 1 vsock:local:5411 >none.out 2>none.txt
+	rc=$?
+	cat none.out none.txt
+	[ $rc -eq 1 ] || die "nothing listens: exit $rc, expected 1"
+	[ "$(grep -c '^seq=[12] error: connection reset by peer$' none.out)" -eq 2 ] || die "nothing listens: error lines"
+	grep -q '^2 probes, 0 replies, 100% loss' none.out || die "nothing listens: summary"
+	grep -qx 'hvping: hint: nothing is listening on that vsock port (vsock reports a reset, not a refusal)' none.txt ||
+		die "nothing listens: hint"
+	say "socat VSOCK-LISTEN:5412,fork EXEC:/bin/cat &   (an echo service, not hvping)"
+	socat VSOCK-LISTEN:5412,fork EXEC:/bin/cat 2>socat.err &
+	ready VSOCK-CONNECT:1:5412
+	say "hvping -c 2 -i 0.1 vsock:local:5412"
+	hvping -c 2 -i 0.1 vsock:local:5412 >fb.out 2>fb.txt || die "fallback: exit $?"
+	cat fb.out fb.txt
+	grep -qx 'hvping: vsock:1:5412 does not answer the hvping protocol; timing connects instead (--connect)' fb.txt ||
+		die "fallback: message"
+	[ "$(grep -c '^seq=[12] time=[0-9.]* ms$' fb.out)" -eq 2 ] || die "fallback: connect probe lines"
+	say "hvping -l vsock:any:5413 & hvping -c 6 -i 0.2 vsock:local:5413, responder killed after 2 replies"
+	setsid hvping -l vsock:any:5413 2>r.err &   # own process group: kill its connections too
+	rpid=$!
+	ready VSOCK-CONNECT:1:5413
+	hvping -c 6 -i 0.2 vsock:local:5413 >loss.out 2>loss.txt &
+	cpid=$!
+	seen loss.out '^seq=2 bytes=' "loss: no second reply"
+	kill -TERM -$rpid
+	wait $cpid
+	rc=$?
+	cat loss.out loss.txt
+	[ $rc -eq 0 ] || die "loss: exit $rc, expected 0"
+	grep -q '^seq=[3-6] error: ' loss.out || die "loss: no error lines"
+	grep -q '^6 probes, [2-5] replies, ' loss.out || die "loss: summary"
+	echo "ok: reset hint, fallback against an echo service, loss when the responder goes"
 }
 
 # --- the runner ----------------------------------------------------------------------------

@@ -554,8 +554,10 @@ static size_t find_one(const struct hvt_service *v, size_t n, const char *arg, c
 		hvt_warnx("'%s' matches %lu services in %s: name one by its GUID", arg, (unsigned long)k,
 			  where);
 		list_stderr(v, k, idx);
+		free(idx);
 		exit(EXIT_CONFLICT);
 	}
+	free(idx);
 	if (count_live(v, n) == 0)
 		hvt_diex(EXIT_NOTFOUND, "no service matches '%s': no services are registered in %s", arg,
 			 where);
