@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 
 struct pump {
 	int src, sink;
-	int sink_is_sock;
+	int src_is_sock, sink_is_sock;
+	int src_is_fifo, src_is_file, sink_is_fifo, sink_is_file;
 	int shutdown_sink;      /* half-close the sink socket at source EOF */
 	int mid[2];             /* private pipe, or -1 in copy mode */
 	size_t cap;             /* what mid or buf holds at most */
@@ -67,11 +69,21 @@ static int to_copy_mode(struct pump *p)
 	return 0;
 }
 
-static int pump_init(struct pump *p, int src, int sink, int sink_is_sock, int shutdown_sink,
-		     const char *src_name, const char *sink_name)
+static int pump_init(struct pump *p, int src, int src_is_sock, int sink, int sink_is_sock,
+		     int shutdown_sink, const char *src_name, const char *sink_name)
 {
 	memset(p, 0, sizeof *p);
 	p->src = src;
+	p->src_is_sock = src_is_sock;
+	struct stat st;
+	if (!src_is_sock && fstat(src, &st) == 0) {
+		p->src_is_fifo = S_ISFIFO(st.st_mode);
+		p->src_is_file = S_ISREG(st.st_mode);
+	}
+	if (!sink_is_sock && fstat(sink, &st) == 0) {
+		p->sink_is_fifo = S_ISFIFO(st.st_mode);
+		p->sink_is_file = S_ISREG(st.st_mode);
+	}
 	p->sink = sink;
 	p->sink_is_sock = sink_is_sock;
 	p->shutdown_sink = shutdown_sink;
@@ -139,10 +151,16 @@ static int pump_drain(struct pump *p)
 {
 	ssize_t n;
 	if (p->buf) {
-		if (p->sink_is_sock)
+		if (p->sink_is_sock) {
 			n = send(p->sink, p->buf + p->off, p->pending, MSG_NOSIGNAL | MSG_DONTWAIT);
-		else
-			n = write(p->sink, p->buf + p->off, p->pending);
+		} else {
+			/* After POLLOUT a pipe takes PIPE_BUF bytes without blocking; more could
+			 * block the whole loop (and -i with it) while nobody reads stdout. */
+			size_t len = p->pending;
+			if (!p->sink_is_file && len > PIPE_BUF)
+				len = PIPE_BUF;
+			n = write(p->sink, p->buf + p->off, len);
+		}
 		if (n < 0)
 			return (errno == EAGAIN || errno == EINTR) ? 0 : errno;
 		p->off += (size_t)n;
@@ -165,18 +183,27 @@ static int pump_drain(struct pump *p)
 }
 
 /* Moves data while it flows: fill and drain alternately until neither makes progress, so
- * that a busy stream costs no poll() per chunk. Returns 0 or error code (r->where set). */
-static int pump_step(struct pump *p, struct hvt_relay_result *r)
+ * that a busy stream costs no poll() per chunk. An end that may block (a terminal, a socket
+ * handed to us as stdin, a pipe in copy mode) is used only once after poll() said so
+ * (`readable`, `writable`). Returns 0 or an error code. */
+static int pump_step(struct pump *p, int readable, int writable, struct hvt_relay_result *r)
 {
 	for (int round = 0; round < 64; round++) {
 		size_t pending = p->pending;
 		uint64_t bytes = p->bytes;
 		int rc;
-		if (!p->eof && p->pending < p->cap && (rc = pump_fill(p)) != 0) {
+		/* Never blocks: our non-blocking socket, a file, a pipe spliced with
+		 * SPLICE_F_NONBLOCK (a plain read() or write() of a pipe may block). */
+		int may_read = readable || p->src_is_sock || p->src_is_file ||
+			       (p->src_is_fifo && !p->buf);
+		int may_write = writable || p->sink_is_sock || p->sink_is_file ||
+				(p->sink_is_fifo && !p->buf);
+		readable = writable = 0;
+		if (!p->eof && p->pending < p->cap && may_read && (rc = pump_fill(p)) != 0) {
 			r->where = p->src_name;
 			return rc;
 		}
-		if (p->pending > 0 && (rc = pump_drain(p)) != 0) {
+		if (p->pending > 0 && may_write && (rc = pump_drain(p)) != 0) {
 			r->where = p->sink_name;
 			return rc;
 		}
@@ -292,14 +319,21 @@ static int run(struct pump *up, struct pump *down, int stop_on_down_eof,
 			r->where = "poll";
 			break;
 		}
-		struct pump *stepped = NULL;
-		for (int i = 0; i < nf && rc == 0; i++) {
-			struct pump *p = owner[i];
-			if (!pf[i].revents || p == stepped)
+		for (int k = 0; k < 2 && rc == 0; k++) {
+			struct pump *p = ps[k];
+			int readable = 0, writable = 0;
+			for (int i = 0; i < nf; i++) {
+				if (owner[i] != p || !pf[i].revents)
+					continue;
+				if (pf[i].events & POLLIN)
+					readable = 1;
+				else
+					writable = 1;
+			}
+			if (!readable && !writable)
 				continue;
-			stepped = p;
 			uint64_t before = p->bytes + p->pending;
-			rc = pump_step(p, r);
+			rc = pump_step(p, readable, writable, r);
 			if (p->bytes + p->pending != before || p->eof)
 				last_traffic = hvt_now_ns();
 		}
@@ -321,10 +355,10 @@ int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay
 	memset(r, 0, sizeof *r);
 	set_nonblock(fd);
 	int read_stdin = !o->no_stdin && !o->recv_only;
-	if ((rc = pump_init(&up, 0, fd, 1, !o->no_shutdown && !o->recv_only, "read from stdin",
-			    "send")) != 0)
+	if ((rc = pump_init(&up, 0, 0, fd, 1, !o->no_shutdown && !o->recv_only,
+			    "read from stdin", "send")) != 0)
 		return rc;
-	if ((rc = pump_init(&down, fd, 1, 0, 0, "receive", "write to stdout")) != 0) {
+	if ((rc = pump_init(&down, fd, 1, 1, 0, 0, "receive", "write to stdout")) != 0) {
 		pump_free(&up);
 		return rc;
 	}
@@ -355,9 +389,10 @@ int hvt_relay_socks(hvt_sock a, hvt_sock b, const struct hvt_relay_opts *o,
 	memset(r, 0, sizeof *r);
 	set_nonblock(fa);
 	set_nonblock(fb);
-	if ((rc = pump_init(&ab, fa, fb, 1, !o->no_shutdown, "receive", "send to target")) != 0)
+	if ((rc = pump_init(&ab, fa, 1, fb, 1, !o->no_shutdown, "receive", "send to target")) != 0)
 		return rc;
-	if ((rc = pump_init(&ba, fb, fa, 1, !o->no_shutdown, "receive from target", "send")) != 0) {
+	if ((rc = pump_init(&ba, fb, 1, fa, 1, !o->no_shutdown, "receive from target", "send")) !=
+	    0) {
 		pump_free(&ab);
 		return rc;
 	}
