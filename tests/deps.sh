@@ -6,6 +6,7 @@ set -eu
 pkgs="cmake gcc make libcmocka-dev qemu-system-x86 busybox-static socat xz-utils"
 if [ "${1:-}" != demo ]; then
 	pkgs="$pkgs clang mandoc ncat python3 iproute2 gcc-mingw-w64-x86-64 wine wine64 dpkg-dev"
+	pkgs="$pkgs bash-completion zsh fish lintian"  # completions and package tests
 fi
 missing=
 for p in $pkgs; do

@@ -1,0 +1,25 @@
+# Runs a command with its standard output in a file, for build steps that need a redirection
+# (gzip -c, mandoc) without a shell:
+#   cmake -DOUT=FILE -P ToFile.cmake COMMAND [ARGS...]
+set(cmd "")
+set(seen_script FALSE)
+foreach(i RANGE 1 ${CMAKE_ARGC})
+  if(i EQUAL CMAKE_ARGC)
+    break()
+  endif()
+  if(seen_script)
+    string(REPLACE ";" "\\;" arg "${CMAKE_ARGV${i}}") # keep a ';' inside an argument
+    list(APPEND cmd "${arg}")
+  elseif(CMAKE_ARGV${i} MATCHES "ToFile\\.cmake$")
+    set(seen_script TRUE)
+  endif()
+endforeach()
+if(NOT OUT OR NOT cmd)
+  message(FATAL_ERROR "usage: cmake -DOUT=FILE -P ToFile.cmake COMMAND [ARGS...]")
+endif()
+execute_process(COMMAND ${cmd} OUTPUT_FILE "${OUT}.tmp" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  file(REMOVE "${OUT}.tmp")
+  message(FATAL_ERROR "${cmd}: ${rc}")
+endif()
+file(RENAME "${OUT}.tmp" "${OUT}")
