@@ -181,6 +181,32 @@ static int set_blocking(int fd, int on)
 	return fcntl(fd, F_SETFL, fl) < 0 ? errno : 0;
 }
 
+/* A unix listener with a full backlog fails a non-blocking connect with EAGAIN, and there is
+ * nothing to poll for: retry every 20 ms, as a blocking connect would wait for room, until the
+ * timeout (none: until connected or interrupted), with the same "still connecting" notes. */
+static int retry_unix(int fd, const struct sockaddr *sa, socklen_t salen, const struct hvt_addr *a,
+		      uint64_t timeout_ms, hvt_waiting_fn waiting, void *ctx)
+{
+	uint64_t start = hvt_now_ns(), next_note = 3000;
+	for (;;) {
+		uint64_t elapsed = (hvt_now_ns() - start) / 1000000u;
+		if (timeout_ms && elapsed >= timeout_ms)
+			return ETIMEDOUT;
+		if (elapsed >= next_note) {
+			if (waiting)
+				waiting(a, elapsed, ctx);
+			next_note += 3000;
+		}
+		hvt_sleep_ms(20);
+		if (hvt_interrupted())
+			return EINTR;
+		if (connect(fd, sa, salen) == 0)
+			return 0;
+		if (errno != EAGAIN && errno != EINTR)
+			return errno;
+	}
+}
+
 static int connect_one(int family, const struct sockaddr *sa, socklen_t salen,
 		       const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
 		       void *ctx, int *out)
@@ -203,6 +229,8 @@ static int connect_one(int family, const struct sockaddr *sa, socklen_t salen,
 			rc = 0;
 		else if (errno == EINPROGRESS || errno == EINTR)
 			rc = wait_connect(fd, a, timeout_ms, waiting, ctx);
+		else if (errno == EAGAIN && family == AF_UNIX)
+			rc = retry_unix(fd, sa, salen, a, timeout_ms, waiting, ctx);
 		else
 			rc = errno;
 	}
@@ -264,6 +292,14 @@ static int clear_stale_unix(const struct hvt_addr *a, const struct sockaddr *sa,
 	return unlink(a->path) == 0 ? 0 : errno;
 }
 
+/* The unix socket file this process bound last: hvt_sock_unlink removes that file only, not
+ * one that replaced it meanwhile (another listener's, after ours was deleted). */
+static struct {
+	char path[HVT_PATH_MAX];
+	dev_t dev;
+	ino_t ino;
+} own_socket;
+
 static int listen_one(int family, const struct sockaddr *sa, socklen_t salen,
 		      const struct hvt_addr *a, int backlog, int *out)
 {
@@ -275,12 +311,18 @@ static int listen_one(int family, const struct sockaddr *sa, socklen_t salen,
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	}
 	if (family == AF_UNIX && !a->abstract) {
-		/* Owner-only from the start: no window in which others may connect. */
-		mode_t old = umask(0077);
+		/* Owner-only (srw-------) from the start: no window in which others may connect. */
+		mode_t old = umask(0177);
 		rc = bind(fd, sa, salen) == 0 ? 0 : errno;
 		if (rc == EADDRINUSE && (rc = clear_stale_unix(a, sa, salen)) == 0)
 			rc = bind(fd, sa, salen) == 0 ? 0 : errno;
 		umask(old);
+		struct stat st;
+		if (rc == 0 && lstat(a->path, &st) == 0) {
+			snprintf(own_socket.path, sizeof own_socket.path, "%s", a->path);
+			own_socket.dev = st.st_dev;
+			own_socket.ino = st.st_ino;
+		}
 	} else {
 		rc = bind(fd, sa, salen) == 0 ? 0 : errno;
 	}
@@ -373,8 +415,13 @@ void hvt_sock_close(hvt_sock s)
 
 void hvt_sock_unlink(const struct hvt_addr *a)
 {
-	if (a->family == HVT_UNIX && !a->abstract)
+	struct stat st;
+	if (a->family != HVT_UNIX || a->abstract || strcmp(a->path, own_socket.path) != 0)
+		return;
+	if (lstat(a->path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == own_socket.dev &&
+	    st.st_ino == own_socket.ino)
 		unlink(a->path);
+	own_socket.path[0] = '\0';
 }
 
 int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len)

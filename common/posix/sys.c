@@ -110,6 +110,9 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGCHLD, &sa, NULL);
+		/* A group of its own, so that a signal passed on reaches what it runs too (sh -c
+		 * waits for its command and would not end on SIGINT before it). */
+		setpgid(0, 0);
 		if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 			_exit(126);
 		if (fd > 1)
@@ -125,13 +128,14 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 			shell_cmd ? "/bin/sh" : argv[0], hvt_strerror(e));
 		_exit(e == ENOENT ? 127 : 126);
 	}
+	setpgid(pid, pid); /* also here: the child may not have run yet when a signal comes */
 	int status, forwarded = 0;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
 		/* SIGINT/SIGTERM for us: pass it on once and wait for the program to end. */
 		if (hvt_interrupted() && !forwarded) {
-			kill(pid, hvt_interrupted());
+			kill(-pid, hvt_interrupted());
 			forwarded = 1;
 		}
 	}
