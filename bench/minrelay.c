@@ -1,7 +1,8 @@
 /* The ceiling for one socket hop (benchmark only, not a product): one blocking read/write
  * loop with a 256 KiB buffer per side, no poll.
- *   minrelay recv unix:PATH|tcp:PORT > out     (accepts one connection)
- *   minrelay send unix:PATH|tcp:PORT < in */
+ *   minrelay recv unix:PATH|tcp:PORT|vsock:CID:PORT > out     (accepts one connection)
+ *   minrelay send unix:PATH|tcp:PORT|vsock:CID:PORT < in
+ * (recv binds vsock to any CID.) */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <linux/vm_sockets.h>
 
 static char buf[256 << 10];
 
@@ -31,6 +33,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_vm vm = { .svm_family = AF_VSOCK };
 	struct sockaddr *sa;
 	socklen_t len;
 	int fd;
@@ -48,6 +51,14 @@ int main(int argc, char **argv)
 		fd = socket(AF_INET, SOCK_STREAM, 0);
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	} else if (strncmp(argv[2], "vsock:", 6) == 0 && strchr(argv[2] + 6, ':')) {
+		vm.svm_cid = (unsigned)atoi(argv[2] + 6);
+		vm.svm_port = (unsigned)atoi(strchr(argv[2] + 6, ':') + 1);
+		if (strcmp(argv[1], "recv") == 0)
+			vm.svm_cid = VMADDR_CID_ANY;
+		sa = (struct sockaddr *)&vm;
+		len = sizeof vm;
+		fd = socket(AF_VSOCK, SOCK_STREAM, 0);
 	} else {
 		return 2;
 	}

@@ -1,20 +1,44 @@
 #!/bin/sh
 # Throughput of one socket hop: `head -c SIZE /dev/zero | SENDER` into `RECEIVER > /dev/null`,
 # for hvnc, ncat, socat (default and -b 131072), a minimal read/write relay (bench/minrelay.c,
-# the ceiling for one hop) and plain `cat` (no hop at all), over unix and tcp loopback.
-# Prints the median of RUNS runs per tool and the ratios hvnc/other. Not a test: the figures
-# depend on the machine; run it on a quiet one.
-# Usage: bench/throughput.sh [BUILD_DIR] [SIZE_MIB] [RUNS]
+# 256 KiB buffers: the ceiling for one hop written plainly) and `cat` (a pipe, no hop at all),
+# over unix and tcp loopback. The runs are interleaved (run 1 of every tool, then run 2, ...) so
+# that every tool sees the same noise; the median of RUNS runs per tool and the ratios
+# hvnc/other are printed. Not a test: the figures depend on the machine.
+#
+#   bench/throughput.sh [BUILD_DIR] [SIZE_MIB] [RUNS]      (defaults: build 2048 5)
+#
+# Environment: HVT_BENCH_FAMILIES (unix tcp), HVT_BENCH_TOOLS (hvnc ncat socat socat128
+# minrelay cat; a tool that is not installed is left out), HVT_BENCH_RESULTS (a file to append
+# "tp.FAMILY.TOOL SECONDS" lines to, for bench/run.sh), CC (cc).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$src/build}
+build=$(cd "${1:-$src/build}" && pwd)
 size=${2:-2048}
 runs=${3:-5}
+families=${HVT_BENCH_FAMILIES:-unix tcp}
+results=${HVT_BENCH_RESULTS:-/dev/null}
 hvnc=$build/tools/hvnc/hvnc
-[ -x "$hvnc" ] || { echo "no $hvnc: build first" >&2; exit 1; }
+[ -x "$hvnc" ] || { echo "throughput: no $hvnc: build first" >&2; exit 1; }
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cc -O2 -o "$T/minrelay" "$src/bench/minrelay.c"
+rpid=
+cleanup() {
+	[ -z "$rpid" ] || kill "$rpid" 2>/dev/null || :
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/minrelay" "$src/bench/minrelay.c"
+
+tools=
+for t in ${HVT_BENCH_TOOLS:-hvnc ncat socat socat128 minrelay cat}; do
+	case $t in
+	socat128) command -v socat >/dev/null 2>&1 || { echo "throughput: no socat, skipping $t" >&2; continue; } ;;
+	ncat | socat) command -v $t >/dev/null 2>&1 || { echo "throughput: no $t, skipping it" >&2; continue; } ;;
+	esac
+	tools="$tools $t"
+done
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 # recv_cmd TOOL FAMILY / send_cmd TOOL FAMILY: the two ends of a hop.
@@ -49,57 +73,66 @@ send_cmd() {
 
 now() { date +%s.%N; }
 
+# listening FAMILY: the receiver is ready (without connecting to it: it serves one connection).
+listening() {
+	if [ "$1" = unix ]; then
+		[ -S "$T/s" ]
+	else
+		[ -n "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]
+	fi
+}
+
 # one TOOL FAMILY: seconds for one run.
 one() {
 	if [ "$1" = cat ]; then
-		t0=$(now); head -c "${size}M" /dev/zero | cat >/dev/null; t1=$(now)
+		t0=$(now)
+		head -c "${size}M" /dev/zero | cat >/dev/null
+		t1=$(now)
 	else
 		rm -f "$T/s"
+		# shellcheck disable=SC2046 # the command is words
 		$(recv_cmd "$1" "$2") >/dev/null 2>"$T/recv.err" &
 		rpid=$!
 		i=0
-		while :; do
-			if [ "$2" = unix ]; then [ -S "$T/s" ] && break
-			else python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port)).close()" 2>/dev/null && break
-			fi
-			i=$((i + 1)); [ $i -gt 200 ] && { echo "$1 $2: receiver did not start" >&2; cat "$T/recv.err" >&2; exit 1; }
-			sleep 0.02
+		until listening "$2"; do
+			i=$((i + 1))
+			[ $i -gt 400 ] && { echo "$1 $2: receiver did not start" >&2; cat "$T/recv.err" >&2; exit 1; }
+			sleep 0.01
 		done
-		# The probe connection above is served first by one-shot receivers: restart them.
-		if [ "$2" = tcp ]; then
-			wait $rpid 2>/dev/null || true
-			$(recv_cmd "$1" "$2") >/dev/null 2>"$T/recv.err" &
-			rpid=$!
-			sleep 0.2
-		fi
 		t0=$(now)
 		head -c "${size}M" /dev/zero | $(send_cmd "$1" "$2")
 		wait $rpid
+		rpid=
 		t1=$(now)
 	fi
-	echo "$t0 $t1" | awk '{printf "%.3f\n", $2 - $1}'
+	echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}'
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-tools="hvnc ncat socat socat128 minrelay"
-echo "one socket hop, ${size} MiB from /dev/zero to /dev/null, median of $runs runs"
+echo "one socket hop, ${size} MiB from /dev/zero to /dev/null, median of $runs interleaved runs"
+for fam in $families; do
+	for r in $(seq "$runs"); do
+		for tool in $tools; do
+			one $tool $fam >>"$T/times.$fam.$tool"
+		done
+	done
+done
 printf '%-6s %-10s %10s %10s\n' family tool seconds MiB/s
-for fam in unix tcp; do
-	for tool in $tools cat; do
-		: >"$T/times"
-		# Interleave is not needed per tool: each run is short and they all see the same load.
-		for r in $(seq "$runs"); do one $tool $fam >>"$T/times"; done
-		m=$(median <"$T/times")
+for fam in $families; do
+	for tool in $tools; do
+		m=$(median <"$T/times.$fam.$tool")
 		eval "t_${fam}_$tool=$m"
+		echo "tp.$fam.$tool $m" >>"$results"
 		printf '%-6s %-10s %10s %10.0f\n' $fam $tool "$m" "$(echo "$size $m" | awk '{print $1/$2}')"
 	done
 done
 echo
 echo "ratios (speed of hvnc / speed of other; > 1 means hvnc is faster)"
-for fam in unix tcp; do
+for fam in $families; do
 	eval "h=\$t_${fam}_hvnc"
-	for tool in ncat socat socat128 minrelay cat; do
+	for tool in $tools; do
+		[ $tool = hvnc ] && continue
 		eval "o=\$t_${fam}_$tool"
 		printf '%-6s hvnc/%-9s %6.2fx\n' $fam $tool "$(echo "$o $h" | awk '{print $1/$2}')"
 	done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "forward.h"
 #include "hvgetopt.h"
 #include "msg.h"
 #include "net.h"
@@ -326,6 +327,14 @@ static int run_listen(void)
 	}
 	int concurrent = opt.keep && (opt.exec || opt.sh_exec || opt.to_text);
 	int status = HVT_EXIT_OK;
+	if (opt.keep && opt.to_text && !opt.relay.progress) {
+		/* All connections in one event loop, no process each (common/forward.h). */
+		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
+					       opt.relay.no_shutdown, opt.verbose };
+		if (hvt_forward(l, &opt.addr, &opt.to, &fo) != 0)
+			status = HVT_EXIT_FAIL;
+		goto done;
+	}
 	for (;;) {
 		if (concurrent)
 			hvt_tasks_wait_below((int)opt.max_conns);
@@ -355,6 +364,7 @@ static int run_listen(void)
 		if (!opt.keep)
 			break;
 	}
+done:
 	hvt_sock_close(l);
 	hvt_sock_unlink(&opt.addr);
 	if (hvt_interrupted())

@@ -1,0 +1,37 @@
+/* The forwarding server behind `hvnc -l -k --to ADDRESS`: accept connections on a listener and
+ * relay each to a new connection to ADDRESS, many at once.
+ *
+ * POSIX (common/posix/forward.c): one epoll loop in one thread for the listener and every
+ * connection pair; non-blocking connects, both directions of every pair non-blocking, buffers
+ * taken from a small pool only while bytes wait for a slow reader, so an idle pair costs its
+ * two socket descriptors and about 200 bytes. RLIMIT_NOFILE is raised to its hard limit.
+ * Windows (common/win/forward.c): one thread per connection running hvt_relay_socks(), see
+ * the comment there and docs/performance.md. */
+#ifndef HVT_FORWARD_H
+#define HVT_FORWARD_H
+
+#include <stdint.h>
+#include "addr.h"
+#include "net.h"
+
+struct hvt_forward_opts {
+	uint64_t max_conns; /* -m: pairs at once (>= 1); at the limit accepting pauses and further
+			     * connections wait in the listen queue */
+	uint64_t idle_ms;   /* -i: close a pair after this long without traffic; HVT_NEVER
+			     * (relay.h) = never */
+	uint64_t wait_ms;   /* -w: give up connecting to the target after this; 0 = the system's
+			     * own timeout */
+	int no_shutdown;    /* --no-shutdown: do not pass an EOF on as a half-close */
+	int verbose;        /* -v: "connection from X" and "connected to X" on stderr */
+};
+
+/* Serves listener l (already listening on `listen_addr`) until SIGINT/SIGTERM/SIGHUP (see
+ * hvt_signals_init; hvt_interrupted() then says which): every accepted connection is relayed
+ * to a new connection to `to`, half-closing each way as EOF arrives. A failure of one
+ * connection (the target refuses, a reset, -i) is reported on stderr and ends that pair only.
+ * Returns 0 when interrupted, or an error code when the server itself cannot go on (reported
+ * on stderr already). Does not close l. */
+int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
+		const struct hvt_forward_opts *o);
+
+#endif
