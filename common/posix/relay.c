@@ -1,7 +1,8 @@
 /* The POSIX relay: one poll loop moving two directions ("pumps"). Each pump moves bytes from a
- * source fd to a sink fd through a private pipe with splice(2), so data is never copied through
- * user space; where splice is refused (a terminal, an O_APPEND file) the pump falls back to a
- * read/write buffer. Back-pressure: a pump reads only while its pipe or buffer has room. */
+ * source fd to a sink fd through a private pipe with splice(2), so data is not copied through
+ * user space; where splice is refused (a terminal, an O_APPEND file) or measured slower (a pipe
+ * into TCP) the pump uses a read/write buffer instead. Back-pressure: a pump reads only while
+ * its pipe or buffer has room. */
 #include "relay.h"
 
 #include <errno.h>
