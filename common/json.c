@@ -47,7 +47,7 @@ static void quote(const char *s, void (*put)(void *, const char *, size_t), void
 			if (named) {
 				put(ctx, named, 2);
 			} else {
-				memcpy(esc, "\\u00", 4);
+				memcpy(esc, "\\u00", 4); /* NOLINT(bugprone-not-null-terminated-result): bytes */
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 15];
 				put(ctx, esc, 6);
@@ -451,7 +451,7 @@ static int skip_number(struct hvt_jr *r)
 static int skip_depth(struct hvt_jr *r, int depth)
 {
 	size_t n;
-	const char *end;
+	const char *end = NULL; /* set by string_pass when it succeeds (the analyzer loses track) */
 	if (depth > HVT_JR_MAX_DEPTH)
 		return jr_fail(r, "nested too deeply");
 	switch (hvt_jr_peek(r)) {

@@ -720,12 +720,8 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 	rf->header = xstrndup(ps->raw, ps->rawlen);
 	if (!rf->header)
 		return oom(ps);
-	if (ps->rawlen > ps->linelen + 1)
-		strcpy(rf->eol, "\r\n");
-	else if (ps->rawlen > ps->linelen)
-		strcpy(rf->eol, "\n");
-	else
-		strcpy(rf->eol, "\r\n");
+	/* The header's own line end; CRLF when it has none (a one-line file). */
+	snprintf(rf->eol, sizeof rf->eol, "%s", ps->rawlen == ps->linelen + 1 ? "\n" : "\r\n");
 
 	struct hvt_regsect *cur = NULL;
 	while ((nl = next_line(ps)) > 0) {
@@ -1174,6 +1170,7 @@ int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, cha
 	if (rc == HVT_STORE_OK && len == 0) {
 		/* An empty file (mktemp --suffix=.reg) is an empty store, like a missing one. */
 		free(data);
+		data = NULL;
 		rc = HVT_STORE_NOTFOUND;
 		flags |= HVT_STORE_CREATE;
 	}

@@ -184,6 +184,7 @@ size_t hvt_table_row(struct hvt_table *t)
 {
 	if (t->nrows == t->caprows) {
 		size_t cap = t->caprows ? t->caprows * 2 : 16;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of row pointers */
 		struct cell **rows = realloc(t->rows, sizeof *rows * cap);
 		if (!rows)
 			hvt_diex(HVT_EXIT_FAIL, "out of memory");

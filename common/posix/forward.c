@@ -406,7 +406,7 @@ static void start_connect(struct pair *p)
 		if (rc == EAGAIN && ss->ss_family == AF_UNIX) {
 			/* The unix listener's backlog is full: a blocking connect would wait. */
 			close(fd);
-			p->retry_ns = F.now + RETRY_MS * 1000000u;
+			p->retry_ns = F.now + RETRY_MS * 1000000ull;
 			set_state(p, RETRY);
 			return;
 		}
@@ -501,7 +501,7 @@ static int accept_some(void)
 						 (unsigned long long)F.live);
 					F.warned_at = F.now;
 				}
-				F.paused_until = F.now + PAUSE_MS * 1000000u;
+				F.paused_until = F.now + PAUSE_MS * 1000000ull;
 				break;
 			}
 			return e;
@@ -512,6 +512,7 @@ static int accept_some(void)
 				memset(&peer, 0, sizeof peer);
 			hvt_warnx("connection from %s", hvt_addr_format(&peer, buf, sizeof buf));
 		}
+		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): accept4 filled ss */
 		if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
 			int one = 1;
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -610,7 +611,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 	F.pool_max = POOL_MAX;
 	const char *pm = getenv("HVT_FWD_POOL_MAX");
 	if (pm && *pm)
-		F.pool_max = atoi(pm);
+		F.pool_max = atoi(pm); /* NOLINT(cert-err34-c): a test hook, 0 on garbage is fine */
 	hvt_addr_format(to, F.to_text, sizeof F.to_text);
 	raise_nofile();
 	if ((F.ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
@@ -679,6 +680,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 				}
 				continue;
 			}
+			/* NOLINTNEXTLINE(performance-no-int-to-ptr): epoll data carries the pair's pointer */
 			struct pair *p = (struct pair *)(uintptr_t)(tag & ~(uint64_t)1);
 			int side = (int)(tag & 1);
 			uint32_t e = ev[i].events;

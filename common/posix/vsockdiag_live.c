@@ -231,7 +231,7 @@ int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **ou
 	while (rc == 0 && (pe = readdir(proc)) != NULL) {
 		if (!all_digits(pe->d_name))
 			continue;
-		int pid = atoi(pe->d_name);
+		int pid = atoi(pe->d_name); /* NOLINT(cert-err34-c): all digits, a /proc pid */
 		char path[300], comm[64];
 		snprintf(path, sizeof path, "/proc/%s/fd", pe->d_name);
 		DIR *fds = opendir(path);
@@ -248,10 +248,16 @@ int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **ou
 			if (k <= 0)
 				continue;
 			target[k] = '\0';
-			unsigned long ino;
-			int end = 0;
-			if (sscanf(target, "socket:[%lu]%n", &ino, &end) != 1 || end == 0 ||
-			    target[end] != '\0' || ino > UINT32_MAX)
+			/* "socket:[INODE]": strtoul, since sscanf's %lu has no overflow check */
+			static const char pfx[] = "socket:[";
+			if (strncmp(target, pfx, sizeof pfx - 1) != 0)
+				continue;
+			const char *digits = target + sizeof pfx - 1;
+			char *close_br;
+			errno = 0;
+			unsigned long ino = strtoul(digits, &close_br, 10);
+			if (*digits < '0' || *digits > '9' || errno != 0 || strcmp(close_br, "]") != 0 ||
+			    ino > UINT32_MAX)
 				continue;
 			uint32_t key = (uint32_t)ino;
 			if (!bsearch(&key, set, n, sizeof *set, cmp_u32))
@@ -270,7 +276,7 @@ int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **ou
 				read_comm(pid, comm, sizeof comm);
 			v[cnt].inode = key;
 			v[cnt].pid = pid;
-			v[cnt].fd = atoi(fe->d_name);
+			v[cnt].fd = atoi(fe->d_name); /* NOLINT(cert-err34-c): all digits, an fd */
 			memcpy(v[cnt].command, comm, sizeof comm);
 			cnt++;
 		}
@@ -282,7 +288,8 @@ int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **ou
 		free(v);
 		return rc;
 	}
-	qsort(v, cnt, sizeof *v, cmp_owner);
+	if (cnt > 1) /* v is NULL when cnt is 0, and qsort's pointer must not be */
+		qsort(v, cnt, sizeof *v, cmp_owner);
 	*out = v;
 	*nout = cnt;
 	return 0;

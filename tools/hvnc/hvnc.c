@@ -104,10 +104,11 @@ static void split_exec(const char *cmd)
 {
 	static char copy[4096];
 	int n = 0;
-	if (strlen(cmd) >= sizeof copy)
+	size_t len = strlen(cmd);
+	if (len >= sizeof copy)
 		hvt_usage_error("invalid -e '%.40s...': longer than %zu characters", cmd,
 				sizeof copy - 1);
-	strcpy(copy, cmd);
+	memcpy(copy, cmd, len + 1);
 	for (char *p = strtok(copy, " \t"); p; p = strtok(NULL, " \t")) {
 		if (n == MAX_ARGS)
 			hvt_usage_error("invalid -e '%s': more than %d words", cmd, MAX_ARGS);
