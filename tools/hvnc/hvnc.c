@@ -306,36 +306,13 @@ static int serve_task(void *ctx)
 	return serve(((struct task *)ctx)->s);
 }
 
-static int run_listen(void)
+/* Accepts and serves connections on l until done (-k: until interrupted). */
+static int accept_loop(hvt_sock l)
 {
-	hvt_sock l, s;
 	char buf[HVT_ADDR_STRLEN];
-	int rc = hvt_sock_listen(&opt.addr, 128, &l);
-	if (rc != 0) {
-		report("listen on", &opt.addr, rc);
-		return HVT_EXIT_FAIL;
-	}
-	if (opt.verbose) {
-		struct hvt_addr local;
-		uint32_t cid;
-		if (hvt_sock_local(l, &local) != 0)
-			local = opt.addr;
-		if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
-			hvt_warnx("listening on %s (local CID %u)",
-				  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
-		else
-			hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
-	}
+	hvt_sock s;
+	int rc, status = HVT_EXIT_OK;
 	int concurrent = opt.keep && (opt.exec || opt.sh_exec || opt.to_text);
-	int status = HVT_EXIT_OK;
-	if (opt.keep && opt.to_text && !opt.relay.progress) {
-		/* All connections in one event loop, no process each (common/forward.h). */
-		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
-					       opt.relay.no_shutdown, opt.verbose };
-		if (hvt_forward(l, &opt.addr, &opt.to, &fo) != 0)
-			status = HVT_EXIT_FAIL;
-		goto done;
-	}
 	for (;;) {
 		if (concurrent)
 			hvt_tasks_wait_below((int)opt.max_conns);
@@ -365,7 +342,38 @@ static int run_listen(void)
 		if (!opt.keep)
 			break;
 	}
-done:
+	return status;
+}
+
+static int run_listen(void)
+{
+	hvt_sock l;
+	char buf[HVT_ADDR_STRLEN];
+	int rc = hvt_sock_listen(&opt.addr, 128, &l);
+	if (rc != 0) {
+		report("listen on", &opt.addr, rc);
+		return HVT_EXIT_FAIL;
+	}
+	if (opt.verbose) {
+		struct hvt_addr local;
+		uint32_t cid;
+		if (hvt_sock_local(l, &local) != 0)
+			local = opt.addr;
+		if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
+			hvt_warnx("listening on %s (local CID %u)",
+				  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
+		else
+			hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
+	}
+	int status;
+	if (opt.keep && opt.to_text && !opt.relay.progress) {
+		/* All connections in one event loop, no process each (common/forward.h). */
+		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
+					       opt.relay.no_shutdown, opt.verbose };
+		status = hvt_forward(l, &opt.addr, &opt.to, &fo) == 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
+	} else {
+		status = accept_loop(l);
+	}
 	hvt_sock_close(l);
 	hvt_sock_unlink(&opt.addr);
 	if (hvt_interrupted())
