@@ -1,6 +1,5 @@
-/* .reg files: reader, editor, writer (regfile.h); and the service store over a .reg file or
- * the live registry (registry.h). Portable C11; the platform layer is posix/registry.c and
- * win/registry.c. */
+/* .reg files: reader, editor, writer (regfile.h). Portable C11. The service store over a .reg
+ * file or the live registry (registry.h) is store.c. */
 #include "regfile.h"
 
 #include <stdarg.h>
@@ -8,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
+#include "strutil.h"
 
 #if defined(__GNUC__)
 #define REG_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -73,57 +72,6 @@ static char *buf_take(struct buf *b)
 	return p;
 }
 
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* ASCII case-insensitive comparisons (registry names are case-insensitive). */
-static int ci_ncmp(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int d = lower((unsigned char)a[i]) - lower((unsigned char)b[i]);
-		if (d || !a[i])
-			return d;
-	}
-	return 0;
-}
-
-static int ci_cmp(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int d = lower((unsigned char)*a) - lower((unsigned char)*b);
-		if (d || !*a)
-			return d;
-	}
-}
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...) REG_PRINTF(3, 4);
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -155,42 +103,6 @@ static int hexdigit(char c)
 }
 
 /* ---- UTF-8 and UTF-16 --------------------------------------------------------------------- */
-
-/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 for
- * an invalid sequence. With wtf, encoded surrogates (ED A0..BF xx) are accepted: that is how
- * lone surrogates of a UTF-16 file are kept. */
-static size_t utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp)
-{
-	if (n == 0)
-		return 0;
-	unsigned c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t len;
-	uint32_t v, min;
-	if ((c & 0xE0) == 0xC0) {
-		len = 2, v = c & 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3, v = c & 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3Fu);
-	}
-	if (v < min || v > 0x10FFFF || (!wtf && v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
 
 static void utf8_put(struct buf *b, uint32_t cp)
 {
@@ -251,7 +163,7 @@ static void utf8_to_utf16le(struct buf *b, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, 1, &cp);
+		size_t n = hvt_utf8_decode(p + i, len - i, 1, &cp);
 		if (n == 0) {
 			cp = 0xFFFD;
 			n = 1;
@@ -281,7 +193,7 @@ static int utf8_valid(const char *s, size_t len, size_t *bad)
 	size_t i = 0;
 	while (i < len) {
 		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)s + i, len - i, 1, &cp);
+		size_t n = hvt_utf8_decode((const unsigned char *)s + i, len - i, 1, &cp);
 		if (n == 0) {
 			if (bad)
 				*bad = i;
@@ -361,7 +273,7 @@ struct hvt_regfile *hvt_regfile_new(void)
 	buf_str(&b, header5);
 	buf_str(&b, "\r\n");
 	rf->header = buf_take(&b);
-	char *blank = xstrdup("\r\n");
+	char *blank = hvt_xstrdup("\r\n");
 	if (!rf->header || !blank || items_insert(&rf->pre, &rf->npre, 0, blank, 0, NULL) < 0) {
 		free(blank);
 		hvt_regfile_free(rf);
@@ -408,7 +320,7 @@ static int next_line(struct parser *ps)
 		return perr(ps, ps->lineno, "NUL character in the text%s",
 			    ps->utf16 ? "" : " (UTF-16 without byte order mark?)");
 	free(ps->line);
-	ps->line = xstrndup(s, content);
+	ps->line = hvt_xstrndup(s, content);
 	ps->linelen = content;
 	if (!ps->line)
 		return perr(ps, 0, "out of memory");
@@ -423,9 +335,9 @@ static int perr(struct parser *ps, size_t line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (line)
-		seterr(ps->err, ps->errlen, "%s:%lu: %s", ps->name, (unsigned long)line, msg);
+		hvt_seterr(ps->err, ps->errlen, "%s:%lu: %s", ps->name, (unsigned long)line, msg);
 	else
-		seterr(ps->err, ps->errlen, "%s: %s", ps->name, msg);
+		hvt_seterr(ps->err, ps->errlen, "%s: %s", ps->name, msg);
 	return -1;
 }
 
@@ -476,7 +388,7 @@ static int known_hive(const char *path)
 {
 	size_t n = strcspn(path, "\\");
 	for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++)
-		if (strlen(hives[i]) == n && ci_ncmp(path, hives[i], n) == 0)
+		if (strlen(hives[i]) == n && hvt_ci_ncmp(path, hives[i], n) == 0)
 			return 1;
 	return 0;
 }
@@ -506,8 +418,8 @@ static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
 		return perr(ps, ps->lineno, "key without closing ']' (or text after it)");
 	if (close == p)
 		return perr(ps, ps->lineno, "empty key name");
-	s->path = xstrndup(p, (size_t)(close - p));
-	s->head = xstrndup(ps->raw, ps->rawlen);
+	s->path = hvt_xstrndup(p, (size_t)(close - p));
+	s->head = hvt_xstrndup(ps->raw, ps->rawlen);
 	s->line = ps->lineno;
 	if (!s->path || !s->head)
 		return oom(ps);
@@ -590,7 +502,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		return oom(ps);
 	int rc = -1;
 	if (*p == '@') {
-		v->name = xstrdup("");
+		v->name = hvt_xstrdup("");
 		p++;
 	} else {
 		p++;
@@ -637,7 +549,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 			perr(ps, line, "unexpected text after '-'");
 			goto out;
 		}
-	} else if (end - p >= 6 && ci_ncmp(p, "dword:", 6) == 0) {
+	} else if (end - p >= 6 && hvt_ci_ncmp(p, "dword:", 6) == 0) {
 		p += 6;
 		uint32_t x = 0;
 		int n = 0;
@@ -658,7 +570,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		for (int i = 0; i < 4; i++)
 			v->data[i] = (uint8_t)(x >> (8 * i));
 		v->len = 4;
-	} else if (end - p >= 3 && ci_ncmp(p, "hex", 3) == 0) {
+	} else if (end - p >= 3 && hvt_ci_ncmp(p, "hex", 3) == 0) {
 		p += 3;
 		uint32_t type = 3;
 		if (p < end && *p == '(') {
@@ -717,7 +629,7 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 	else
 		return perr(ps, 1, "not a .reg file (the first line must be '%s' or '%s')", header5,
 			    header4);
-	rf->header = xstrndup(ps->raw, ps->rawlen);
+	rf->header = hvt_xstrndup(ps->raw, ps->rawlen);
 	if (!rf->header)
 		return oom(ps);
 	/* The header's own line end; CRLF when it has none (a one-line file). */
@@ -731,7 +643,7 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 		char *raw = NULL;
 		size_t line = ps->lineno;
 		if (p == end || *p == ';') {
-			raw = xstrndup(ps->raw, ps->rawlen);
+			raw = hvt_xstrndup(ps->raw, ps->rawlen);
 			if (!raw)
 				return oom(ps);
 		} else if (*p == '[') {
@@ -869,6 +781,24 @@ int hvt_regfile_quote(const char *s, char **out)
 	return *out ? 0 : -1;
 }
 
+char *hvt_regfile_value_text(const struct hvt_regfile *rf, const struct hvt_regval *v)
+{
+	if (v->kind == HVT_REGV_STRING)
+		return hvt_xstrdup(v->str);
+	if (v->kind != HVT_REGV_HEX || (v->type != 1 && v->type != 2))
+		return NULL;
+	struct buf b = {0};
+	if (rf->version == 5) {
+		utf16le_to_utf8(&b, v->data, v->len - v->len % 2, 1);
+	} else {
+		size_t n = 0;
+		while (n < v->len && v->data[n])
+			n++;
+		buf_add(&b, v->data, n);
+	}
+	return buf_take(&b);
+}
+
 static int ends_with_eol(const char *raw)
 {
 	size_t n = strlen(raw);
@@ -913,7 +843,7 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 	if (!ends_with_eol(*prev) && add_eol(rf, prev) < 0)
 		return -1;
 	if (!is_blank_line(*prev)) {
-		char *blank = xstrdup(rf->eol);
+		char *blank = hvt_xstrdup(rf->eol);
 		if (!blank)
 			return -1;
 		int rc;
@@ -934,8 +864,8 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 	buf_ch(&b, ']');
 	buf_str(&b, rf->eol);
 	s.head = buf_take(&b);
-	s.path = xstrdup(path);
-	char *blank = xstrdup(rf->eol);
+	s.path = hvt_xstrdup(path);
+	char *blank = hvt_xstrdup(rf->eol);
 	struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
 	if (ns)
 		rf->sects = ns;
@@ -962,16 +892,14 @@ void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i)
 	rf->changed = 1;
 }
 
-/* Whether name and value can be written to rf; *enc gets the encoding the file must then
- * have (see hvt_regfile_set_string). */
-static int check_text(const struct hvt_regfile *rf, const char *name, const char *value,
-		      enum hvt_reg_encoding *enc, char *err, size_t errlen)
+int hvt_regfile_check_string(const struct hvt_regfile *rf, const char *name, const char *value,
+			     enum hvt_reg_encoding *enc, char *err, size_t errlen)
 {
 	*enc = rf->enc;
 	if (is_ascii(name) && is_ascii(value))
 		return 0;
 	if (rf->version == 4) {
-		seterr(err, errlen, "non-ASCII text cannot be written to a REGEDIT4 file");
+		hvt_seterr(err, errlen, "non-ASCII text cannot be written to a REGEDIT4 file");
 		return -1;
 	}
 	if (rf->enc != HVT_REG_UTF8)
@@ -981,13 +909,13 @@ static int check_text(const struct hvt_regfile *rf, const char *name, const char
 	char *img;
 	size_t len, bad;
 	if (hvt_regfile_serialize(rf, &img, &len) < 0) {
-		seterr(err, errlen, "out of memory");
+		hvt_seterr(err, errlen, "out of memory");
 		return -1;
 	}
 	int ok = utf8_valid(img, len, &bad);
 	free(img);
 	if (!ok) {
-		seterr(err, errlen,
+		hvt_seterr(err, errlen,
 		       "cannot add non-ASCII text: the file (without byte order mark) is not UTF-8, "
 		       "and regedit would read it in the ANSI code page");
 		return -1;
@@ -1000,7 +928,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 			   char *err, size_t errlen)
 {
 	if (i >= rf->nsects || rf->sects[i].deleted) {
-		seterr(err, errlen, "no such key section");
+		hvt_seterr(err, errlen, "no such key section");
 		return -1;
 	}
 	struct hvt_regsect *s = &rf->sects[i];
@@ -1009,7 +937,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 		if (!s->items[j].val)
 			continue;
 		last_val = j;
-		if (ci_cmp(s->items[j].val->name, name) == 0)
+		if (hvt_ci_cmp(s->items[j].val->name, name) == 0)
 			same = j;
 	}
 	if (same != SIZE_MAX && s->items[same].val->kind == HVT_REGV_STRING &&
@@ -1017,7 +945,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 		return 0; /* already so */
 
 	enum hvt_reg_encoding enc;
-	if (check_text(rf, name, value, &enc, err, errlen) < 0)
+	if (hvt_regfile_check_string(rf, name, value, &enc, err, errlen) < 0)
 		return -1;
 
 	struct hvt_regval *v = calloc(1, sizeof *v);
@@ -1025,8 +953,8 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 	struct buf b = {0};
 	if (!v || hvt_regfile_quote(name, &qn) < 0 || hvt_regfile_quote(value, &qv) < 0)
 		goto oom;
-	v->name = xstrdup(name);
-	v->str = xstrdup(value);
+	v->name = hvt_xstrdup(name);
+	v->str = hvt_xstrdup(value);
 	v->kind = HVT_REGV_STRING;
 	v->type = 1;
 	if (!v->name || !v->str)
@@ -1074,530 +1002,6 @@ oom:
 	free(qn);
 	free(qv);
 	val_free(v);
-	seterr(err, errlen, "out of memory");
+	hvt_seterr(err, errlen, "out of memory");
 	return -1;
-}
-
-/* ---- names and keys ----------------------------------------------------------------------- */
-
-int hvt_service_name_check(const char *name, const char **why)
-{
-	size_t len = strlen(name), i = 0, chars = 0;
-	if (len == 0) {
-		*why = "empty name";
-		return -1;
-	}
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_decode((const unsigned char *)name + i, len - i, 0, &cp);
-		if (n == 0) {
-			*why = "not valid UTF-8";
-			return -1;
-		}
-		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
-			*why = "control characters are not allowed";
-			return -1;
-		}
-		i += n;
-		if (++chars > HVT_SERVICE_NAME_MAX) {
-			*why = "too long (at most 256 characters)";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g)
-{
-	hvt_guid tmp;
-	if (!g)
-		g = &tmp;
-	memset(g, 0, sizeof *g);
-	if (hvt_guid_parse(key, g, NULL) < 0) {
-		memset(g, 0, sizeof *g);
-		return HVT_KEY_NOT_GUID;
-	}
-	return strlen(key) == 36 ? HVT_KEY_STANDARD : HVT_KEY_OTHER_FORM;
-}
-
-static int key_name_ok(const char *key, char *err, size_t errlen)
-{
-	size_t n = strlen(key);
-	if (n == 0 || n > HVT_KEY_NAME_MAX || strchr(key, '\\')) {
-		seterr(err, errlen, "invalid key name '%s'", key);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- the service store -------------------------------------------------------------------- */
-
-struct hvt_store {
-	int live;
-	int flags;
-	int changed;
-	char *path;
-	struct hvt_regfile *rf;
-};
-
-static const char live_where[] = "HKLM\\" HVT_SERVICES_PATH;
-
-int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t errlen)
-{
-	*out = NULL;
-	int rc = hvt_live_open(flags, err, errlen);
-	if (rc != HVT_STORE_OK)
-		return rc;
-	struct hvt_store *s = calloc(1, sizeof *s);
-	if (!s) {
-		seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	s->live = 1;
-	s->flags = flags;
-	*out = s;
-	return HVT_STORE_OK;
-}
-
-int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
-			size_t errlen)
-{
-	*out = NULL;
-	char *data = NULL;
-	size_t len = 0;
-	struct hvt_regfile *rf = NULL;
-	int rc = hvt_file_read_all(path, &data, &len, err, errlen);
-	if (rc == HVT_STORE_OK && len == 0) {
-		/* An empty file (mktemp --suffix=.reg) is an empty store, like a missing one. */
-		free(data);
-		data = NULL;
-		rc = HVT_STORE_NOTFOUND;
-		flags |= HVT_STORE_CREATE;
-	}
-	if (rc == HVT_STORE_NOTFOUND && (flags & HVT_STORE_CREATE)) {
-		rf = hvt_regfile_new();
-		if (!rf) {
-			seterr(err, errlen, "out of memory");
-			return HVT_STORE_ERROR;
-		}
-		rf->changed = 1; /* a new file is written even if nothing else happens */
-	} else if (rc != HVT_STORE_OK) {
-		return rc;
-	} else {
-		rc = hvt_regfile_parse(data, len, path, &rf, err, errlen);
-		free(data);
-		if (rc < 0)
-			return HVT_STORE_SYNTAX;
-	}
-	struct hvt_store *s = calloc(1, sizeof *s);
-	if (!s || !(s->path = xstrdup(path))) {
-		free(s);
-		hvt_regfile_free(rf);
-		seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	s->flags = flags;
-	s->rf = rf;
-	*out = s;
-	return HVT_STORE_OK;
-}
-
-const char *hvt_store_where(const struct hvt_store *s)
-{
-	return s->live ? live_where : s->path;
-}
-
-int hvt_store_is_live(const struct hvt_store *s)
-{
-	return s->live;
-}
-
-int hvt_store_changed(const struct hvt_store *s)
-{
-	return s->changed;
-}
-
-void hvt_store_close(struct hvt_store *s)
-{
-	if (!s)
-		return;
-	hvt_regfile_free(s->rf);
-	free(s->path);
-	free(s);
-}
-
-void hvt_services_free(struct hvt_service *v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].key);
-		free(v[i].name);
-	}
-	free(v);
-}
-
-enum rel { REL_NONE, REL_ANCESTOR, REL_ROOT, REL_SERVICE, REL_SUB };
-
-/* Where path lies relative to the services key; for REL_SERVICE and REL_SUB *x and *xlen give
- * the service key name inside path. */
-static enum rel classify(const char *path, const char **x, size_t *xlen)
-{
-	size_t h = strcspn(path, "\\");
-	if (!((h == 18 && ci_ncmp(path, "HKEY_LOCAL_MACHINE", 18) == 0) ||
-	      (h == 4 && ci_ncmp(path, "HKLM", 4) == 0)))
-		return REL_NONE;
-	const char *p = path + h;
-	const char *r = HVT_SERVICES_PATH;
-	/* Component by component. */
-	while (*r) {
-		if (*p == '\0')
-			return REL_ANCESTOR;
-		if (*p != '\\')
-			return REL_NONE;
-		p++;
-		size_t a = strcspn(p, "\\"), b = strcspn(r, "\\");
-		if (a != b || ci_ncmp(p, r, a) != 0)
-			return REL_NONE;
-		p += a;
-		r += b;
-		if (*r == '\\')
-			r++;
-	}
-	if (*p == '\0')
-		return REL_ROOT;
-	if (*p != '\\')
-		return REL_NONE;
-	p++;
-	size_t n = strcspn(p, "\\");
-	*x = p;
-	*xlen = n;
-	return p[n] == '\0' || p[n + 1] == '\0' ? REL_SERVICE : REL_SUB;
-}
-
-struct svc_list {
-	struct hvt_service *v;
-	size_t n;
-	int oom;
-};
-
-static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xlen, int add)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->v[i].key) == xlen && ci_ncmp(l->v[i].key, x, xlen) == 0)
-			return &l->v[i];
-	if (!add)
-		return NULL;
-	struct hvt_service *p = realloc(l->v, (l->n + 1) * sizeof *p);
-	if (!p) {
-		l->oom = 1;
-		return NULL;
-	}
-	l->v = p;
-	struct hvt_service *e = &p[l->n];
-	memset(e, 0, sizeof *e);
-	if (!(e->key = xstrndup(x, xlen))) {
-		l->oom = 1;
-		return NULL;
-	}
-	l->n++;
-	return e;
-}
-
-static void svc_clear(struct hvt_service *e)
-{
-	free(e->name);
-	e->name = NULL;
-	e->name_type = 0;
-	e->subkeys = 0;
-}
-
-/* The ElementName of a value as UTF-8 (NULL if not a string type). */
-static char *value_text(const struct hvt_regfile *rf, const struct hvt_regval *v)
-{
-	if (v->kind == HVT_REGV_STRING)
-		return xstrdup(v->str);
-	if (v->kind != HVT_REGV_HEX || (v->type != 1 && v->type != 2))
-		return NULL;
-	struct buf b = {0};
-	if (rf->version == 5) {
-		utf16le_to_utf8(&b, v->data, v->len - v->len % 2, 1);
-	} else {
-		size_t n = 0;
-		while (n < v->len && v->data[n])
-			n++;
-		buf_add(&b, v->data, n);
-	}
-	return buf_take(&b);
-}
-
-/* The services as importing the file leaves them. */
-static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
-{
-	for (size_t i = 0; i < rf->nsects && !l->oom; i++) {
-		const struct hvt_regsect *s = &rf->sects[i];
-		const char *x = NULL;
-		size_t xlen = 0;
-		enum rel r = classify(s->path, &x, &xlen);
-		if (r == REL_NONE)
-			continue;
-		if (r == REL_ANCESTOR || r == REL_ROOT) {
-			if (s->deleted)
-				for (size_t k = 0; k < l->n; k++) {
-					svc_clear(&l->v[k]);
-					l->v[k].deleted = 1;
-				}
-			continue;
-		}
-		if (r == REL_SUB && s->deleted)
-			continue;
-		struct hvt_service *e = svc_find(l, x, xlen, 1);
-		if (!e)
-			break;
-		if (r == REL_SUB) {
-			if (e->deleted)
-				svc_clear(e);
-			e->deleted = 0;
-			/* Count distinct direct subkeys seen since the key was (re)created. */
-			const char *c = x + xlen + 1;
-			size_t clen = strcspn(c, "\\");
-			int seen = 0;
-			/* Backwards, stopping at the deletion that (re)created it: subkeys written
-			 * before [-KEY] or [-ancestor] are gone (found by fuzz/fuzz_regfile.c). */
-			for (size_t k = i; k-- > 0 && !seen;) {
-				const char *y = NULL;
-				size_t ylen = 0;
-				enum rel rk = classify(rf->sects[k].path, &y, &ylen);
-				if (rf->sects[k].deleted) {
-					if (rk == REL_ANCESTOR || rk == REL_ROOT ||
-					    (rk == REL_SERVICE && ylen == xlen && ci_ncmp(y, x, xlen) == 0))
-						break;
-					continue;
-				}
-				if (rk != REL_SUB || ylen != xlen || ci_ncmp(y, x, xlen) != 0)
-					continue;
-				const char *d = y + ylen + 1;
-				if (strcspn(d, "\\") == clen && ci_ncmp(d, c, clen) == 0)
-					seen = 1;
-			}
-			if (!seen)
-				e->subkeys++;
-			continue;
-		}
-		if (s->deleted) {
-			svc_clear(e);
-			e->deleted = 1;
-			continue;
-		}
-		if (e->deleted)
-			svc_clear(e);
-		e->deleted = 0;
-		/* Key name as last written (case may differ between sections). */
-		char *k = xstrndup(x, xlen);
-		if (!k) {
-			l->oom = 1;
-			break;
-		}
-		free(e->key);
-		e->key = k;
-		for (size_t j = 0; j < s->nitems; j++) {
-			const struct hvt_regval *v = s->items[j].val;
-			if (!v || ci_cmp(v->name, HVT_SERVICE_VALUE) != 0)
-				continue;
-			free(e->name);
-			e->name = NULL;
-			e->name_type = v->kind == HVT_REGV_DELETE ? 0 : v->type;
-			if (v->kind != HVT_REGV_DELETE && !(e->name = value_text(rf, v)) &&
-			    (v->kind == HVT_REGV_STRING || (v->type == 1 || v->type == 2)))
-				l->oom = 1;
-		}
-	}
-	return l->oom ? -1 : 0;
-}
-
-static int cmp_service(const void *a, const void *b)
-{
-	const struct hvt_service *x = a, *y = b;
-	int d = ci_cmp(x->key, y->key);
-	return d ? d : strcmp(x->key, y->key);
-}
-
-int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, char *err,
-		   size_t errlen)
-{
-	*out = NULL;
-	*n = 0;
-	struct svc_list l = {0};
-	if (s->live) {
-		int rc = hvt_live_list(&l.v, &l.n, err, errlen);
-		if (rc != HVT_STORE_OK)
-			return rc;
-	} else if (file_list(s->rf, &l) < 0) {
-		hvt_services_free(l.v, l.n);
-		seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	for (size_t i = 0; i < l.n; i++)
-		l.v[i].form = hvt_service_key_form(l.v[i].key, &l.v[i].guid);
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof l.v[0], cmp_service);
-	*out = l.v;
-	*n = l.n;
-	return HVT_STORE_OK;
-}
-
-/* Index of the section where key's values now live: the last [ROOT\key] after anything that
- * deleted it; SIZE_MAX if none. */
-static size_t current_section(const struct hvt_regfile *rf, const char *key)
-{
-	size_t found = SIZE_MAX, klen = strlen(key);
-	for (size_t i = 0; i < rf->nsects; i++) {
-		const struct hvt_regsect *s = &rf->sects[i];
-		const char *x;
-		size_t xlen;
-		enum rel r = classify(s->path, &x, &xlen);
-		if ((r == REL_ANCESTOR || r == REL_ROOT) && s->deleted)
-			found = SIZE_MAX;
-		if (r != REL_SERVICE || xlen != klen || ci_ncmp(x, key, klen) != 0)
-			continue;
-		found = s->deleted ? SIZE_MAX : i;
-	}
-	return found;
-}
-
-static int check_writable(struct hvt_store *s, char *err, size_t errlen)
-{
-	if (!(s->flags & HVT_STORE_WRITE)) {
-		seterr(err, errlen, "store opened read-only");
-		return HVT_STORE_ERROR;
-	}
-	return HVT_STORE_OK;
-}
-
-int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
-		  size_t errlen)
-{
-	int rc = check_writable(s, err, errlen);
-	if (rc != HVT_STORE_OK)
-		return rc;
-	if (key_name_ok(key, err, errlen) < 0)
-		return HVT_STORE_ERROR;
-	if (s->live) {
-		rc = hvt_live_put(key, name, err, errlen);
-		if (rc == HVT_STORE_OK)
-			s->changed = 1;
-		return rc;
-	}
-	struct hvt_regfile *rf = s->rf;
-	enum hvt_reg_encoding enc;
-	char why[200];
-	if (check_text(rf, HVT_SERVICE_VALUE, name, &enc, why, sizeof why) < 0) {
-		seterr(err, errlen, "%s: %s", s->path, why);
-		return HVT_STORE_ERROR;
-	}
-	size_t i = current_section(rf, key);
-	if (i == SIZE_MAX) {
-		/* A new section after the last one that concerns the services key (so that it also
-		 * comes after any deletion of this key), else at the end. */
-		size_t at = rf->nsects;
-		for (size_t k = rf->nsects; k-- > 0;) {
-			const char *x;
-			size_t xlen;
-			enum rel r = classify(rf->sects[k].path, &x, &xlen);
-			if (r == REL_ROOT || r == REL_SERVICE || r == REL_SUB ||
-			    (r == REL_ANCESTOR && rf->sects[k].deleted)) {
-				at = k + 1;
-				break;
-			}
-		}
-		char *path = malloc(sizeof HVT_SERVICES_KEY + 1 + strlen(key));
-		if (!path) {
-			seterr(err, errlen, "out of memory");
-			return HVT_STORE_ERROR;
-		}
-		sprintf(path, "%s\\%s", HVT_SERVICES_KEY, key);
-		int r = hvt_regfile_insert_section(rf, at, path);
-		free(path);
-		if (r < 0) {
-			seterr(err, errlen, "out of memory");
-			return HVT_STORE_ERROR;
-		}
-		i = at;
-	}
-	int was = rf->changed;
-	rf->changed = 0;
-	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, why, sizeof why) < 0) {
-		rf->changed |= was;
-		seterr(err, errlen, "%s: %s", s->path, why);
-		return HVT_STORE_ERROR;
-	}
-	if (rf->changed)
-		s->changed = 1;
-	rf->changed |= was;
-	return HVT_STORE_OK;
-}
-
-int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t errlen)
-{
-	int rc = check_writable(s, err, errlen);
-	if (rc != HVT_STORE_OK)
-		return rc;
-	if (key_name_ok(key, err, errlen) < 0)
-		return HVT_STORE_ERROR;
-	if (s->live) {
-		rc = hvt_live_delete(key, err, errlen);
-		if (rc == HVT_STORE_OK)
-			s->changed = 1;
-		return rc;
-	}
-	struct hvt_regfile *rf = s->rf;
-	struct svc_list l = {0};
-	if (file_list(rf, &l) < 0) {
-		hvt_services_free(l.v, l.n);
-		seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	struct hvt_service *e = svc_find(&l, key, strlen(key), 0);
-	int present = e && !e->deleted;
-	unsigned subkeys = e ? e->subkeys : 0;
-	hvt_services_free(l.v, l.n);
-	if (!present) {
-		seterr(err, errlen, "no key %s in %s", key, s->path);
-		return HVT_STORE_NOTFOUND;
-	}
-	if (subkeys) {
-		seterr(err, errlen, "key %s has %u subkey%s in %s: not removed", key, subkeys,
-		       subkeys == 1 ? "" : "s", s->path);
-		return HVT_STORE_SUBKEYS;
-	}
-	size_t klen = strlen(key);
-	for (size_t i = rf->nsects; i-- > 0;) {
-		const char *x;
-		size_t xlen;
-		if (!rf->sects[i].deleted && classify(rf->sects[i].path, &x, &xlen) == REL_SERVICE &&
-		    xlen == klen && ci_ncmp(x, key, klen) == 0)
-			hvt_regfile_remove_section(rf, i);
-	}
-	s->changed = 1;
-	return HVT_STORE_OK;
-}
-
-int hvt_store_commit(struct hvt_store *s, char *err, size_t errlen)
-{
-	if (s->live || !s->rf->changed)
-		return HVT_STORE_OK;
-	int rc = check_writable(s, err, errlen);
-	if (rc != HVT_STORE_OK)
-		return rc;
-	char *data;
-	size_t len;
-	if (hvt_regfile_serialize(s->rf, &data, &len) < 0) {
-		seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	rc = hvt_file_replace(s->path, data, len, err, errlen);
-	free(data);
-	if (rc == HVT_STORE_OK)
-		s->rf->changed = 0;
-	return rc;
 }

@@ -86,12 +86,22 @@ void hvt_regfile_free(struct hvt_regfile *rf);
 int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, const char *value,
 			   char *err, size_t errlen);
 
+/* Whether hvt_regfile_set_string can write name and value to rf. Returns 0 with *enc the
+ * encoding the file must then have, or -1 with err (as hvt_regfile_set_string). */
+int hvt_regfile_check_string(const struct hvt_regfile *rf, const char *name, const char *value,
+			     enum hvt_reg_encoding *enc, char *err, size_t errlen);
+
 /* Inserts a new section [path] (with a blank line after it) before section index at
  * (at == nsects: at the end). Returns 0 or -1 (out of memory). */
 int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *path);
 
 /* Removes section i with all its lines. */
 void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i);
+
+/* The text of a string value (REG_SZ or REG_EXPAND_SZ, also as hex(1)/hex(2): bytes up to the
+ * first NUL, UTF-16LE in a version 5 file) as malloc'd UTF-8. NULL if v is not a string type
+ * or when out of memory. */
+char *hvt_regfile_value_text(const struct hvt_regfile *rf, const struct hvt_regval *v);
 
 /* Sets *out to the .reg quoted form of s (malloc'd): "..." with \ and " escaped. For callers
  * printing .reg text. Returns 0 or -1 (out of memory). */

@@ -12,7 +12,7 @@
  * changed at once by put/delete). Every function returns an hvt_store_status and, on failure,
  * a one-line message in err (no program name; for malformed files "FILE:LINE: what").
  *
- * The store lives in common/regfile.c (portable; it also holds the .reg file backend); the
+ * The store lives in common/store.c (portable; the .reg file backend is common/regfile.c); the
  * platform layer below is common/posix/registry.c and common/win/registry.c. */
 #ifndef HVT_REGISTRY_H
 #define HVT_REGISTRY_H
@@ -108,7 +108,7 @@ int hvt_service_name_check(const char *name, const char **why);
 /* Classifies a key name; *g gets the GUID unless HVT_KEY_NOT_GUID. */
 enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g);
 
-/* ---- platform layer (common/posix/registry.c, common/win/registry.c), used by regfile.c ---- */
+/* ---- platform layer (common/posix/registry.c, common/win/registry.c), used by store.c ---- */
 
 /* The live registry. POSIX: every call returns HVT_STORE_NOLIVE with a message. */
 int hvt_live_open(int flags, char *err, size_t errlen);

@@ -1,6 +1,7 @@
 /* POSIX side of registry.h: there is no live registry; .reg files are read and replaced
  * atomically (mkstemp beside the file, fsync, rename, fsync of the directory). */
 #include "registry.h"
+#include "strutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,20 +15,9 @@
 
 #include "msg.h"
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static int nolive(char *err, size_t errlen)
 {
-	seterr(err, errlen,
+	hvt_seterr(err, errlen,
 	       "no live Windows registry on this system: use --file FILE.reg to work on a .reg "
 	       "file, or --print powershell|cmd|reg to print what to run on the Hyper-V host");
 	return HVT_STORE_NOLIVE;
@@ -66,13 +56,13 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
+		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
 		return e == ENOENT ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
 	}
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
+		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
 		return HVT_STORE_ERROR;
 	}
 	size_t cap = 65536, n = 0;
@@ -80,7 +70,7 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 	for (;;) {
 		if (!buf) {
 			close(fd);
-			seterr(err, errlen, "%s: out of memory", path);
+			hvt_seterr(err, errlen, "%s: out of memory", path);
 			return HVT_STORE_ERROR;
 		}
 		if (n == cap) {
@@ -98,7 +88,7 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 			int e = errno;
 			free(buf);
 			close(fd);
-			seterr(err, errlen, "read %s: %s", path, hvt_strerror(e));
+			hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror(e));
 			return HVT_STORE_ERROR;
 		}
 		if (r == 0)
@@ -135,7 +125,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 		target = realpath(path, NULL);
 		if (!target) {
 			int e = errno;
-			seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
+			hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
 			return HVT_STORE_ERROR;
 		}
 		path = target;
@@ -144,7 +134,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	struct stat st;
 	int exists = stat(path, &st) == 0;
 	if (exists && !S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular file", path);
+		hvt_seterr(err, errlen, "%s: not a regular file", path);
 		free(target);
 		return HVT_STORE_ERROR;
 	}
@@ -160,7 +150,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + sizeof ".XXXXXX");
 	if (!tmp) {
-		seterr(err, errlen, "out of memory");
+		hvt_seterr(err, errlen, "out of memory");
 		free(target);
 		return HVT_STORE_ERROR;
 	}
@@ -169,7 +159,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		int e = errno;
-		seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
+		hvt_seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
 		       hvt_strerror(e));
 		free(tmp);
 		free(target);
@@ -189,7 +179,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	if (!e && rename(tmp, path) < 0 && (what = "rename"))
 		e = errno;
 	if (e) {
-		seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror(e), path);
+		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror(e), path);
 		unlink(tmp);
 		free(tmp);
 		free(target);

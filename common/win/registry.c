@@ -3,6 +3,7 @@
  * (64-bit view, UTF-16 <-> UTF-8), and atomic .reg file replacement. Win32 API only, so that
  * every error code here is a Win32 code for hvt_strerror(). */
 #include "registry.h"
+#include "strutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,27 +20,16 @@ static const wchar_t services_w[] =
 	L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\GuestCommunicationServices";
 static const char services_a[] = "HKLM\\" HVT_SERVICES_PATH;
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* A registry error code as a store status with a message about what. */
 static int regerr(LSTATUS code, const char *what, char *err, size_t errlen)
 {
 	if (code == ERROR_ACCESS_DENIED) {
-		seterr(err, errlen,
+		hvt_seterr(err, errlen,
 		       "%s: access denied: run %s from an elevated prompt (Run as administrator)",
 		       what, hvt_progname());
 		return HVT_STORE_DENIED;
 	}
-	seterr(err, errlen, "%s: %s", what, hvt_strerror((int)code));
+	hvt_seterr(err, errlen, "%s: %s", what, hvt_strerror((int)code));
 	return code == ERROR_FILE_NOT_FOUND ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
 }
 
@@ -175,7 +165,7 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 		struct hvt_service *nv = realloc(v, (count + 1) * sizeof *nv);
 		if (!nv) {
 			status = HVT_STORE_ERROR;
-			seterr(err, errlen, "out of memory");
+			hvt_seterr(err, errlen, "out of memory");
 			break;
 		}
 		v = nv;
@@ -183,7 +173,7 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 		memset(e, 0, sizeof *e);
 		if (!(e->key = to_utf8(name, (int)len))) {
 			status = HVT_STORE_ERROR;
-			seterr(err, errlen, "out of memory");
+			hvt_seterr(err, errlen, "out of memory");
 			break;
 		}
 		count++;
@@ -193,7 +183,7 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 			RegCloseKey(hk);
 			if (r < 0) {
 				status = HVT_STORE_ERROR;
-				seterr(err, errlen, "out of memory");
+				hvt_seterr(err, errlen, "out of memory");
 				break;
 			}
 		}
@@ -217,7 +207,7 @@ int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
 	if (!path || !wname) {
 		free(path);
 		free(wname);
-		seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
+		hvt_seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
 		return HVT_STORE_ERROR;
 	}
 	HKEY hk;
@@ -244,7 +234,7 @@ int hvt_live_delete(const char *key, char *err, size_t errlen)
 	snprintf(what, sizeof what, "%s\\%s", services_a, key);
 	wchar_t *wk = to_wide(key);
 	if (!wk) {
-		seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
+		hvt_seterr(err, errlen, "%s: not valid UTF-8 (or out of memory)", what);
 		return HVT_STORE_ERROR;
 	}
 	HKEY hs, hk;
@@ -267,7 +257,7 @@ int hvt_live_delete(const char *key, char *err, size_t errlen)
 	if (rc == ERROR_SUCCESS && nsub > 0) {
 		RegCloseKey(hs);
 		free(wk);
-		seterr(err, errlen, "%s has %lu subkey%s: not removed", what, (unsigned long)nsub,
+		hvt_seterr(err, errlen, "%s has %lu subkey%s: not removed", what, (unsigned long)nsub,
 		       nsub == 1 ? "" : "s");
 		return HVT_STORE_SUBKEYS;
 	}
@@ -289,7 +279,7 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 			       NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		DWORD e = GetLastError();
-		seterr(err, errlen, "%s: %s", path, hvt_strerror((int)e));
+		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror((int)e));
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HVT_STORE_NOTFOUND
 										 : HVT_STORE_ERROR;
 	}
@@ -298,7 +288,7 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 	for (;;) {
 		if (!buf) {
 			CloseHandle(h);
-			seterr(err, errlen, "%s: out of memory", path);
+			hvt_seterr(err, errlen, "%s: out of memory", path);
 			return HVT_STORE_ERROR;
 		}
 		if (n == cap) {
@@ -314,7 +304,7 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 			DWORD e = GetLastError();
 			free(buf);
 			CloseHandle(h);
-			seterr(err, errlen, "read %s: %s", path, hvt_strerror((int)e));
+			hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror((int)e));
 			return HVT_STORE_ERROR;
 		}
 		if (got == 0)
@@ -333,7 +323,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
 	if (!tmp) {
-		seterr(err, errlen, "out of memory");
+		hvt_seterr(err, errlen, "out of memory");
 		return HVT_STORE_ERROR;
 	}
 	HANDLE h = INVALID_HANDLE_VALUE;
@@ -348,7 +338,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 			break;
 	}
 	if (h == INVALID_HANDLE_VALUE) {
-		seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
+		hvt_seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
 		       hvt_strerror((int)e));
 		free(tmp);
 		return HVT_STORE_ERROR;
@@ -374,7 +364,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 			e = GetLastError();
 	}
 	if (e) {
-		seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror((int)e),
+		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror((int)e),
 		       path);
 		DeleteFileA(tmp);
 		free(tmp);

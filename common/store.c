@@ -1,0 +1,518 @@
+/* The service store (registry.h) over a .reg file (regfile.h) or the live registry. Portable
+ * C11; the platform layer is posix/registry.c and win/registry.c. */
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regfile.h"
+#include "strutil.h"
+
+/* ---- names and keys ----------------------------------------------------------------------- */
+
+int hvt_service_name_check(const char *name, const char **why)
+{
+	size_t len = strlen(name), i = 0, chars = 0;
+	if (len == 0) {
+		*why = "empty name";
+		return -1;
+	}
+	while (i < len) {
+		uint32_t cp;
+		size_t n = hvt_utf8_decode((const unsigned char *)name + i, len - i, 0, &cp);
+		if (n == 0) {
+			*why = "not valid UTF-8";
+			return -1;
+		}
+		if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			*why = "control characters are not allowed";
+			return -1;
+		}
+		i += n;
+		if (++chars > HVT_SERVICE_NAME_MAX) {
+			*why = "too long (at most 256 characters)";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g)
+{
+	hvt_guid tmp;
+	if (!g)
+		g = &tmp;
+	memset(g, 0, sizeof *g);
+	if (hvt_guid_parse(key, g, NULL) < 0) {
+		memset(g, 0, sizeof *g);
+		return HVT_KEY_NOT_GUID;
+	}
+	return strlen(key) == 36 ? HVT_KEY_STANDARD : HVT_KEY_OTHER_FORM;
+}
+
+static int key_name_ok(const char *key, char *err, size_t errlen)
+{
+	size_t n = strlen(key);
+	if (n == 0 || n > HVT_KEY_NAME_MAX || strchr(key, '\\')) {
+		hvt_seterr(err, errlen, "invalid key name '%s'", key);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the service store -------------------------------------------------------------------- */
+
+struct hvt_store {
+	int live;
+	int flags;
+	int changed;
+	char *path;
+	struct hvt_regfile *rf;
+};
+
+static const char live_where[] = "HKLM\\" HVT_SERVICES_PATH;
+
+int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t errlen)
+{
+	*out = NULL;
+	int rc = hvt_live_open(flags, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	struct hvt_store *s = calloc(1, sizeof *s);
+	if (!s) {
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	s->live = 1;
+	s->flags = flags;
+	*out = s;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
+			size_t errlen)
+{
+	*out = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	struct hvt_regfile *rf = NULL;
+	int rc = hvt_file_read_all(path, &data, &len, err, errlen);
+	if (rc == HVT_STORE_OK && len == 0) {
+		/* An empty file (mktemp --suffix=.reg) is an empty store, like a missing one. */
+		free(data);
+		data = NULL;
+		rc = HVT_STORE_NOTFOUND;
+		flags |= HVT_STORE_CREATE;
+	}
+	if (rc == HVT_STORE_NOTFOUND && (flags & HVT_STORE_CREATE)) {
+		rf = hvt_regfile_new();
+		if (!rf) {
+			hvt_seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		rf->changed = 1; /* a new file is written even if nothing else happens */
+	} else if (rc != HVT_STORE_OK) {
+		return rc;
+	} else {
+		rc = hvt_regfile_parse(data, len, path, &rf, err, errlen);
+		free(data);
+		if (rc < 0)
+			return HVT_STORE_SYNTAX;
+	}
+	struct hvt_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = hvt_xstrdup(path))) {
+		free(s);
+		hvt_regfile_free(rf);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	s->flags = flags;
+	s->rf = rf;
+	*out = s;
+	return HVT_STORE_OK;
+}
+
+const char *hvt_store_where(const struct hvt_store *s)
+{
+	return s->live ? live_where : s->path;
+}
+
+int hvt_store_is_live(const struct hvt_store *s)
+{
+	return s->live;
+}
+
+int hvt_store_changed(const struct hvt_store *s)
+{
+	return s->changed;
+}
+
+void hvt_store_close(struct hvt_store *s)
+{
+	if (!s)
+		return;
+	hvt_regfile_free(s->rf);
+	free(s->path);
+	free(s);
+}
+
+void hvt_services_free(struct hvt_service *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+enum rel { REL_NONE, REL_ANCESTOR, REL_ROOT, REL_SERVICE, REL_SUB };
+
+/* Where path lies relative to the services key; for REL_SERVICE and REL_SUB *x and *xlen give
+ * the service key name inside path. */
+static enum rel classify(const char *path, const char **x, size_t *xlen)
+{
+	size_t h = strcspn(path, "\\");
+	if (!((h == 18 && hvt_ci_ncmp(path, "HKEY_LOCAL_MACHINE", 18) == 0) ||
+	      (h == 4 && hvt_ci_ncmp(path, "HKLM", 4) == 0)))
+		return REL_NONE;
+	const char *p = path + h;
+	const char *r = HVT_SERVICES_PATH;
+	/* Component by component. */
+	while (*r) {
+		if (*p == '\0')
+			return REL_ANCESTOR;
+		if (*p != '\\')
+			return REL_NONE;
+		p++;
+		size_t a = strcspn(p, "\\"), b = strcspn(r, "\\");
+		if (a != b || hvt_ci_ncmp(p, r, a) != 0)
+			return REL_NONE;
+		p += a;
+		r += b;
+		if (*r == '\\')
+			r++;
+	}
+	if (*p == '\0')
+		return REL_ROOT;
+	if (*p != '\\')
+		return REL_NONE;
+	p++;
+	size_t n = strcspn(p, "\\");
+	*x = p;
+	*xlen = n;
+	return p[n] == '\0' || p[n + 1] == '\0' ? REL_SERVICE : REL_SUB;
+}
+
+struct svc_list {
+	struct hvt_service *v;
+	size_t n;
+	int oom;
+};
+
+static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xlen, int add)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->v[i].key) == xlen && hvt_ci_ncmp(l->v[i].key, x, xlen) == 0)
+			return &l->v[i];
+	if (!add)
+		return NULL;
+	struct hvt_service *p = realloc(l->v, (l->n + 1) * sizeof *p);
+	if (!p) {
+		l->oom = 1;
+		return NULL;
+	}
+	l->v = p;
+	struct hvt_service *e = &p[l->n];
+	memset(e, 0, sizeof *e);
+	if (!(e->key = hvt_xstrndup(x, xlen))) {
+		l->oom = 1;
+		return NULL;
+	}
+	l->n++;
+	return e;
+}
+
+static void svc_clear(struct hvt_service *e)
+{
+	free(e->name);
+	e->name = NULL;
+	e->name_type = 0;
+	e->subkeys = 0;
+}
+
+/* The services as importing the file leaves them. */
+static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
+{
+	for (size_t i = 0; i < rf->nsects && !l->oom; i++) {
+		const struct hvt_regsect *s = &rf->sects[i];
+		const char *x = NULL;
+		size_t xlen = 0;
+		enum rel r = classify(s->path, &x, &xlen);
+		if (r == REL_NONE)
+			continue;
+		if (r == REL_ANCESTOR || r == REL_ROOT) {
+			if (s->deleted)
+				for (size_t k = 0; k < l->n; k++) {
+					svc_clear(&l->v[k]);
+					l->v[k].deleted = 1;
+				}
+			continue;
+		}
+		if (r == REL_SUB && s->deleted)
+			continue;
+		struct hvt_service *e = svc_find(l, x, xlen, 1);
+		if (!e)
+			break;
+		if (r == REL_SUB) {
+			if (e->deleted)
+				svc_clear(e);
+			e->deleted = 0;
+			/* Count distinct direct subkeys seen since the key was (re)created. */
+			const char *c = x + xlen + 1;
+			size_t clen = strcspn(c, "\\");
+			int seen = 0;
+			/* Backwards, stopping at the deletion that (re)created it: subkeys written
+			 * before [-KEY] or [-ancestor] are gone (found by fuzz/fuzz_regfile.c). */
+			for (size_t k = i; k-- > 0 && !seen;) {
+				const char *y = NULL;
+				size_t ylen = 0;
+				enum rel rk = classify(rf->sects[k].path, &y, &ylen);
+				if (rf->sects[k].deleted) {
+					if (rk == REL_ANCESTOR || rk == REL_ROOT ||
+					    (rk == REL_SERVICE && ylen == xlen &&
+					     hvt_ci_ncmp(y, x, xlen) == 0))
+						break;
+					continue;
+				}
+				if (rk != REL_SUB || ylen != xlen || hvt_ci_ncmp(y, x, xlen) != 0)
+					continue;
+				const char *d = y + ylen + 1;
+				if (strcspn(d, "\\") == clen && hvt_ci_ncmp(d, c, clen) == 0)
+					seen = 1;
+			}
+			if (!seen)
+				e->subkeys++;
+			continue;
+		}
+		if (s->deleted) {
+			svc_clear(e);
+			e->deleted = 1;
+			continue;
+		}
+		if (e->deleted)
+			svc_clear(e);
+		e->deleted = 0;
+		/* Key name as last written (case may differ between sections). */
+		char *k = hvt_xstrndup(x, xlen);
+		if (!k) {
+			l->oom = 1;
+			break;
+		}
+		free(e->key);
+		e->key = k;
+		for (size_t j = 0; j < s->nitems; j++) {
+			const struct hvt_regval *v = s->items[j].val;
+			if (!v || hvt_ci_cmp(v->name, HVT_SERVICE_VALUE) != 0)
+				continue;
+			free(e->name);
+			e->name = NULL;
+			e->name_type = v->kind == HVT_REGV_DELETE ? 0 : v->type;
+			if (v->kind != HVT_REGV_DELETE &&
+			    !(e->name = hvt_regfile_value_text(rf, v)) &&
+			    (v->kind == HVT_REGV_STRING || (v->type == 1 || v->type == 2)))
+				l->oom = 1;
+		}
+	}
+	return l->oom ? -1 : 0;
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const struct hvt_service *x = a, *y = b;
+	int d = hvt_ci_cmp(x->key, y->key);
+	return d ? d : strcmp(x->key, y->key);
+}
+
+int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	struct svc_list l = {0};
+	if (s->live) {
+		int rc = hvt_live_list(&l.v, &l.n, err, errlen);
+		if (rc != HVT_STORE_OK)
+			return rc;
+	} else if (file_list(s->rf, &l) < 0) {
+		hvt_services_free(l.v, l.n);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		l.v[i].form = hvt_service_key_form(l.v[i].key, &l.v[i].guid);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof l.v[0], cmp_service);
+	*out = l.v;
+	*n = l.n;
+	return HVT_STORE_OK;
+}
+
+/* Index of the section where key's values now live: the last [ROOT\key] after anything that
+ * deleted it; SIZE_MAX if none. */
+static size_t current_section(const struct hvt_regfile *rf, const char *key)
+{
+	size_t found = SIZE_MAX, klen = strlen(key);
+	for (size_t i = 0; i < rf->nsects; i++) {
+		const struct hvt_regsect *s = &rf->sects[i];
+		const char *x;
+		size_t xlen;
+		enum rel r = classify(s->path, &x, &xlen);
+		if ((r == REL_ANCESTOR || r == REL_ROOT) && s->deleted)
+			found = SIZE_MAX;
+		if (r != REL_SERVICE || xlen != klen || hvt_ci_ncmp(x, key, klen) != 0)
+			continue;
+		found = s->deleted ? SIZE_MAX : i;
+	}
+	return found;
+}
+
+static int check_writable(struct hvt_store *s, char *err, size_t errlen)
+{
+	if (!(s->flags & HVT_STORE_WRITE)) {
+		hvt_seterr(err, errlen, "store opened read-only");
+		return HVT_STORE_ERROR;
+	}
+	return HVT_STORE_OK;
+}
+
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
+		  size_t errlen)
+{
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	if (key_name_ok(key, err, errlen) < 0)
+		return HVT_STORE_ERROR;
+	if (s->live) {
+		rc = hvt_live_put(key, name, err, errlen);
+		if (rc == HVT_STORE_OK)
+			s->changed = 1;
+		return rc;
+	}
+	struct hvt_regfile *rf = s->rf;
+	enum hvt_reg_encoding enc;
+	char why[200];
+	if (hvt_regfile_check_string(rf, HVT_SERVICE_VALUE, name, &enc, why, sizeof why) < 0) {
+		hvt_seterr(err, errlen, "%s: %s", s->path, why);
+		return HVT_STORE_ERROR;
+	}
+	size_t i = current_section(rf, key);
+	if (i == SIZE_MAX) {
+		/* A new section after the last one that concerns the services key (so that it also
+		 * comes after any deletion of this key), else at the end. */
+		size_t at = rf->nsects;
+		for (size_t k = rf->nsects; k-- > 0;) {
+			const char *x;
+			size_t xlen;
+			enum rel r = classify(rf->sects[k].path, &x, &xlen);
+			if (r == REL_ROOT || r == REL_SERVICE || r == REL_SUB ||
+			    (r == REL_ANCESTOR && rf->sects[k].deleted)) {
+				at = k + 1;
+				break;
+			}
+		}
+		char *path = malloc(sizeof HVT_SERVICES_KEY + 1 + strlen(key));
+		if (!path) {
+			hvt_seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		sprintf(path, "%s\\%s", HVT_SERVICES_KEY, key);
+		int r = hvt_regfile_insert_section(rf, at, path);
+		free(path);
+		if (r < 0) {
+			hvt_seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+		i = at;
+	}
+	int was = rf->changed;
+	rf->changed = 0;
+	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, why, sizeof why) < 0) {
+		rf->changed |= was;
+		hvt_seterr(err, errlen, "%s: %s", s->path, why);
+		return HVT_STORE_ERROR;
+	}
+	if (rf->changed)
+		s->changed = 1;
+	rf->changed |= was;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t errlen)
+{
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	if (key_name_ok(key, err, errlen) < 0)
+		return HVT_STORE_ERROR;
+	if (s->live) {
+		rc = hvt_live_delete(key, err, errlen);
+		if (rc == HVT_STORE_OK)
+			s->changed = 1;
+		return rc;
+	}
+	struct hvt_regfile *rf = s->rf;
+	struct svc_list l = {0};
+	if (file_list(rf, &l) < 0) {
+		hvt_services_free(l.v, l.n);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	struct hvt_service *e = svc_find(&l, key, strlen(key), 0);
+	int present = e && !e->deleted;
+	unsigned subkeys = e ? e->subkeys : 0;
+	hvt_services_free(l.v, l.n);
+	if (!present) {
+		hvt_seterr(err, errlen, "no key %s in %s", key, s->path);
+		return HVT_STORE_NOTFOUND;
+	}
+	if (subkeys) {
+		hvt_seterr(err, errlen, "key %s has %u subkey%s in %s: not removed", key, subkeys,
+		       subkeys == 1 ? "" : "s", s->path);
+		return HVT_STORE_SUBKEYS;
+	}
+	size_t klen = strlen(key);
+	for (size_t i = rf->nsects; i-- > 0;) {
+		const char *x;
+		size_t xlen;
+		if (!rf->sects[i].deleted &&
+		    classify(rf->sects[i].path, &x, &xlen) == REL_SERVICE && xlen == klen &&
+		    hvt_ci_ncmp(x, key, klen) == 0)
+			hvt_regfile_remove_section(rf, i);
+	}
+	s->changed = 1;
+	return HVT_STORE_OK;
+}
+
+int hvt_store_commit(struct hvt_store *s, char *err, size_t errlen)
+{
+	if (s->live || !s->rf->changed)
+		return HVT_STORE_OK;
+	int rc = check_writable(s, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
+	char *data;
+	size_t len;
+	if (hvt_regfile_serialize(s->rf, &data, &len) < 0) {
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	rc = hvt_file_replace(s->path, data, len, err, errlen);
+	free(data);
+	if (rc == HVT_STORE_OK)
+		s->rf->changed = 0;
+	return rc;
+}

@@ -1,0 +1,27 @@
+/* Small string helpers shared by the .reg file code (regfile.c) and the service store
+ * (store.c). Internal to common/. */
+#ifndef HVT_STRUTIL_H
+#define HVT_STRUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+/* malloc'd copies; NULL when out of memory. */
+char *hvt_xstrndup(const char *s, size_t n);
+char *hvt_xstrdup(const char *s);
+
+/* ASCII case-insensitive comparisons (registry names are case-insensitive). */
+int hvt_ci_ncmp(const char *a, const char *b, size_t n);
+int hvt_ci_cmp(const char *a, const char *b);
+
+/* snprintf into err (nothing when err is NULL or errlen 0). */
+void hvt_seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
+
+/* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 for
+ * an invalid sequence. With wtf, encoded surrogates (ED A0..BF xx) are accepted: that is how
+ * lone surrogates of a UTF-16 file are kept. */
+size_t hvt_utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp);
+
+#endif
