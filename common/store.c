@@ -388,14 +388,21 @@ static int check_writable(struct hvt_store *s, char *err, size_t errlen)
 	return HVT_STORE_OK;
 }
 
-int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
-		  size_t errlen)
+/* What put and delete check first: a writable store and a valid key name. */
+static int check_change(struct hvt_store *s, const char *key, char *err, size_t errlen)
 {
 	int rc = check_writable(s, err, errlen);
 	if (rc != HVT_STORE_OK)
 		return rc;
-	if (key_name_ok(key, err, errlen) < 0)
-		return HVT_STORE_ERROR;
+	return key_name_ok(key, err, errlen) < 0 ? HVT_STORE_ERROR : HVT_STORE_OK;
+}
+
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
+		  size_t errlen)
+{
+	int rc = check_change(s, key, err, errlen);
+	if (rc != HVT_STORE_OK)
+		return rc;
 	if (s->live) {
 		rc = hvt_live_put(key, name, err, errlen);
 		if (rc == HVT_STORE_OK)
@@ -453,11 +460,9 @@ int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *
 
 int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t errlen)
 {
-	int rc = check_writable(s, err, errlen);
+	int rc = check_change(s, key, err, errlen);
 	if (rc != HVT_STORE_OK)
 		return rc;
-	if (key_name_ok(key, err, errlen) < 0)
-		return HVT_STORE_ERROR;
 	if (s->live) {
 		rc = hvt_live_delete(key, err, errlen);
 		if (rc == HVT_STORE_OK)
