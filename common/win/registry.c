@@ -359,9 +359,20 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 		/* ReplaceFile keeps the original's attributes and ACL; for a new file (or where it is
 		 * refused) a plain replacing move. */
 		what = "rename";
-		if (!ReplaceFileA(path, tmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL) &&
-		    !MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+		for (int tries = 0;; tries++) {
+			if (ReplaceFileA(path, tmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL) ||
+			    MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+				e = 0;
+				break;
+			}
 			e = GetLastError();
+			/* A virus scanner, an indexer or a just-ended process may hold the file
+			 * for a moment: retry for up to 2 s before giving up. */
+			if (tries >= 40 || (e != ERROR_SHARING_VIOLATION && e != ERROR_LOCK_VIOLATION &&
+					    e != ERROR_ACCESS_DENIED && e != ERROR_UNABLE_TO_REMOVE_REPLACED))
+				break;
+			Sleep(50);
+		}
 	}
 	if (e) {
 		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror((int)e),
