@@ -6,21 +6,22 @@ case_file=$1
 expected=${case_file%.sh}.expected
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-sh "$case_file" >out 2>err </dev/null
+# The case runs in a directory of its own, so that its files cannot clobber the capture.
+mkdir "$tmp/work" && cd "$tmp/work" || exit 1
+sh "$case_file" >"$tmp/out" 2>"$tmp/err" </dev/null
 rc=$?
 {
 	echo '--- stdout'
-	cat out
+	cat "$tmp/out"
 	echo '--- stderr'
-	cat err
+	cat "$tmp/err"
 	echo "return value: $rc"
-} >report
+} >"$tmp/report"
 if [ "${HVT_UPDATE_EXPECTED:-}" = 1 ]; then
-	cp report "$expected"
+	cp "$tmp/report" "$expected"
 	exit 0
 fi
-if ! diff -u "$expected" report; then
+if ! diff -u "$expected" "$tmp/report"; then
 	echo "FAIL: $case_file (diff above: - expected, + actual)"
 	exit 1
 fi
