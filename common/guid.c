@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "strutil.h"
 
 const hvt_guid HVT_GUID_ZERO = {0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
 const hvt_guid HVT_GUID_BROADCAST = {
@@ -24,23 +25,12 @@ static const char expected_guid[] =
 	"expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
 	"(also {...}, (...), 32 hex digits or {0x...,...})";
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly n hex digits at s into *v; returns the end or NULL. */
 static const char *hex_fixed(const char *s, int n, uint32_t *v)
 {
 	uint32_t x = 0;
 	for (int i = 0; i < n; i++) {
-		int d = hexval(s[i]);
+		int d = hvt_hexval(s[i]);
 		if (d < 0)
 			return NULL;
 		x = (x << 4) | (uint32_t)d;
@@ -86,7 +76,7 @@ static const char *parse_xfield(const char *s, int maxdigits, char sep, uint32_t
 	s += 2;
 	uint32_t x = 0;
 	int n = 0;
-	for (int d; (d = hexval(*s)) >= 0; s++) {
+	for (int d; (d = hvt_hexval(*s)) >= 0; s++) {
 		if (++n > maxdigits)
 			return NULL;
 		x = (x << 4) | (uint32_t)d;

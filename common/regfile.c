@@ -91,17 +91,6 @@ static int rest_is_empty(const char *p)
 	return *p == '\0' || *p == ';';
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- UTF-8 and UTF-16 --------------------------------------------------------------------- */
 
 static void utf8_put(struct buf *b, uint32_t cp)
@@ -455,7 +444,7 @@ static int parse_hex(struct parser *ps, const char *p, const char *end, struct h
 			end = ps->line + ps->linelen;
 			continue;
 		}
-		int d1 = hexdigit(*p), d2 = p + 1 < end ? hexdigit(p[1]) : -1;
+		int d1 = hvt_hexval(*p), d2 = p + 1 < end ? hvt_hexval(p[1]) : -1;
 		if (d1 < 0) {
 			free(buf_take(&data));
 			return perr(ps, ps->lineno, "invalid hex byte '%.*s' (expected 2 hex digits and ',')",
@@ -553,7 +542,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		p += 6;
 		uint32_t x = 0;
 		int n = 0;
-		for (int d; p < end && (d = hexdigit(*p)) >= 0; p++, n++)
+		for (int d; p < end && (d = hvt_hexval(*p)) >= 0; p++, n++)
 			x = x << 4 | (uint32_t)d;
 		if (n == 0 || n > 8 || !rest_is_empty(p)) {
 			perr(ps, line, "invalid dword value (expected dword: and up to 8 hex digits)");
@@ -577,7 +566,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 			p++;
 			uint32_t x = 0;
 			int n = 0;
-			for (int d; p < end && (d = hexdigit(*p)) >= 0; p++, n++)
+			for (int d; p < end && (d = hvt_hexval(*p)) >= 0; p++, n++)
 				x = x << 4 | (uint32_t)d;
 			if (n == 0 || n > 8 || p == end || *p != ')') {
 				perr(ps, line, "invalid hex(N): type (expected up to 8 hex digits in ())");

@@ -1,4 +1,4 @@
-/* Small string helpers shared by regfile.c and store.c (strutil.h). */
+/* Small string helpers shared inside common/ (strutil.h). */
 #include "strutil.h"
 
 #include <stdarg.h>
@@ -45,14 +45,38 @@ int hvt_ci_cmp(const char *a, const char *b)
 	}
 }
 
+int hvt_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static HVT_PRINTF(3, 0) void vseterr(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+}
+
 void hvt_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (!err || !errlen)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vseterr(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vseterr(err, errlen, fmt, ap);
+	va_end(ap);
+	return status;
 }
 
 size_t hvt_utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp)

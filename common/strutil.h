@@ -1,5 +1,5 @@
-/* Small string helpers shared by the .reg file code (regfile.c) and the service store
- * (store.c). Internal to common/. */
+/* Small string helpers shared inside common/ (and by hvreg): copies, ASCII case-insensitive
+ * comparison, hex digits, error messages into caller buffers, UTF-8 decoding. */
 #ifndef HVT_STRUTIL_H
 #define HVT_STRUTIL_H
 
@@ -16,8 +16,13 @@ char *hvt_xstrdup(const char *s);
 int hvt_ci_ncmp(const char *a, const char *b, size_t n);
 int hvt_ci_cmp(const char *a, const char *b);
 
+/* Value of the hex digit c, or -1. */
+int hvt_hexval(char c);
+
 /* snprintf into err (nothing when err is NULL or errlen 0). */
 void hvt_seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
+/* hvt_seterr, then returns status: `return hvt_fail(err, errlen, ERR, "...")`. */
+int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
 
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 for
  * an invalid sequence. With wtf, encoded surrogates (ED A0..BF xx) are accepted: that is how

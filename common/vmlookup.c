@@ -8,24 +8,13 @@
 
 #include "json.h"
 #include "msg.h"
+#include "strutil.h"
 
 static hvt_vms_lister lister = hvt_vms_platform_list;
 
 void hvt_vms_set_lister(hvt_vms_lister fn)
 {
 	lister = fn ? fn : hvt_vms_platform_list;
-}
-
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
 }
 
 static void free_vm(struct hvt_vm *vm)
@@ -44,24 +33,11 @@ void hvt_vms_free(struct hvt_vm *v, size_t n)
 	free(v);
 }
 
-static int ci_cmp(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = (unsigned char)*a, y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y || !x)
-			return x - y;
-	}
-}
-
 static int cmp_vm(const void *pa, const void *pb)
 {
 	const struct hvt_vm *a = pa, *b = pb;
 	if (a->name && b->name) {
-		int c = ci_cmp(a->name, b->name);
+		int c = hvt_ci_cmp(a->name, b->name);
 		if (c == 0)
 			c = strcmp(a->name, b->name);
 		if (c)
@@ -101,7 +77,7 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 	char why[400];
 	int rc = hvt_vms_list(&v, &n, why, sizeof why);
 	if (rc != HVT_VMS_OK)
-		return seterr(err, errlen, rc, "cannot look up VM names: %s", why);
+		return hvt_fail(err, errlen, rc, "cannot look up VM names: %s", why);
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].name)
 			continue;
@@ -109,7 +85,7 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 			exact++;
 			ie = i;
 		}
-		if (ci_cmp(v[i].name, name) == 0) {
+		if (hvt_ci_cmp(v[i].name, name) == 0) {
 			folded++;
 			ifo = i;
 		}
@@ -118,11 +94,11 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 		*id = v[exact == 1 ? ie : ifo].id;
 		rc = HVT_VMS_OK;
 	} else if (exact > 1 || folded > 1) {
-		rc = seterr(err, errlen, HVT_VMS_AMBIGUOUS,
+		rc = hvt_fail(err, errlen, HVT_VMS_AMBIGUOUS,
 			    "%zu VMs are named '%s': use the VM id (hvlist vms lists the VMs)",
 			    exact > 1 ? exact : folded, name);
 	} else {
-		rc = seterr(err, errlen, HVT_VMS_NOTFOUND,
+		rc = hvt_fail(err, errlen, HVT_VMS_NOTFOUND,
 			    "no VM is named '%s' (hvlist vms lists the VMs)", name);
 	}
 	hvt_vms_free(v, n);
@@ -133,7 +109,7 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 
 static int json_fail(struct hvt_jr *r, char *err, size_t errlen)
 {
-	return seterr(err, errlen, HVT_VMS_ERROR, "invalid JSON at byte %zu: %s", r->err_at,
+	return hvt_fail(err, errlen, HVT_VMS_ERROR, "invalid JSON at byte %zu: %s", r->err_at,
 		      r->err ? r->err : "unexpected input");
 }
 
@@ -204,7 +180,7 @@ int hvt_vms_parse_hcs(const char *json, size_t len, struct hvt_vm **out, size_t 
 				struct hvt_vm *nv = realloc(v, nc * sizeof *nv);
 				if (!nv) {
 					hvt_vms_free(v, cnt);
-					return seterr(err, errlen, HVT_VMS_ERROR, "out of memory");
+					return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
 				}
 				v = nv;
 				cap = nc;

@@ -8,21 +8,10 @@
 #include <string.h>
 
 #include "msg.h"
+#include "strutil.h"
 
 /* Recorded dumps are small (32 bytes per socket); anything this big is not one. */
 #define MAX_FILE (64u << 20)
-
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
 
 void hvt_vsockdiag_init(struct hvt_vsock_dump *d)
 {
@@ -92,12 +81,12 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 	while (off < len && !d->done) {
 		size_t left = len - off;
 		if (left < HVT_NL_HDRLEN)
-			return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 				      "truncated netlink header at byte %zu (%zu bytes left)", off, left);
 		uint32_t mlen = rd32(p + off);
 		uint16_t type = rd16(p + off + 4);
 		if (mlen < HVT_NL_HDRLEN || mlen > left)
-			return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 				      "bad netlink message length %lu at byte %zu (%zu bytes left)",
 				      (unsigned long)mlen, off, left);
 		const unsigned char *body = p + off + HVT_NL_HDRLEN;
@@ -105,15 +94,15 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 		switch (type) {
 		case HVT_NL_SOCK_DIAG_BY_FAMILY:
 			if (blen < HVT_VSOCK_DIAG_MSGLEN)
-				return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 					      "vsock_diag message of %zu bytes at byte %zu (expected %d)",
 					      blen, off, HVT_VSOCK_DIAG_MSGLEN);
 			if (body[0] != HVT_NL_AF_VSOCK)
-				return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 					      "socket of family %u at byte %zu (expected AF_VSOCK, %d)",
 					      body[0], off, HVT_NL_AF_VSOCK);
 			if (add(d, body) < 0)
-				return seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
+				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 			break;
 		case HVT_NL_NLMSG_DONE:
 			/* the payload, when present, is an int: 0 or a negative errno */
@@ -123,7 +112,7 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 			break;
 		case HVT_NL_NLMSG_ERROR: {
 			if (blen < 4)
-				return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 					      "truncated netlink error at byte %zu", off);
 			d->kernel_err = errno_of(rd32(body));
 			if (d->kernel_err == 0) /* an acknowledgement, not an error */
@@ -132,7 +121,7 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 			break;
 		}
 		case HVT_NL_NLMSG_OVERRUN:
-			return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 				      "netlink overrun at byte %zu: data was lost", off);
 		default: /* NLMSG_NOOP and anything newer */
 			break;
@@ -166,12 +155,12 @@ int hvt_vsockdiag_finish(struct hvt_vsock_dump *d, const char *file, char *err, 
 	const char *pre = file ? file : "", *sep = file ? ": recorded answer: " : "";
 	const char *cannot = file ? "could not" : "cannot", *isnot = file ? "was not" : "is not";
 	if (d->kernel_err == 2 /* ENOENT: no sock_diag handler for AF_VSOCK */)
-		return seterr(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
 			      "%s%sthe kernel %s list vsock sockets: the vsock_diag module %s "
 			      "loaded (modprobe vsock_diag)",
 			      pre, sep, cannot, isnot);
 	if (d->kernel_err == 22 /* EINVAL: AF_VSOCK unknown to sock_diag */)
-		return seterr(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
 			      "%s%sthe kernel %s list vsock sockets: AF_VSOCK %s known to "
 			      "sock_diag (modprobe vsock_diag)",
 			      pre, sep, cannot, isnot);
@@ -182,11 +171,11 @@ int hvt_vsockdiag_finish(struct hvt_vsock_dump *d, const char *file, char *err, 
 			snprintf(num, sizeof num, "error %d", d->kernel_err);
 			t = num;
 		}
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 			      "%s%sthe kernel refused the vsock socket dump: %s", pre, sep, t);
 	}
 	if (!d->done)
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 			      "%s%sincomplete vsock socket dump (no NLMSG_DONE)", pre,
 			      file ? ": " : "");
 	return HVT_VSOCKDIAG_OK;
@@ -205,20 +194,20 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 	char eb[128];
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot open %s: %s", path,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot open %s: %s", path,
 			      lower_strerror(errno, eb, sizeof eb));
 	size_t cap = 4096, len = 0;
 	unsigned char *buf = malloc(cap);
-	int rc = buf ? HVT_VSOCKDIAG_OK : seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
+	int rc = buf ? HVT_VSOCKDIAG_OK : hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 	while (rc == HVT_VSOCKDIAG_OK) {
 		if (len == cap) {
 			unsigned char *nb = cap < MAX_FILE ? realloc(buf, cap * 2) : NULL;
 			if (!nb && cap >= MAX_FILE)
-				rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR,
+				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
 					    "%s: larger than %u MiB: not a vsock socket dump", path,
 					    MAX_FILE >> 20);
 			else if (!nb)
-				rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
+				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 			if (!nb)
 				break;
 			buf = nb;
@@ -228,7 +217,7 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 		len += got;
 		if (got == 0) {
 			if (ferror(f))
-				rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot read %s: %s", path,
+				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot read %s: %s", path,
 					    lower_strerror(errno, eb, sizeof eb));
 			break;
 		}
@@ -238,7 +227,7 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 		char perr[200];
 		rc = hvt_vsockdiag_parse(d, buf, len, perr, sizeof perr);
 		if (rc != HVT_VSOCKDIAG_OK)
-			seterr(err, errlen, rc, "%s: %s", path, perr);
+			hvt_fail(err, errlen, rc, "%s: %s", path, perr);
 		else
 			rc = hvt_vsockdiag_finish(d, path, err, errlen);
 	}

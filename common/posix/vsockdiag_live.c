@@ -21,18 +21,7 @@
 
 #include "msg.h"
 #include "net.h"
-
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
+#include "strutil.h"
 
 #ifdef __linux__
 
@@ -52,10 +41,10 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	if (fd < 0) {
 		int e = errno;
 		if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT)
-			return seterr(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
+			return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
 				      "the kernel has no NETLINK_SOCK_DIAG to list sockets with "
 				      "(modprobe vsock_diag)");
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink socket: %s",
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink socket: %s",
 			      hvt_strerror(e));
 	}
 	/* A dump answers at once; the limit only guards against a kernel that never does. */
@@ -79,7 +68,7 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&nl, sizeof nl) < 0) {
 		int e = errno;
 		close(fd);
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink request: %s",
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink request: %s",
 			      hvt_strerror(e));
 	}
 
@@ -87,7 +76,7 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	if (save_path && !(save = fopen(save_path, "wb"))) {
 		int e = errno;
 		close(fd);
-		return seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot create %s: %s", save_path,
+		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot create %s: %s", save_path,
 			      hvt_strerror(e));
 	}
 	/* 32 KiB like ss: the kernel fills at most a page-sized skb per reply */
@@ -103,30 +92,30 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: %s",
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: %s",
 				    hvt_strerror(errno));
 			break;
 		}
 		if (n == 0) {
-			rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: end of data");
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: end of data");
 			break;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
-			rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply truncated");
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply truncated");
 			break;
 		}
 		if (save_bytes(save, buf, (size_t)n) < 0) {
-			rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
 				    hvt_strerror(errno));
 			break;
 		}
 		char perr[200];
 		if (hvt_vsockdiag_parse(d, buf, (size_t)n, perr, sizeof perr) != HVT_VSOCKDIAG_OK)
-			rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: %s", perr);
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: %s", perr);
 	}
 	close(fd);
 	if (save && fclose(save) != 0 && rc == HVT_VSOCKDIAG_OK)
-		rc = seterr(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
+		rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
 			    hvt_strerror(errno));
 	if (rc == HVT_VSOCKDIAG_OK)
 		rc = hvt_vsockdiag_finish(d, NULL, err, errlen);
@@ -144,7 +133,7 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 {
 	(void)d;
 	(void)save_path;
-	return seterr(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
+	return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
 		      "not available on this system: vsock sockets are listed on Linux "
 		      "(NETLINK_SOCK_DIAG)");
 }

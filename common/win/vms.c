@@ -15,21 +15,10 @@
 
 #include "msg.h"
 #include "vms.h"
+#include "strutil.h"
 
 #define HCS_TIMEOUT_MS 30000u
 #define WMI_TIMEOUT_MS 30000
-
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
-static int seterr(char *err, size_t errlen, int status, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
 
 static HMODULE load_system_dll(const wchar_t *name)
 {
@@ -80,7 +69,7 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 {
 	HMODULE dll = load_system_dll(L"computecore.dll");
 	if (!dll)
-		return seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no Host Compute Service");
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Host Compute Service");
 	/* GetProcAddress returns FARPROC; the cast through void * is the documented idiom */
 	create_op_fn create_op = (create_op_fn)(void *)GetProcAddress(dll, "HcsCreateOperation");
 	enumerate_fn enumerate =
@@ -89,12 +78,12 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	close_op_fn close_op = (close_op_fn)(void *)GetProcAddress(dll, "HcsCloseOperation");
 	if (!create_op || !enumerate || !wait || !close_op) {
 		FreeLibrary(dll);
-		return seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no Host Compute Service");
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Host Compute Service");
 	}
 	HCS_OPERATION op = create_op(NULL, NULL);
 	if (!op) {
 		FreeLibrary(dll);
-		return seterr(err, errlen, HVT_VMS_ERROR, "Host Compute Service: cannot create an operation");
+		return hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: cannot create an operation");
 	}
 	PWSTR doc = NULL;
 	char eb[256];
@@ -104,24 +93,24 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 		hr = wait(op, HCS_TIMEOUT_MS, &doc);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
 		else if (hr == HRESULT_FROM_WIN32(ERROR_SERVICE_DOES_NOT_EXIST) ||
 			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED) ||
 			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE))
-			rc = seterr(err, errlen, HVT_VMS_UNAVAILABLE,
+			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
 				    "the Host Compute Service (vmcompute) is not running");
 		else
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "Host Compute Service: %s",
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: %s",
 				    hr_text(hr, eb, sizeof eb));
 	} else {
 		char *json = utf8_dup(doc ? doc : L"[]");
 		if (!json) {
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "Host Compute Service: unreadable answer");
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: unreadable answer");
 		} else {
 			char perr[200];
 			rc = hvt_vms_parse_hcs(json, strlen(json), out, n, perr, sizeof perr);
 			if (rc != HVT_VMS_OK)
-				seterr(err, errlen, rc, "Host Compute Service: %s", perr);
+				hvt_fail(err, errlen, rc, "Host Compute Service: %s", perr);
 			free(json);
 		}
 	}
@@ -235,8 +224,8 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 		if (FAILED(hr) || hr == (HRESULT)WBEM_S_TIMEDOUT) {
 			hvt_vms_free(v, cnt);
 			if (is_access_denied(hr))
-				return seterr(err, errlen, HVT_VMS_ERROR, "%s", denied);
-			return seterr(err, errlen, HVT_VMS_ERROR, "WMI: %s",
+				return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			return hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s",
 				      hr == (HRESULT)WBEM_S_TIMEDOUT ? "timed out" : hr_text(hr, eb, sizeof eb));
 		}
 		if (got == 0)
@@ -253,7 +242,7 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 					free(name);
 					IWbemClassObject_Release(obj);
 					hvt_vms_free(v, cnt);
-					return seterr(err, errlen, HVT_VMS_ERROR, "out of memory");
+					return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
 				}
 				v = nv;
 				cap = nc;
@@ -283,7 +272,7 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	char eb[128];
 	if (com_load(&c) < 0) {
 		com_unload(&c);
-		return seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no COM");
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no COM");
 	}
 	HRESULT hr = c.init(NULL, COINIT_MULTITHREADED);
 	int uninit = SUCCEEDED(hr); /* RPC_E_CHANGED_MODE: someone else's apartment; fine */
@@ -299,23 +288,23 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	BSTR lang = c.alloc(L"WQL");
 	BSTR query = c.alloc(L"SELECT Name, ElementName, EnabledState FROM Msvm_ComputerSystem");
 	if (!ns || !lang || !query) {
-		rc = seterr(err, errlen, HVT_VMS_ERROR, "out of memory");
+		rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
 		goto done;
 	}
 	hr = c.create(&clsid_wbem_locator, NULL, CLSCTX_INPROC_SERVER, &iid_wbem_locator,
 		      (void **)&loc);
 	if (FAILED(hr)) {
-		rc = seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no WMI");
+		rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no WMI");
 		goto done;
 	}
 	hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
 		else if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE || hr == (HRESULT)WBEM_E_NOT_FOUND)
-			rc = seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
+			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else
-			rc = seterr(err, errlen, HVT_VMS_UNAVAILABLE, "WMI: %s", hr_text(hr, eb, sizeof eb));
+			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "WMI: %s", hr_text(hr, eb, sizeof eb));
 		goto done;
 	}
 	c.blanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL, RPC_C_AUTHN_LEVEL_CALL,
@@ -324,11 +313,11 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 				     WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL, &en);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
 		else if (hr == (HRESULT)WBEM_E_INVALID_CLASS)
-			rc = seterr(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
+			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else
-			rc = seterr(err, errlen, HVT_VMS_ERROR, "WMI: %s", hr_text(hr, eb, sizeof eb));
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s", hr_text(hr, eb, sizeof eb));
 		goto done;
 	}
 	c.blanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL, RPC_C_AUTHN_LEVEL_CALL,
@@ -367,7 +356,7 @@ int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errl
 	if (ra == HVT_VMS_OK && rb == HVT_VMS_OK) {
 		if (hvt_vms_merge(&a, &na, b, nb) < 0) {
 			hvt_vms_free(a, na);
-			return seterr(err, errlen, HVT_VMS_ERROR, "out of memory");
+			return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
 		}
 		*out = a;
 		*n = na;
@@ -382,14 +371,14 @@ int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errl
 	if (ra == HVT_VMS_UNAVAILABLE && rb == HVT_VMS_UNAVAILABLE) {
 		/* the usual reasons go without saying; anything unusual is added */
 		const char *extra = strncmp(ea, "no ", 3) != 0 ? ea : strncmp(eb, "no ", 3) != 0 ? eb : NULL;
-		return seterr(err, errlen, HVT_VMS_UNAVAILABLE,
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
 			      "not available on this system: neither the Host Compute Service "
 			      "(computecore.dll, Windows 10 1809 and later) nor Hyper-V's WMI "
 			      "provider (root\\virtualization\\v2) is present%s%s%s",
 			      extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
 	}
 	/* a real error (access denied, ...) says more than "not there" */
-	return seterr(err, errlen, HVT_VMS_ERROR, "%s", ra == HVT_VMS_ERROR ? ea : eb);
+	return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", ra == HVT_VMS_ERROR ? ea : eb);
 }
 
 int hvt_vms_supported(void)

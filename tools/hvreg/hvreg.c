@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "regfile.h"
 #include "registry.h"
+#include "strutil.h"
 
 /* Tool-specific exit codes (hvreg(1) EXIT STATUS). */
 enum {
@@ -190,21 +191,6 @@ static void default_name(const hvt_guid *g, char *buf, size_t len)
 		snprintf(buf, len, "hvtools service");
 }
 
-static int ascii_ci_equal(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		int x = (unsigned char)*a, y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return 0;
-		if (!x)
-			return 1;
-	}
-}
-
 /* Indexes (into out, capacity n) of the services that arg names: exact key name, else the
  * GUID (any key form), else ElementName (exact, else ignoring ASCII case). Deleted entries of
  * a .reg file never match. Returns the count. */
@@ -212,7 +198,7 @@ static size_t resolve(const struct hvt_service *v, size_t n, const char *arg, si
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].deleted && ascii_ci_equal(v[i].key, arg))
+		if (!v[i].deleted && hvt_ci_cmp(v[i].key, arg) == 0)
 			out[k++] = i;
 	if (k)
 		return k;
@@ -233,7 +219,7 @@ static size_t resolve(const struct hvt_service *v, size_t n, const char *arg, si
 	if (k)
 		return k;
 	for (size_t i = 0; i < n; i++)
-		if (!v[i].deleted && v[i].name && ascii_ci_equal(v[i].name, arg))
+		if (!v[i].deleted && v[i].name && hvt_ci_cmp(v[i].name, arg) == 0)
 			out[k++] = i;
 	return k;
 }
