@@ -1,6 +1,8 @@
 /* What an error usually means on hvsockets (hvsocket.md section 6), in one line. */
 #include "net.h"
 
+#include "msg.h"
+
 const char *hvt_hint(enum hvt_family f, int code)
 {
 	int hv = (f == HVT_HV || f == HVT_VSOCK);
@@ -49,4 +51,27 @@ const char *hvt_hint(enum hvt_family f, int code)
 		break;
 	}
 	return NULL;
+}
+
+void hvt_report(const char *what, const struct hvt_addr *a, int code)
+{
+	char buf[HVT_ADDR_STRLEN];
+	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code));
+	const char *hint = hvt_hint(a->family, code);
+	if (hint)
+		hvt_warnx("hint: %s", hint);
+}
+
+void hvt_note_listening(hvt_sock l, const struct hvt_addr *a)
+{
+	char buf[HVT_ADDR_STRLEN];
+	struct hvt_addr local;
+	uint32_t cid;
+	if (hvt_sock_local(l, &local) != 0)
+		local = *a;
+	if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
+		hvt_warnx("listening on %s (local CID %u)", hvt_addr_format(&local, buf, sizeof buf),
+			  (unsigned)cid);
+	else
+		hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
 }

@@ -66,4 +66,10 @@ int hvt_err_timeout(void); /* the platform's "timed out" code */
  * and is something listening?"), or NULL when there is nothing useful to add. */
 const char *hvt_hint(enum hvt_family f, int code);
 
+/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one (common/hints.c). */
+void hvt_report(const char *what, const struct hvt_addr *a, int code);
+/* prog: listening on ADDRESS (the bound address, with the local CID for vsock; a when the
+ * system cannot say). */
+void hvt_note_listening(hvt_sock l, const struct hvt_addr *a);
+
 #endif

@@ -161,21 +161,11 @@ static void note_waiting(const struct hvt_addr *a, uint64_t elapsed_ms, void *ct
 		  (unsigned long long)(elapsed_ms / 1000), hint ? ": " : "", hint ? hint : "");
 }
 
-/* prog: connect ADDR: error, then the hint on its own line. */
-static void report(const char *what, const struct hvt_addr *a, int code)
-{
-	char buf[HVT_ADDR_STRLEN];
-	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code));
-	const char *hint = hvt_hint(a->family, code);
-	if (hint)
-		hvt_warnx("hint: %s", hint);
-}
-
 static int connect_to(const struct hvt_addr *a, hvt_sock *s)
 {
 	int rc = hvt_sock_connect(a, opt.wait_ms, note_waiting, NULL, s);
 	if (rc != 0) {
-		report("connect", a, rc);
+		hvt_report("connect", a, rc);
 		return rc;
 	}
 	if (opt.verbose) {
@@ -322,7 +312,7 @@ static int accept_loop(hvt_sock l)
 		rc = hvt_sock_accept(l, &s, &peer);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
-				report("accept on", &opt.addr, rc);
+				hvt_report("accept on", &opt.addr, rc);
 				status = HVT_EXIT_FAIL;
 			}
 			break;
@@ -348,23 +338,13 @@ static int accept_loop(hvt_sock l)
 static int run_listen(void)
 {
 	hvt_sock l;
-	char buf[HVT_ADDR_STRLEN];
 	int rc = hvt_sock_listen(&opt.addr, 128, &l);
 	if (rc != 0) {
-		report("listen on", &opt.addr, rc);
+		hvt_report("listen on", &opt.addr, rc);
 		return HVT_EXIT_FAIL;
 	}
-	if (opt.verbose) {
-		struct hvt_addr local;
-		uint32_t cid;
-		if (hvt_sock_local(l, &local) != 0)
-			local = opt.addr;
-		if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
-			hvt_warnx("listening on %s (local CID %u)",
-				  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
-		else
-			hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
-	}
+	if (opt.verbose)
+		hvt_note_listening(l, &opt.addr);
 	int status;
 	if (opt.keep && opt.to_text && !opt.relay.progress) {
 		/* All connections in one event loop, no process each (common/forward.h). */

@@ -526,34 +526,17 @@ static int serve_task(void *ctx)
 	return 0;
 }
 
-static void report(const char *what, int code)
-{
-	hvt_warnx("%s %s: %s", what, opt.name, hvt_strerror(code));
-	const char *hint = hvt_hint(opt.addr.family, code);
-	if (hint)
-		hvt_warnx("hint: %s", hint);
-}
-
 static int run_listen(void)
 {
 	char buf[HVT_ADDR_STRLEN];
 	hvt_sock l;
 	int rc = hvt_sock_listen(&opt.addr, 128, &l);
 	if (rc != 0) {
-		report("listen on", rc);
+		hvt_report("listen on", &opt.addr, rc);
 		return HVT_EXIT_FAIL;
 	}
-	if (opt.verbose) {
-		struct hvt_addr local;
-		uint32_t cid;
-		if (hvt_sock_local(l, &local) != 0)
-			local = opt.addr;
-		if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
-			hvt_warnx("listening on %s (local CID %u)",
-				  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
-		else
-			hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
-	}
+	if (opt.verbose)
+		hvt_note_listening(l, &opt.addr);
 	int status = HVT_EXIT_OK;
 	unsigned long long nconn = 0;
 	for (;;) {
@@ -565,7 +548,7 @@ static int run_listen(void)
 		rc = hvt_sock_accept(l, &c.s, &c.peer);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
-				report("accept on", rc);
+				hvt_report("accept on", &opt.addr, rc);
 				status = HVT_EXIT_FAIL;
 			}
 			break;
