@@ -1,12 +1,17 @@
 #!/bin/sh
-# Throughput of one socket hop: `head -c SIZE /dev/zero | SENDER` into `RECEIVER > /dev/null`,
-# for hvnc, ncat, socat (default and -b 131072), a minimal read/write relay (bench/minrelay.c,
-# 256 KiB buffers: the ceiling for one hop written plainly) and `cat` (a pipe, no hop at all),
-# over unix and tcp loopback. The runs are interleaved (run 1 of every tool, then run 2, ...) so
+# Throughput of one socket hop: `feed SIZE | SENDER` into `RECEIVER > /dev/null`, for hvnc,
+# ncat, socat (default and -b 131072), a minimal read/write relay (bench/minrelay.c, 256 KiB
+# buffers: the ceiling for one hop written plainly) and `cat` (a pipe, no hop at all), over
+# unix and tcp loopback. The runs are interleaved (run 1 of every tool, then run 2, ...) so
 # that every tool sees the same noise; the median of RUNS runs per tool and the ratios
 # hvnc/other are printed. Not a test: the figures depend on the machine.
 #
 #   bench/throughput.sh [BUILD_DIR] [SIZE_MIB] [RUNS]      (defaults: build 2048 5)
+#
+# The feed (bench/feed.c) puts its pages into the pipe with vmsplice(2), so that it costs
+# next to nothing and the figures are the tools'; HVT_BENCH_WRITE=BYTES makes it write(2) pieces
+# of BYTES instead (8192 is what `head -c` and many writers do; every tool then slows down to
+# what the writer allows).
 #
 # Environment: HVT_BENCH_FAMILIES (unix tcp), HVT_BENCH_TOOLS (hvnc ncat socat socat128
 # minrelay cat; a tool that is not installed is left out), HVT_BENCH_RESULTS (a file to append
@@ -29,6 +34,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/minrelay" "$src/bench/minrelay.c"
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/feed" "$src/bench/feed.c"
+chunk=${HVT_BENCH_WRITE:-}
 
 tools=
 for t in ${HVT_BENCH_TOOLS:-hvnc ncat socat socat128 minrelay cat}; do
@@ -86,7 +93,7 @@ listening() {
 one() {
 	if [ "$1" = cat ]; then
 		t0=$(now)
-		head -c "${size}M" /dev/zero | cat >/dev/null
+		"$T/feed" "$size" $chunk | cat >/dev/null
 		t1=$(now)
 	else
 		rm -f "$T/s"
@@ -100,7 +107,7 @@ one() {
 			sleep 0.01
 		done
 		t0=$(now)
-		head -c "${size}M" /dev/zero | $(send_cmd "$1" "$2")
+		"$T/feed" "$size" $chunk | $(send_cmd "$1" "$2")
 		wait $rpid
 		rpid=
 		t1=$(now)
@@ -110,7 +117,7 @@ one() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "one socket hop, ${size} MiB from /dev/zero to /dev/null, median of $runs interleaved runs"
+echo "one socket hop, ${size} MiB from bench/feed.c (${chunk:+write(2) of $chunk bytes}${chunk:-vmsplice}) to /dev/null, median of $runs interleaved runs"
 for fam in $families; do
 	for r in $(seq "$runs"); do
 		for tool in $tools; do

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Throughput over AF_VSOCK (vsock_loopback, CID 1) inside the QEMU test guest of tests/vm:
-# `head -c SIZE /dev/zero | SENDER` into `RECEIVER > /dev/null` for hvnc, socat VSOCK (default
-# and -b 131072) and bench/minrelay.c, interleaved, median of RUNS runs. The guest runs under
-# the emulator (TCG where KVM is not usable): the figures are the emulator's, only the ratios
-# mean something. Not a test; bench/run.sh runs it when HVT_BENCH_SECTIONS names "vsock".
+# `feed SIZE | SENDER` into `RECEIVER > /dev/null` (bench/feed.c, as in bench/throughput.sh) for
+# hvnc, socat VSOCK (default and -b 131072) and bench/minrelay.c, interleaved, median of RUNS
+# runs. The guest runs under the emulator (TCG where KVM is not usable): the figures are the
+# emulator's, only the ratios mean something. Not a test; bench/run.sh runs it when HVT_BENCH_SECTIONS names "vsock".
 #
 #   bench/vsock-guest.sh [BUILD_DIR] [SIZE_MIB] [RUNS]       (defaults: build 64 3)
 #
@@ -30,6 +30,7 @@ trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$T/root/hvt/bin"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/minrelay" "$src/bench/minrelay.c"
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/feed" "$src/bench/feed.c"
 cat >"$T/root/hvt/guest-demo.sh" <<EOF
 #!/bin/sh
 size=$size runs=$runs
@@ -63,7 +64,7 @@ while [ $r -lt "$runs" ]; do
 			i=$((i + 1)); [ $i -gt 400 ] && break; sleep 0.05
 		done
 		t0=$(up)
-		head -c "${size}m" /dev/zero | $(send_cmd $tool)
+		feed "$size" | $(send_cmd $tool)
 		wait $pid
 		t1=$(up)
 		echo "HVT-BENCH $tool $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')"
