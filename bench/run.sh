@@ -15,13 +15,14 @@
 #   latency     bench/ping-latency.sh: hvping round trip vs. bench/pingpong.c
 #   startup     `--version` whole-process time and peak RSS: hvnc, socat, ncat (bench/startup.c)
 #   vsock       bench/vsock-guest.sh: hvnc, socat VSOCK, minrelay over vsock_loopback in the
-#               QEMU test guest (HVT_BENCH_VSOCK_SIZE MiB, 64; ratios only: emulator-bound)
+#               QEMU test guest (HVT_BENCH_VSOCK_SIZE MiB, 256; ratios only: emulator-bound)
 # Environment: HVT_BENCH_TINY=1 runs everything in seconds with tiny sizes (what the test suite
 # does so that the benchmark cannot rot: tests/e2e/bench_tiny.sh); HVT_BENCH_SIZE (MiB, 2048),
-# HVT_BENCH_RUNS (5), HVT_BENCH_SCALE ("100 1000 5000"), HVT_BENCH_SCALE_RUNS (3),
-# HVT_BENCH_SECS (5), HVT_BENCH_PING_COUNT (20000), HVT_BENCH_PING_ROUNDS (5),
-# HVT_BENCH_STARTUP_RUNS (100); and those of the section scripts. Missing ncat or socat: their
-# rows are left out. Exit status 0 when every section ran (targets missed do not fail it).
+# HVT_BENCH_RUNS (5), HVT_BENCH_WRITE (how the data source writes: bench/throughput.sh),
+# HVT_BENCH_SCALE ("100 1000 5000"), HVT_BENCH_SCALE_RUNS (3), HVT_BENCH_SECS (5),
+# HVT_BENCH_PING_COUNT (20000), HVT_BENCH_PING_ROUNDS (5), HVT_BENCH_STARTUP_RUNS (100); and
+# those of the section scripts. Missing ncat or socat: their rows are left out. Exit status 0
+# when every section ran (targets missed do not fail it).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
@@ -113,7 +114,7 @@ fi
 if has vsock; then
 	echo "== vsock in the QEMU guest"
 	rc=0
-	sh "$bench/vsock-guest.sh" "$build" "${HVT_BENCH_VSOCK_SIZE:-64}" "$runs" || rc=$?
+	sh "$bench/vsock-guest.sh" "$build" "${HVT_BENCH_VSOCK_SIZE:-256}" "$runs" || rc=$?
 	[ $rc = 0 ] || echo "(not run: bench/vsock-guest.sh exited $rc)"
 	echo
 fi
@@ -121,7 +122,7 @@ fi
 # ---- summary ---------------------------------------------------------------------------------
 echo "== summary"
 if has throughput; then
-	echo "throughput, ${size} MiB, one hop (MiB/s, median of $runs)"
+	echo "throughput, ${size} MiB, one hop (MiB/s, median of $runs; source: ${HVT_BENCH_WRITE:+write(2) of $HVT_BENCH_WRITE bytes, not }vmsplice)"
 	printf '  %-6s' ""
 	for t in hvnc ncat socat socat128 minrelay cat; do printf ' %9s' $t; done
 	echo

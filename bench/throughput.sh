@@ -117,7 +117,7 @@ one() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "one socket hop, ${size} MiB from bench/feed.c (${chunk:+write(2) of $chunk bytes}${chunk:-vmsplice}) to /dev/null, median of $runs interleaved runs"
+echo "one socket hop, ${size} MiB from bench/feed.c (${chunk:+write(2) of $chunk bytes}${chunk:+, not }vmsplice) to /dev/null, median of $runs interleaved runs"
 for fam in $families; do
 	for r in $(seq "$runs"); do
 		for tool in $tools; do

@@ -5,16 +5,17 @@
 # runs. The guest runs under the emulator (TCG where KVM is not usable): the figures are the
 # emulator's, only the ratios mean something. Not a test; bench/run.sh runs it when HVT_BENCH_SECTIONS names "vsock".
 #
-#   bench/vsock-guest.sh [BUILD_DIR] [SIZE_MIB] [RUNS]       (defaults: build 64 3)
+#   bench/vsock-guest.sh [BUILD_DIR] [SIZE_MIB] [RUNS]       (defaults: build 256 3)
 #
 # Uses tests/vm/build-guest.sh for the guest (kernel, busybox, socat, the tools) and adds this
 # benchmark as the guest's demo script through a second initramfs archive; nothing of tests/vm
-# is changed. Environment: HVT_VM_ACCEL (kvm or tcg; default: kvm where usable), HVT_BENCH_RESULTS
+# is changed. Environment: HVT_VM_ACCEL (kvm or tcg; default: kvm where usable), HVT_BENCH_WRITE
+# (as in bench/throughput.sh), HVT_BENCH_RESULTS
 # ("tp.vsock.TOOL SECONDS" lines for bench/run.sh), CC. Exit 77 when the guest cannot be built.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
-size=${2:-64}
+size=${2:-256}
 runs=${3:-3}
 results=${HVT_BENCH_RESULTS:-/dev/null}
 sh "$src/tests/vm/build-guest.sh" "$build" >/dev/null 2>"${TMPDIR:-/tmp}/vsock-guest.$$.err" || {
@@ -33,7 +34,7 @@ ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/minrelay" "$src/bench/m
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/feed" "$src/bench/feed.c"
 cat >"$T/root/hvt/guest-demo.sh" <<EOF
 #!/bin/sh
-size=$size runs=$runs
+size=$size runs=$runs chunk=${HVT_BENCH_WRITE:-}
 EOF
 cat >>"$T/root/hvt/guest-demo.sh" <<'EOF'
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -64,7 +65,7 @@ while [ $r -lt "$runs" ]; do
 			i=$((i + 1)); [ $i -gt 400 ] && break; sleep 0.05
 		done
 		t0=$(up)
-		feed "$size" | $(send_cmd $tool)
+		feed "$size" $chunk | $(send_cmd $tool)
 		wait $pid
 		t1=$(up)
 		echo "HVT-BENCH $tool $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')"
