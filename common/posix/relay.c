@@ -1,8 +1,8 @@
 /* The POSIX relay: one poll loop moving two directions ("pumps"). Each pump moves bytes from a
  * source fd to a sink fd through a private pipe with splice(2), so data is not copied through
- * user space; where splice is refused (a terminal, an O_APPEND file) or measured slower (a pipe
- * into TCP) the pump uses a read/write buffer instead. Back-pressure: a pump reads only while
- * its pipe or buffer has room. */
+ * user space; where splice is refused (a terminal, an O_APPEND file) or measured slower (into
+ * TCP and vsock, out of vsock: copy_is_faster) the pump uses a read/write buffer instead.
+ * Back-pressure: a pump reads only while its pipe or buffer has room. */
 #include "relay.h"
 
 #include <errno.h>
@@ -21,11 +21,12 @@
 #include "sys.h"
 
 #define PIPE_WANT (1u << 20)   /* private pipe size asked for */
-#define COPY_BUF (256u << 10)  /* read/write fallback buffer */
+#define COPY_BUF PIPE_WANT     /* read/write buffer: what the private pipe would hold */
 
 struct pump {
 	int src, sink;
 	int src_is_sock, sink_is_sock;
+	int src_dom, sink_dom;  /* socket domains of our sockets, else AF_UNSPEC */
 	int src_is_fifo, src_is_file, sink_is_fifo;
 	int sink_is_file;       /* a regular file or /dev/null: a write never blocks */
 	int shutdown_sink;      /* half-close the sink socket at source EOF */
@@ -87,12 +88,35 @@ static int is_dev_null(const struct stat *st)
 	       st->st_rdev == null.st_rdev;
 }
 
+static int sock_domain(int fd)
+{
+	int dom = AF_UNSPEC;
+	socklen_t len = sizeof dom;
+	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 ? dom : AF_UNSPEC;
+}
+
+/* Where copying measured faster than splicing (docs/performance.md): into a TCP or vsock
+ * socket from a pipe or a socket (TCP builds full-sized segments from copied bytes but one
+ * fragment per spliced page; vsock copies spliced pages anyway, in smaller pieces), and out
+ * of vsock into anything but a pipe (vsock has no splice_read: the kernel copies into fresh
+ * pages, which saves a copy only when they can stay in a pipe). */
+static int copy_is_faster(const struct pump *p)
+{
+	int into_stream = p->sink_dom == AF_INET || p->sink_dom == AF_INET6 ||
+			  p->sink_dom == AF_VSOCK;
+	if (into_stream && (p->src_is_fifo || p->src_is_sock))
+		return 1;
+	return p->src_dom == AF_VSOCK && !p->sink_is_fifo;
+}
+
 static int pump_init(struct pump *p, int src, int src_is_sock, int sink, int sink_is_sock,
 		     int shutdown_sink, const char *src_name, const char *sink_name)
 {
 	memset(p, 0, sizeof *p);
 	p->src = src;
 	p->src_is_sock = src_is_sock;
+	p->src_dom = src_is_sock ? sock_domain(src) : AF_UNSPEC;
+	p->sink_dom = sink_is_sock ? sock_domain(sink) : AF_UNSPEC;
 	struct stat st;
 	if (!src_is_sock && fstat(src, &st) == 0) {
 		p->src_is_fifo = S_ISFIFO(st.st_mode);
@@ -115,7 +139,7 @@ static int pump_init(struct pump *p, int src, int src_is_sock, int sink, int sin
 	p->sink_name = sink_name;
 	p->active = 1;
 	p->mid[0] = p->mid[1] = -1;
-	if (!no_splice() && pipe2(p->mid, O_CLOEXEC | O_NONBLOCK) == 0) {
+	if (!no_splice() && !copy_is_faster(p) && pipe2(p->mid, O_CLOEXEC | O_NONBLOCK) == 0) {
 		fcntl(p->mid[1], F_SETPIPE_SZ, (int)PIPE_WANT);
 		int sz = fcntl(p->mid[1], F_GETPIPE_SZ);
 		p->cap = sz > 0 ? (size_t)sz : 65536u;
@@ -389,28 +413,6 @@ static int run(struct pump *up, struct pump *down, int stop_on_down_eof,
 	return rc;
 }
 
-static int sock_domain(int fd)
-{
-	int dom = AF_UNSPEC;
-	socklen_t len = sizeof dom;
-	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 ? dom : AF_UNSPEC;
-}
-
-/* Where copying measured faster than splicing (docs/performance.md): pipe -> socket unless
- * unix (TCP and vsock build full-sized segments and packets from copied bytes, one fragment
- * or packet per spliced page: 1.2x over TCP, 2.5x over vsock_loopback); and vsock -> anything
- * but a pipe (vsock has no splice_read of its own: the kernel copies into fresh pages, so
- * only a pipe sink saves a copy; into a file or /dev/null the copy is 1.2x faster). */
-static int copy_stdin(const struct pump *up, int dom)
-{
-	return up->src_is_fifo && dom != AF_UNIX;
-}
-
-static int copy_stdout(const struct pump *down, int dom)
-{
-	return dom == AF_VSOCK && !down->sink_is_fifo;
-}
-
 int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
 	struct pump up, down;
@@ -421,18 +423,8 @@ int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay
 	if ((rc = pump_init(&up, 0, 0, fd, 1, !o->no_shutdown && !o->recv_only,
 			    "read from stdin", "send")) != 0)
 		return rc;
-	int dom = sock_domain(fd);
-	if (up.mid[0] >= 0 && copy_stdin(&up, dom) && (rc = to_copy_mode(&up)) != 0) {
-		pump_free(&up);
-		return rc;
-	}
 	if ((rc = pump_init(&down, fd, 1, 1, 0, 0, "receive", "write to stdout")) != 0) {
 		pump_free(&up);
-		return rc;
-	}
-	if (down.mid[0] >= 0 && copy_stdout(&down, dom) && (rc = to_copy_mode(&down)) != 0) {
-		pump_free(&up);
-		pump_free(&down);
 		return rc;
 	}
 	if (!read_stdin) {
