@@ -96,15 +96,13 @@ static int sock_domain(int fd)
 }
 
 /* Where copying measured faster than splicing (docs/performance.md): into a TCP or vsock
- * socket from a pipe or a socket (TCP builds full-sized segments from copied bytes but one
+ * socket, whatever the source (TCP builds full-sized segments from copied bytes but one
  * fragment per spliced page; vsock copies spliced pages anyway, in smaller pieces), and out
  * of vsock into anything but a pipe (vsock has no splice_read: the kernel copies into fresh
  * pages, which saves a copy only when they can stay in a pipe). */
 static int copy_is_faster(const struct pump *p)
 {
-	int into_stream = p->sink_dom == AF_INET || p->sink_dom == AF_INET6 ||
-			  p->sink_dom == AF_VSOCK;
-	if (into_stream && (p->src_is_fifo || p->src_is_sock))
+	if (p->sink_dom == AF_INET || p->sink_dom == AF_INET6 || p->sink_dom == AF_VSOCK)
 		return 1;
 	return p->src_dom == AF_VSOCK && !p->sink_is_fifo;
 }
