@@ -2,7 +2,8 @@
 # Throughput over AF_VSOCK (vsock_loopback, CID 1) inside the QEMU test guest of tests/vm:
 # `feed SIZE | SENDER` into `RECEIVER > /dev/null` (bench/feed.c, as in bench/throughput.sh) for
 # hvnc, socat VSOCK (default and -b 131072) and bench/minrelay.c, interleaved, median of RUNS
-# runs. The guest runs under the emulator (TCG where KVM is not usable): the figures are the
+# runs; and forwarding, minimal relay -> `hvnc -l FROM --to TO` -> minimal relay, for vsock to
+# and from unix and tcp, against the two minimal relays talking over vsock directly. The guest runs under the emulator (TCG where KVM is not usable): the figures are the
 # emulator's, only the ratios mean something. Not a test; bench/run.sh runs it when HVT_BENCH_SECTIONS names "vsock".
 #
 #   bench/vsock-guest.sh [BUILD_DIR] [SIZE_MIB] [RUNS]       (defaults: build 256 3)
@@ -38,6 +39,19 @@ size=$size runs=$runs chunk=${HVT_BENCH_WRITE:-}
 EOF
 cat >>"$T/root/hvt/guest-demo.sh" <<'EOF'
 up() { cut -d' ' -f1 /proc/uptime; }
+ip link set lo up 2>/dev/null || :
+# ready ADDRESS: something listens there (unix:PATH, tcp:[HOST:]PORT, vsock:[CID:]PORT).
+ready() {
+	i=0
+	while :; do
+		case $1 in
+		unix:*) [ -S "${1#unix:}" ] && return ;;
+		tcp:*) ss -Hltn 2>/dev/null | grep -q ":${1##*:} " && return ;;
+		vsock:*) ss -Hl --vsock 2>/dev/null | grep -q ":${1##*:} " && return ;;
+		esac
+		i=$((i + 1)); [ $i -gt 400 ] && return; sleep 0.05
+	done
+}
 recv_cmd() {
 	case $1 in
 	hvnc) echo "hvnc -l vsock:5700" ;;
@@ -61,14 +75,40 @@ while [ $r -lt "$runs" ]; do
 		$(recv_cmd $tool) >/dev/null &
 		pid=$!
 		i=0
-		until ss -Hl --vsock 2>/dev/null | grep -q ':5700'; do
-			i=$((i + 1)); [ $i -gt 400 ] && break; sleep 0.05
-		done
+		ready vsock:5700
 		t0=$(up)
 		feed "$size" $chunk | $(send_cmd $tool)
 		wait $pid
 		t1=$(up)
 		echo "HVT-BENCH $tool $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')"
+	done
+	# Forwarding: minrelay -> hvnc -l FROM --to TO -> minrelay ("direct": no forwarder).
+	for c in v2u u2v v2t t2v direct; do
+		case $c in
+		v2u) set -- "unix:/tmp/fs" "vsock:5701" "vsock:1:5701" ;;
+		u2v) set -- "vsock:1:5702" "unix:/tmp/ff" "unix:/tmp/ff" ;;
+		v2t) set -- "tcp:5801" "vsock:5703" "vsock:1:5703" ;;
+		t2v) set -- "vsock:1:5704" "tcp:127.0.0.1:5802" "tcp:5802" ;;
+		direct) set -- "vsock:1:5705" - "vsock:1:5705" ;;
+		esac
+		rm -f /tmp/fs /tmp/ff
+		minrelay recv "$1" >/dev/null &
+		pid=$!
+		ready "$1"
+		fpid=
+		if [ "$2" != - ]; then
+			to=$1
+			[ "${to%%:*}" = tcp ] && to=tcp:127.0.0.1:${to#tcp:}
+			hvnc -l "$2" --to "$to" &
+			fpid=$!
+			ready "$2"
+		fi
+		t0=$(up)
+		feed "$size" $chunk | minrelay send "$3"
+		wait $pid
+		t1=$(up)
+		[ -z "$fpid" ] || wait $fpid
+		echo "HVT-BENCH fwd-$c $(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')"
 	done
 done
 EOF
@@ -104,4 +144,14 @@ echo "ratios (speed of hvnc / speed of other)"
 for tool in socat socat128 minrelay; do
 	eval "o=\${t_$tool:-}"
 	[ -n "$o" ] && printf 'vsock  hvnc/%-9s %6.2fx\n' $tool "$(echo "$o $t_hvnc" | awk '{print $1/$2}')"
+done
+echo "forwarding: minrelay -> hvnc -l FROM --to TO -> minrelay, against the two minimal relays"
+echo "over vsock without a forwarder (direct)"
+d=$(awk '$2 == "fwd-direct" { print $3 }' "$T/times" | median)
+for c in v2u u2v v2t t2v direct; do
+	m=$(awk -v t=fwd-$c '$2 == t { print $3 }' "$T/times" | median)
+	[ -n "$m" ] || continue
+	echo "tp.vsockfwd.$c $m" >>"$results"
+	printf '%-6s %-10s %10s %10.0f %6.2fx of direct\n' fwd $c "$m" "$(echo "$size $m" | awk '{print $1/$2}')" \
+		"$(echo "$m $d" | awk '{print $2/$1}')"
 done
