@@ -9,6 +9,7 @@
  * under it every relay measured the same (its writes and the pipe lock were the limit). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,14 +19,30 @@
 #define BUF (1u << 20)
 static char buf[BUF] __attribute__((aligned(4096)));
 
+/* A whole number from 1 to max, or 0 after a message. */
+static unsigned long number(const char *s, unsigned long max, const char *what)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > max) {
+		fprintf(stderr, "feed: %s '%s': expected a whole number from 1 to %lu\n", what, s, max);
+		return 0;
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3)
+	if (argc < 2 || argc > 3) {
+		fputs("usage: feed SIZE_MIB [CHUNK]\n", stderr);
 		return 2;
-	long long left = atoll(argv[1]) * (long long)BUF;
-	size_t chunk = argc == 3 ? (size_t)atol(argv[2]) : 0;
-	if (left <= 0 || chunk > BUF)
+	}
+	unsigned long mib = number(argv[1], 1ul << 20, "size (MiB)");
+	size_t chunk = argc == 3 ? number(argv[2], BUF, "chunk (bytes)") : 0;
+	if (!mib || (argc == 3 && !chunk))
 		return 2;
+	long long left = (long long)mib * BUF;
 	/* Real pages with a pattern, not the shared zero page of an untouched buffer. */
 	for (size_t i = 0; i < BUF; i++)
 		buf[i] = (char)('a' + i % 26);

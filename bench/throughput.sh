@@ -36,6 +36,7 @@ trap 'exit 130' INT TERM
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/minrelay" "$src/bench/minrelay.c"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/feed" "$src/bench/feed.c"
 chunk=${HVT_BENCH_WRITE:-}
+[ -z "$chunk" ] || "$T/feed" 1 "$chunk" >/dev/null || exit 2 # says what is wrong with it
 
 tools=
 for t in ${HVT_BENCH_TOOLS:-hvnc ncat socat socat128 minrelay cat}; do

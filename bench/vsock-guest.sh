@@ -19,6 +19,10 @@ build=$(cd "${1:-$src/build}" && pwd)
 size=${2:-256}
 runs=${3:-3}
 results=${HVT_BENCH_RESULTS:-/dev/null}
+command -v ss >/dev/null 2>&1 || {
+	echo "vsock-guest: no ss (iproute2): the guest uses it to see listeners" >&2
+	exit 77
+}
 sh "$src/tests/vm/build-guest.sh" "$build" >/dev/null 2>"${TMPDIR:-/tmp}/vsock-guest.$$.err" || {
 	rc=$?
 	cat "${TMPDIR:-/tmp}/vsock-guest.$$.err" >&2
@@ -33,6 +37,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$T/root/hvt/bin"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/minrelay" "$src/bench/minrelay.c"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/root/hvt/bin/feed" "$src/bench/feed.c"
+[ -z "${HVT_BENCH_WRITE:-}" ] || "$T/root/hvt/bin/feed" 1 "$HVT_BENCH_WRITE" >/dev/null || exit 2
 cat >"$T/root/hvt/guest-demo.sh" <<EOF
 #!/bin/sh
 size=$size runs=$runs chunk=${HVT_BENCH_WRITE:-}

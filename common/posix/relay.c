@@ -95,16 +95,17 @@ static int sock_domain(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 ? dom : AF_UNSPEC;
 }
 
-/* Where copying measured faster than splicing (docs/performance.md): into a TCP or vsock
+/* Where copying measured faster than splicing (docs/performance.md): into our TCP or vsock
  * socket, whatever the source (TCP builds full-sized segments from copied bytes but one
  * fragment per spliced page; vsock copies spliced pages anyway, in smaller pieces), and out
- * of vsock into anything but a pipe (vsock has no splice_read: the kernel copies into fresh
- * pages, which saves a copy only when they can stay in a pipe). */
+ * of our vsock socket into a file or /dev/null (vsock has no splice_read: the kernel copies
+ * into fresh pages, which only saves a copy when they can stay in a pipe or a socket). Other
+ * sinks, a pipe or a socket on stdout, are written PIPE_BUF per poll in copy mode: spliced. */
 static int copy_is_faster(const struct pump *p)
 {
 	if (p->sink_dom == AF_INET || p->sink_dom == AF_INET6 || p->sink_dom == AF_VSOCK)
 		return 1;
-	return p->src_dom == AF_VSOCK && !p->sink_is_fifo;
+	return p->src_dom == AF_VSOCK && p->sink_is_file;
 }
 
 static int pump_init(struct pump *p, int src, int src_is_sock, int sink, int sink_is_sock,
@@ -187,10 +188,8 @@ static int pump_fill(struct pump *p)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
-		if (errno == EINVAL || errno == ENOSYS) {
-			int rc = to_copy_mode(p);
-			return rc ? rc : pump_fill(p);
-		}
+		if (errno == EINVAL || errno == ENOSYS)
+			return to_copy_mode(p); /* and read when copy mode says it may */
 		return errno;
 	}
 	if (n == 0)
@@ -226,10 +225,8 @@ static int pump_drain(struct pump *p)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return 0;
-			if (errno == EINVAL || errno == ENOSYS) {
-				int rc = to_copy_mode(p);
-				return rc ? rc : pump_drain(p);
-			}
+			if (errno == EINVAL || errno == ENOSYS)
+				return to_copy_mode(p); /* and write when copy mode says it may */
 			return errno;
 		}
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # platform: posix
 # hvnc moves 100 MiB of random data both directions at once, over unix and tcp, through the
-# splice path and the read/write fallback, with checksums; a dropped block fails the test.
+# splice path and the read/write fallback (forced, and where splice is refused), with checksums;
+# a dropped block fails the test.
 . "$(dirname "$0")/lib.sh"
 random_file a 104857600
 random_file b 104857600
@@ -25,3 +26,15 @@ for mode in splice copy; do
 	ok "tcp both directions, 100 MiB each ($mode)"
 	rm -f got_a got_b
 done
+unset HVT_NO_SPLICE
+
+# Where splice(2) is refused (into an O_APPEND file: EINVAL) the pump falls back to copying
+# mid-stream, with what the private pipe already holds; the file keeps what it had.
+echo "kept line" >appended
+bg $HVNC -l unix:$T/ap </dev/null >>appended 2>ap.err
+wait_path $T/ap
+$HVNC unix:$T/ap <a 2>apc.err || fail "sender to an appending listener exited $?"
+wait $! || fail "listener appending to a file exited $?: $(cat ap.err)"
+{ echo "kept line"; cat a; } >want_appended
+same want_appended appended
+ok "100 MiB appended to a file (splice refused, copied instead)"
