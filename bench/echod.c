@@ -60,11 +60,13 @@ static int listen_on(const char *text)
 			die("expected tcp:HOST:PORT");
 		memcpy(host, text + 4, (size_t)(colon - (text + 4)));
 		host[colon - (text + 4)] = '\0';
-		struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *res;
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE },
+				*res;
 		if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
 			die("getaddrinfo");
 		int one = 1;
-		if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) <
+		    0)
 			die("socket");
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 		if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 4096) != 0)
@@ -74,8 +76,8 @@ static int listen_on(const char *text)
 		socklen_t len = sizeof ss;
 		getsockname(fd, (struct sockaddr *)&ss, &len);
 		unsigned port = ss.ss_family == AF_INET6
-				       ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-				       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+					? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+					: ntohs(((struct sockaddr_in *)&ss)->sin_port);
 		printf("port %u\n", port);
 	} else {
 		fprintf(stderr, "usage: echod unix:PATH | tcp:HOST:PORT\n");
@@ -99,7 +101,8 @@ static int step(struct conn *c)
 		if (c->len > 0) {
 			if (!c->writable)
 				return 0;
-			ssize_t n = send(c->fd, c->buf + c->off, c->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t n =
+				send(c->fd, c->buf + c->off, c->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n < 0) {
 				if (errno == EAGAIN) {
 					c->writable = 0;
@@ -182,7 +185,8 @@ int main(int argc, char **argv)
 			struct conn *c = evs[i].data.ptr;
 			if (!c) {
 				for (int k = 0; k < 64; k++) {
-					int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+					int fd = accept4(lfd, NULL, NULL,
+							 SOCK_NONBLOCK | SOCK_CLOEXEC);
 					if (fd < 0)
 						break;
 					int one = 1;

@@ -26,7 +26,8 @@ static unsigned long number(const char *s, unsigned long max, const char *what)
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || v < 1 || v > max) {
-		fprintf(stderr, "feed: %s '%s': expected a whole number from 1 to %lu\n", what, s, max);
+		fprintf(stderr, "feed: %s '%s': expected a whole number from 1 to %lu\n", what, s,
+			max);
 		return 0;
 	}
 	return v;

@@ -43,7 +43,7 @@
 
 enum { C_NEW, C_CONNECTING, C_SETUP, C_IDLE, C_STEADY, C_CLOSING, C_DONE, C_FAILED };
 static const char *const state_name[] = { "new",    "connecting", "setup", "idle",
-					  "steady", "closing",    "done",  "failed" };
+					  "steady", "closing",	  "done",  "failed" };
 
 struct conn {
 	int fd, state;
@@ -548,7 +548,8 @@ int main(int argc, char **argv)
 	if (G.pid)
 		printf(" procs=%ld rss0_kib=%ld rss_idle_kib=%ld rss_busy_kib=%ld pss0_kib=%ld "
 		       "pss_idle_kib=%ld pss_busy_kib=%ld",
-		       m_idle.procs, m0.rss, m_idle.rss, m_busy.rss, m0.pss, m_idle.pss, m_busy.pss);
+		       m_idle.procs, m0.rss, m_idle.rss, m_busy.rss, m0.pss, m_idle.pss,
+		       m_busy.pss);
 	printf("\n");
 	return G.failed ? 1 : 0;
 }

@@ -32,7 +32,8 @@ static void copy(int in, int out)
 int main(int argc, char **argv)
 {
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_vm vm = { .svm_family = AF_VSOCK };
 	struct sockaddr *sa;
 	socklen_t len;

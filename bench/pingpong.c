@@ -141,9 +141,9 @@ _Noreturn static void server(const char *text)
 		struct sockaddr_storage me;
 		socklen_t mlen = sizeof me;
 		getsockname(l, (struct sockaddr *)&me, &mlen);
-		printf("port %u\n", ntohs(me.ss_family == AF_INET ?
-					      ((struct sockaddr_in *)&me)->sin_port :
-					      ((struct sockaddr_in6 *)&me)->sin6_port));
+		printf("port %u\n",
+		       ntohs(me.ss_family == AF_INET ? ((struct sockaddr_in *)&me)->sin_port
+						     : ((struct sockaddr_in6 *)&me)->sin6_port));
 	} else {
 		printf("ready\n");
 	}

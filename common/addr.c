@@ -79,8 +79,7 @@ static int slice(char *buf, size_t size, const char *p, size_t n)
 	return 0;
 }
 
-static int parse_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok,
-		     uint64_t *v)
+static int parse_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok, uint64_t *v)
 {
 	char buf[32];
 	if (slice(buf, sizeof buf, p, n) < 0)
@@ -138,8 +137,8 @@ static int looks_like_guid(const char *p, size_t n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char ch = p[i];
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
-		      strchr("-{}(),xX", ch)))
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		      (ch >= 'A' && ch <= 'F') || strchr("-{}(),xX", ch)))
 			return 0;
 	}
 	return 1;
@@ -208,8 +207,10 @@ static int parse_cid(const char *p, size_t n, uint32_t *cid)
 	static const struct {
 		const char *name;
 		uint32_t cid;
-	} names[] = {{"any", HVT_CID_ANY}, {"hypervisor", HVT_CID_HYPERVISOR},
-		     {"local", HVT_CID_LOCAL}, {"host", HVT_CID_HOST}};
+	} names[] = { { "any", HVT_CID_ANY },
+		      { "hypervisor", HVT_CID_HYPERVISOR },
+		      { "local", HVT_CID_LOCAL },
+		      { "host", HVT_CID_HOST } };
 	uint64_t v;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (ieq(p, n, names[i].name)) {
@@ -285,8 +286,8 @@ static int valid_host(const char *p, size_t n, int v6)
 			char ch = p[i];
 			if (ch == ':')
 				colons++;
-			else if (!(ch == '.' || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-				   (ch >= 'A' && ch <= 'F')))
+			else if (!(ch == '.' || (ch >= '0' && ch <= '9') ||
+				   (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
 				return 0;
 		}
 		if (colons < 2) /* the shortest IPv6 address is "::" */
@@ -304,7 +305,8 @@ static int valid_host(const char *p, size_t n, int v6)
 static int parse_tcp(const struct ctx *c, const char *rest, struct hvt_addr *a)
 {
 	static const char bad_host[] = "expected a host name, an IPv4 address or [IPv6]";
-	const char *form = c->listen ? "expected tcp:HOST:PORT or tcp:PORT" : "expected tcp:HOST:PORT";
+	const char *form =
+		c->listen ? "expected tcp:HOST:PORT or tcp:PORT" : "expected tcp:HOST:PORT";
 	const char *host = rest, *port;
 	size_t hostlen = 0;
 	int v6 = 0, has_host = 1;
@@ -337,7 +339,8 @@ static int parse_tcp(const struct ctx *c, const char *rest, struct hvt_addr *a)
 				bad_host);
 	if (parse_num(port, strlen(port), c->listen ? 0 : 1, 65535, 0, &v) < 0)
 		return bad_part(c, "tcp port", port, strlen(port),
-				c->listen ? "expected a number 0-65535" : "expected a number 1-65535");
+				c->listen ? "expected a number 0-65535"
+					  : "expected a number 1-65535");
 	memcpy(a->host, host, hostlen);
 	a->host[hostlen] = '\0';
 	a->port = (uint32_t)v;
@@ -381,9 +384,11 @@ int hvt_addr_parse(const char *s, int flags, struct hvt_addr *out, char *err, si
 	static const struct {
 		const char *name;
 		int (*parse)(const struct ctx *, const char *, struct hvt_addr *);
-	} schemes[] = {{"hv", parse_hv}, {"vsock", parse_vsock}, {"tcp", parse_tcp},
-		       {"unix", parse_unix}};
-	struct ctx c = {s ? s : "", (flags & HVT_ADDR_LISTEN) != 0, err, errlen};
+	} schemes[] = { { "hv", parse_hv },
+			{ "vsock", parse_vsock },
+			{ "tcp", parse_tcp },
+			{ "unix", parse_unix } };
+	struct ctx c = { s ? s : "", (flags & HVT_ADDR_LISTEN) != 0, err, errlen };
 	struct hvt_addr a;
 	const char *colon = strchr(c.s, ':');
 	int rc = -1, found = 0;
@@ -430,12 +435,8 @@ char *hvt_addr_format(const struct hvt_addr *a, char *buf, size_t len)
 		else
 			snprintf(buf, len, "tcp:%s:%lu", a->host, (unsigned long)a->port);
 		break;
-	case HVT_UNIX:
-		snprintf(buf, len, "unix:%s%s", a->abstract ? "@" : "", a->path);
-		break;
-	default:
-		snprintf(buf, len, "unknown");
-		break;
+	case HVT_UNIX: snprintf(buf, len, "unix:%s%s", a->abstract ? "@" : "", a->path); break;
+	default: snprintf(buf, len, "unknown"); break;
 	}
 	return buf;
 }
@@ -443,14 +444,10 @@ char *hvt_addr_format(const struct hvt_addr *a, char *buf, size_t len)
 const char *hvt_family_name(enum hvt_family f)
 {
 	switch (f) {
-	case HVT_HV:
-		return "hv";
-	case HVT_VSOCK:
-		return "vsock";
-	case HVT_TCP:
-		return "tcp";
-	case HVT_UNIX:
-		return "unix";
+	case HVT_HV: return "hv";
+	case HVT_VSOCK: return "vsock";
+	case HVT_TCP: return "tcp";
+	case HVT_UNIX: return "unix";
 	}
 	return "unknown";
 }

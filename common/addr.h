@@ -15,22 +15,22 @@
 
 enum hvt_family { HVT_HV = 1, HVT_VSOCK, HVT_TCP, HVT_UNIX };
 
-#define HVT_CID_ANY 0xFFFFFFFFu
+#define HVT_CID_ANY	   0xFFFFFFFFu
 #define HVT_CID_HYPERVISOR 0u
-#define HVT_CID_LOCAL 1u
-#define HVT_CID_HOST 2u
-#define HVT_PORT_ANY 0xFFFFFFFFu
+#define HVT_CID_LOCAL	   1u
+#define HVT_CID_HOST	   2u
+#define HVT_PORT_ANY	   0xFFFFFFFFu
 
 #define HVT_HOST_MAX 256
 #define HVT_PATH_MAX 108 /* sun_path */
 
 struct hvt_addr {
 	enum hvt_family family;
-	hvt_guid vm, service;          /* HVT_HV */
-	uint32_t cid, port;            /* HVT_VSOCK; port also for HVT_TCP */
-	char host[HVT_HOST_MAX];       /* HVT_TCP: without brackets; "" = any (listen) */
-	char path[HVT_PATH_MAX];       /* HVT_UNIX: without the '@' */
-	int abstract;                  /* HVT_UNIX: Linux abstract namespace */
+	hvt_guid vm, service;	 /* HVT_HV */
+	uint32_t cid, port;	 /* HVT_VSOCK; port also for HVT_TCP */
+	char host[HVT_HOST_MAX]; /* HVT_TCP: without brackets; "" = any (listen) */
+	char path[HVT_PATH_MAX]; /* HVT_UNIX: without the '@' */
+	int abstract;		 /* HVT_UNIX: Linux abstract namespace */
 };
 
 enum { HVT_ADDR_LISTEN = 1 };

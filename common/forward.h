@@ -22,7 +22,7 @@ struct hvt_forward_opts {
 	uint64_t wait_ms;   /* -w: give up connecting to the target after this; 0 = the system's
 			     * own timeout */
 	int no_shutdown;    /* --no-shutdown: do not pass an EOF on as a half-close */
-	int verbose;        /* -v: "connection from X" and "connected to X" on stderr */
+	int verbose;	    /* -v: "connection from X" and "connected to X" on stderr */
 };
 
 /* Serves listener l (already listening on `listen_addr`) until SIGINT/SIGTERM/SIGHUP (see

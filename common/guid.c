@@ -7,23 +7,28 @@
 #include "platform.h"
 #include "strutil.h"
 
-const hvt_guid HVT_GUID_ZERO = {0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+const hvt_guid HVT_GUID_ZERO = { 0, 0, 0, { 0, 0, 0, 0, 0, 0, 0, 0 } };
 const hvt_guid HVT_GUID_BROADCAST = {
-	0xffffffffu, 0xffff, 0xffff, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	0xffffffffu, 0xffff, 0xffff, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+};
 const hvt_guid HVT_GUID_CHILDREN = {
-	0x90db8b89u, 0x0d35, 0x4f79, {0x8c, 0xe9, 0x49, 0xea, 0x0a, 0xc8, 0xb7, 0xcd}};
+	0x90db8b89u, 0x0d35, 0x4f79, { 0x8c, 0xe9, 0x49, 0xea, 0x0a, 0xc8, 0xb7, 0xcd }
+};
 const hvt_guid HVT_GUID_LOOPBACK = {
-	0xe0e16197u, 0xdd56, 0x4a10, {0x91, 0x95, 0x5e, 0xe7, 0xa1, 0x55, 0xa8, 0x38}};
+	0xe0e16197u, 0xdd56, 0x4a10, { 0x91, 0x95, 0x5e, 0xe7, 0xa1, 0x55, 0xa8, 0x38 }
+};
 const hvt_guid HVT_GUID_PARENT = {
-	0xa42e7cdau, 0xd03f, 0x480c, {0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab, 0xb8, 0x78}};
+	0xa42e7cdau, 0xd03f, 0x480c, { 0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab, 0xb8, 0x78 }
+};
 const hvt_guid HVT_GUID_SILOHOST = {
-	0x36bd0c5cu, 0x7276, 0x4223, {0x88, 0xba, 0x7d, 0x03, 0xb6, 0x54, 0xc5, 0x68}};
+	0x36bd0c5cu, 0x7276, 0x4223, { 0x88, 0xba, 0x7d, 0x03, 0xb6, 0x54, 0xc5, 0x68 }
+};
 const hvt_guid HVT_GUID_VSOCK_TEMPLATE = {
-	0x00000000u, 0xfacb, 0x11e6, {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}};
+	0x00000000u, 0xfacb, 0x11e6, { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 }
+};
 
-static const char expected_guid[] =
-	"expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
-	"(also {...}, (...), 32 hex digits or {0x...,...})";
+static const char expected_guid[] = "expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
+				    "(also {...}, (...), 32 hex digits or {0x...,...})";
 
 /* Exactly n hex digits at s into *v; returns the end or NULL. */
 static const char *hex_fixed(const char *s, int n, uint32_t *v)
@@ -176,10 +181,10 @@ int hvt_guid_equal(const hvt_guid *a, const hvt_guid *b)
 /* Data1-3 stored with the given byte order; Data4 is always as written. */
 static void to_bytes(const hvt_guid *g, uint8_t out[16], int little)
 {
-	uint8_t d1[4] = {(uint8_t)(g->data1 >> 24), (uint8_t)(g->data1 >> 16),
-			 (uint8_t)(g->data1 >> 8), (uint8_t)g->data1};
-	uint8_t d2[2] = {(uint8_t)(g->data2 >> 8), (uint8_t)g->data2};
-	uint8_t d3[2] = {(uint8_t)(g->data3 >> 8), (uint8_t)g->data3};
+	uint8_t d1[4] = { (uint8_t)(g->data1 >> 24), (uint8_t)(g->data1 >> 16),
+			  (uint8_t)(g->data1 >> 8), (uint8_t)g->data1 };
+	uint8_t d2[2] = { (uint8_t)(g->data2 >> 8), (uint8_t)g->data2 };
+	uint8_t d3[2] = { (uint8_t)(g->data3 >> 8), (uint8_t)g->data3 };
 	for (int i = 0; i < 4; i++)
 		out[i] = d1[little ? 3 - i : i];
 	for (int i = 0; i < 2; i++) {
@@ -205,10 +210,22 @@ static void from_bytes(const uint8_t in[16], hvt_guid *g, int little)
 	memcpy(g->data4, in + 8, 8);
 }
 
-void hvt_guid_to_win(const hvt_guid *g, uint8_t out[16]) { to_bytes(g, out, 1); }
-void hvt_guid_from_win(const uint8_t in[16], hvt_guid *g) { from_bytes(in, g, 1); }
-void hvt_guid_to_rfc(const hvt_guid *g, uint8_t out[16]) { to_bytes(g, out, 0); }
-void hvt_guid_from_rfc(const uint8_t in[16], hvt_guid *g) { from_bytes(in, g, 0); }
+void hvt_guid_to_win(const hvt_guid *g, uint8_t out[16])
+{
+	to_bytes(g, out, 1);
+}
+void hvt_guid_from_win(const uint8_t in[16], hvt_guid *g)
+{
+	from_bytes(in, g, 1);
+}
+void hvt_guid_to_rfc(const hvt_guid *g, uint8_t out[16])
+{
+	to_bytes(g, out, 0);
+}
+void hvt_guid_from_rfc(const uint8_t in[16], hvt_guid *g)
+{
+	from_bytes(in, g, 0);
+}
 
 int hvt_guid_random(hvt_guid *g)
 {
@@ -227,15 +244,15 @@ static const struct {
 	const char *name;
 	const hvt_guid *guid;
 } names[] = {
-	{"wildcard", &HVT_GUID_ZERO},
-	{"zero", &HVT_GUID_ZERO},
-	{"any", &HVT_GUID_ZERO},
-	{"broadcast", &HVT_GUID_BROADCAST},
-	{"children", &HVT_GUID_CHILDREN},
-	{"loopback", &HVT_GUID_LOOPBACK},
-	{"parent", &HVT_GUID_PARENT},
-	{"silohost", &HVT_GUID_SILOHOST},
-	{"vsock-template", &HVT_GUID_VSOCK_TEMPLATE},
+	{ "wildcard", &HVT_GUID_ZERO },
+	{ "zero", &HVT_GUID_ZERO },
+	{ "any", &HVT_GUID_ZERO },
+	{ "broadcast", &HVT_GUID_BROADCAST },
+	{ "children", &HVT_GUID_CHILDREN },
+	{ "loopback", &HVT_GUID_LOOPBACK },
+	{ "parent", &HVT_GUID_PARENT },
+	{ "silohost", &HVT_GUID_SILOHOST },
+	{ "vsock-template", &HVT_GUID_VSOCK_TEMPLATE },
 };
 
 /* ASCII-only case-insensitive equality (strcasecmp is POSIX and locale-dependent). */

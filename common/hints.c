@@ -47,8 +47,7 @@ const char *hvt_hint(enum hvt_family f, int code)
 			       "on Windows use hv:VM:PORT";
 		return NULL;
 	case HVT_E_NOTFOUND:
-	case HVT_E_OTHER:
-		break;
+	case HVT_E_OTHER: break;
 	}
 	return NULL;
 }
@@ -70,8 +69,8 @@ void hvt_note_listening(hvt_sock l, const struct hvt_addr *a)
 	if (hvt_sock_local(l, &local) != 0)
 		local = *a;
 	if (local.family == HVT_VSOCK && hvt_local_cid(&cid) == 0)
-		hvt_warnx("listening on %s (local CID %u)", hvt_addr_format(&local, buf, sizeof buf),
-			  (unsigned)cid);
+		hvt_warnx("listening on %s (local CID %u)",
+			  hvt_addr_format(&local, buf, sizeof buf), (unsigned)cid);
 	else
 		hvt_warnx("listening on %s", hvt_addr_format(&local, buf, sizeof buf));
 }

@@ -16,9 +16,9 @@ struct hvt_option {
 };
 
 struct hvt_getopt {
-	int optind;      /* next argv element; start with 1 (zero-initialised state works too) */
-	char *optarg;    /* argument of the option just returned */
-	int optopt;      /* the offending option character on error */
+	int optind;   /* next argv element; start with 1 (zero-initialised state works too) */
+	char *optarg; /* argument of the option just returned */
+	int optopt;   /* the offending option character on error */
 	/* private */
 	int nextchar;
 	int first_nonopt, last_nonopt;

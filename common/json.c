@@ -12,7 +12,10 @@ size_t hvt_utf8_len(const unsigned char *s, size_t avail)
 		return 0;
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	if (n == 0 || n > avail || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
 		return 0;
 	for (size_t i = 1; i < n; i++)
@@ -43,11 +46,15 @@ static void quote(const char *s, void (*put)(void *, const char *, size_t), void
 			p++;
 			left--;
 		} else if (*p < 0x20 || *p == 0x7F) {
-			const char *named = *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : *p == '\r' ? "\\r" : NULL;
+			const char *named = *p == '\n'	 ? "\\n"
+					    : *p == '\t' ? "\\t"
+					    : *p == '\r' ? "\\r"
+							 : NULL;
 			if (named) {
 				put(ctx, named, 2);
 			} else {
-				memcpy(esc, "\\u00", 4); /* NOLINT(bugprone-not-null-terminated-result): bytes */
+				memcpy(esc, "\\u00",
+				       4); /* NOLINT(bugprone-not-null-terminated-result): bytes */
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 15];
 				put(ctx, esc, 6);
@@ -109,7 +116,7 @@ static void put_mem(void *ctx, const char *s, size_t n)
 
 char *hvt_json_quote_alloc(const char *s)
 {
-	struct membuf b = {NULL, 0, 0, 0};
+	struct membuf b = { NULL, 0, 0, 0 };
 	quote(s, put_mem, &b);
 	if (b.oom) {
 		free(b.p);
@@ -282,8 +289,8 @@ int hvt_jr_accept(struct hvt_jr *r, char ch)
 
 int hvt_jr_expect(struct hvt_jr *r, char ch)
 {
-	static const char *const what[] = {"expected '{'", "expected '}'", "expected '['",
-					   "expected ']'", "expected ':'", "expected ','"};
+	static const char *const what[] = { "expected '{'", "expected '}'", "expected '['",
+					    "expected ']'", "expected ':'", "expected ','" };
 	if (hvt_jr_accept(r, ch))
 		return 0;
 	const char *chars = "{}[]:,";
@@ -378,8 +385,8 @@ static int string_pass(struct hvt_jr *r, char *out, size_t *outlen, const char *
 		p += 6;
 		if (cp == 0)
 			return jr_fail(r, "\\u0000 in string");
-		if (cp >= 0xD800 && cp <= 0xDBFF && r->end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
-		    hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+		if (cp >= 0xD800 && cp <= 0xDBFF && r->end - p >= 6 && p[0] == '\\' &&
+		    p[1] == 'u' && hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			p += 6;
 		} else if (cp >= 0xD800 && cp <= 0xDFFF) {
@@ -483,21 +490,12 @@ static int skip_depth(struct hvt_jr *r, int depth)
 			return -1;
 		r->p = end;
 		return 0;
-	case HVT_JR_NUMBER:
-		return skip_number(r);
-	case HVT_JR_TRUE:
-		r->p += 4;
-		return 0;
-	case HVT_JR_FALSE:
-		r->p += 5;
-		return 0;
-	case HVT_JR_NULL:
-		r->p += 4;
-		return 0;
-	case HVT_JR_END:
-		return jr_fail(r, "unexpected end of input");
-	case HVT_JR_BAD:
-		break;
+	case HVT_JR_NUMBER: return skip_number(r);
+	case HVT_JR_TRUE: r->p += 4; return 0;
+	case HVT_JR_FALSE: r->p += 5; return 0;
+	case HVT_JR_NULL: r->p += 4; return 0;
+	case HVT_JR_END: return jr_fail(r, "unexpected end of input");
+	case HVT_JR_BAD: break;
 	}
 	return jr_fail(r, "expected a value");
 }

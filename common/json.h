@@ -22,7 +22,7 @@
 struct hvt_jw {
 	FILE *f;
 	int depth;
-	int count[HVT_JW_MAX_DEPTH];  /* members written at each level */
+	int count[HVT_JW_MAX_DEPTH];   /* members written at each level */
 	int inline_[HVT_JW_MAX_DEPTH]; /* level printed on one line */
 	char close[HVT_JW_MAX_DEPTH];  /* '}' or ']' */
 };
@@ -31,7 +31,7 @@ void hvt_jw_init(struct hvt_jw *w, FILE *f);
 /* key is NULL for array elements and for the top level. */
 void hvt_jw_object(struct hvt_jw *w, const char *key, int one_line);
 void hvt_jw_array(struct hvt_jw *w, const char *key, int one_line);
-void hvt_jw_end(struct hvt_jw *w);        /* closes the innermost object or array */
+void hvt_jw_end(struct hvt_jw *w); /* closes the innermost object or array */
 void hvt_jw_str(struct hvt_jw *w, const char *key, const char *s); /* NULL writes null */
 void hvt_jw_num(struct hvt_jw *w, const char *key, uint64_t v);
 void hvt_jw_bool(struct hvt_jw *w, const char *key, int v);
@@ -55,21 +55,21 @@ size_t hvt_utf8_len(const unsigned char *s, size_t avail);
 
 enum hvt_jr_type {
 	HVT_JR_END = 0, /* end of input */
-	HVT_JR_OBJECT,  /* next is '{' */
-	HVT_JR_ARRAY,   /* '[' */
-	HVT_JR_STRING,  /* '"' */
+	HVT_JR_OBJECT,	/* next is '{' */
+	HVT_JR_ARRAY,	/* '[' */
+	HVT_JR_STRING,	/* '"' */
 	HVT_JR_NUMBER,
 	HVT_JR_TRUE,
 	HVT_JR_FALSE,
 	HVT_JR_NULL,
-	HVT_JR_BAD,     /* anything else */
+	HVT_JR_BAD, /* anything else */
 };
 
 struct hvt_jr {
 	const char *p, *end;
 	const char *start;
 	const char *err; /* static phrase of the first error, or NULL */
-	size_t err_at;   /* byte offset of that error */
+	size_t err_at;	 /* byte offset of that error */
 };
 
 void hvt_jr_init(struct hvt_jr *r, const void *data, size_t len);

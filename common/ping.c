@@ -141,8 +141,7 @@ static enum hvt_ping_status recv_some(const struct hvt_ping_io *io, uint8_t *buf
 }
 
 enum hvt_ping_status hvt_ping_client_hello(const struct hvt_ping_io *io, uint32_t size,
-					   uint64_t wait_ms, struct hvt_ping_hello *peer,
-					   int *code)
+					   uint64_t wait_ms, struct hvt_ping_hello *peer, int *code)
 {
 	struct hvt_ping_hello mine = { HVT_PING_ROLE_CLIENT, HVT_PING_VERSION, size };
 	uint8_t out[HVT_PING_HELLO_LEN], in[HVT_PING_HELLO_LEN];
@@ -257,7 +256,8 @@ enum hvt_ping_status hvt_ping_serve(const struct hvt_ping_io *io, uint64_t hello
 			have -= need;
 		}
 		/* have < HDR + h.size <= sizeof buf here, so there is room. */
-		if ((st = recv_some(io, buf + have, sizeof buf - have, UINT64_MAX, &have, code)) != 0)
+		if ((st = recv_some(io, buf + have, sizeof buf - have, UINT64_MAX, &have, code)) !=
+		    0)
 			return st;
 	}
 }
@@ -330,11 +330,11 @@ size_t hvt_ping_json_string(const char *s, char *out, size_t outlen)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
-#define PUT(ch)                                \
-	do {                                   \
-		if (n + 1 < outlen)            \
-			out[n] = (char)(ch);   \
-		n++;                           \
+#define PUT(ch)                                                                                    \
+	do {                                                                                       \
+		if (n + 1 < outlen)                                                                \
+			out[n] = (char)(ch);                                                       \
+		n++;                                                                               \
 	} while (0)
 	PUT('"');
 	while (*p) {
@@ -354,7 +354,10 @@ size_t hvt_ping_json_string(const char *s, char *out, size_t outlen)
 			PUT(c);
 			p++;
 		} else if (c < 0x20 || c == 0x7f) {
-			const char *esc = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
+			const char *esc = c == '\n'   ? "\\n"
+					  : c == '\t' ? "\\t"
+					  : c == '\r' ? "\\r"
+						      : NULL;
 			if (esc) {
 				PUT(esc[0]);
 				PUT(esc[1]);

@@ -15,31 +15,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HVT_PING_VERSION 1
-#define HVT_PING_MAX_SIZE 65536u   /* largest payload either side handles */
-#define HVT_PING_HELLO_LEN 12
-#define HVT_PING_HDR_LEN 8
-#define HVT_PING_ROLE_CLIENT 'C'
+#define HVT_PING_VERSION	1
+#define HVT_PING_MAX_SIZE	65536u /* largest payload either side handles */
+#define HVT_PING_HELLO_LEN	12
+#define HVT_PING_HDR_LEN	8
+#define HVT_PING_ROLE_CLIENT	'C'
 #define HVT_PING_ROLE_RESPONDER 'R'
 
 /* Outcome of a protocol step. */
 enum hvt_ping_status {
 	HVT_PING_OK = 0,
-	HVT_PING_IO,        /* the I/O callback failed: *code holds its platform error code */
-	HVT_PING_CLOSED,    /* the peer closed the connection */
-	HVT_PING_ECHOED,    /* hello: our own hello came back (an echo-only peer) */
-	HVT_PING_BAD_HELLO, /* hello: not the hvping protocol (wrong magic or role) */
+	HVT_PING_IO,	      /* the I/O callback failed: *code holds its platform error code */
+	HVT_PING_CLOSED,      /* the peer closed the connection */
+	HVT_PING_ECHOED,      /* hello: our own hello came back (an echo-only peer) */
+	HVT_PING_BAD_HELLO,   /* hello: not the hvping protocol (wrong magic or role) */
 	HVT_PING_BAD_VERSION, /* hello: a version this side does not speak */
-	HVT_PING_TOO_LARGE, /* a size or length over the bound */
-	HVT_PING_MISMATCH,  /* reply: wrong sequence number, length or payload */
+	HVT_PING_TOO_LARGE,   /* a size or length over the bound */
+	HVT_PING_MISMATCH,    /* reply: wrong sequence number, length or payload */
 };
 
 /* Short lowercase text for a status other than HVT_PING_IO ("connection closed by peer"). */
 const char *hvt_ping_status_text(enum hvt_ping_status st);
 
 struct hvt_ping_hello {
-	int role;          /* HVT_PING_ROLE_CLIENT or HVT_PING_ROLE_RESPONDER */
-	unsigned version;  /* 1..255 */
+	int role;	  /* HVT_PING_ROLE_CLIENT or HVT_PING_ROLE_RESPONDER */
+	unsigned version; /* 1..255 */
 	uint32_t size;
 };
 
@@ -88,8 +88,8 @@ enum hvt_ping_status hvt_ping_probe(const struct hvt_ping_io *io, uint32_t seq, 
  * size. HVT_PING_CLOSED after at least the hello means the client finished normally. */
 struct hvt_ping_served {
 	int hello_done;
-	uint32_t size;       /* from the client's hello */
-	uint64_t probes;     /* probes echoed */
+	uint32_t size;	 /* from the client's hello */
+	uint64_t probes; /* probes echoed */
 };
 enum hvt_ping_status hvt_ping_serve(const struct hvt_ping_io *io, uint64_t hello_wait_ms,
 				    struct hvt_ping_served *out, int *code);

@@ -141,7 +141,7 @@ static void utf16le_to_utf8(struct buf *b, const unsigned char *s, size_t len, i
 
 static void put16(struct buf *b, uint32_t u)
 {
-	char t[2] = {(char)(u & 0xFF), (char)(u >> 8)};
+	char t[2] = { (char)(u & 0xFF), (char)(u >> 8) };
 	buf_add(b, t, 2);
 }
 
@@ -258,7 +258,7 @@ struct hvt_regfile *hvt_regfile_new(void)
 	rf->version = 5;
 	rf->enc = HVT_REG_UTF16LE;
 	strcpy(rf->eol, "\r\n");
-	struct buf b = {0};
+	struct buf b = { 0 };
 	buf_str(&b, header5);
 	buf_str(&b, "\r\n");
 	rf->header = buf_take(&b);
@@ -274,17 +274,17 @@ struct hvt_regfile *hvt_regfile_new(void)
 /* ---- parser ------------------------------------------------------------------------------- */
 
 struct parser {
-	const char *name;   /* for messages */
-	int utf16;          /* the file was UTF-16 */
-	const char *text;   /* UTF-8 (or bytes as read) */
+	const char *name; /* for messages */
+	int utf16;	  /* the file was UTF-16 */
+	const char *text; /* UTF-8 (or bytes as read) */
 	size_t len, pos;
-	size_t lineno;      /* of the line last read */
+	size_t lineno; /* of the line last read */
 	char *err;
 	size_t errlen;
 	/* the line last read */
-	const char *raw;    /* in text, EOL included */
+	const char *raw; /* in text, EOL included */
 	size_t rawlen;
-	char *line;         /* NUL-terminated copy without EOL */
+	char *line; /* NUL-terminated copy without EOL */
 	size_t linelen;
 };
 
@@ -340,7 +340,7 @@ static int oom(struct parser *ps)
  * backslash stays. Returns 0 with *pp past the closing quote, or -1 when unterminated. */
 static int parse_quoted(const char **pp, const char *end, char **out)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	const char *p = *pp;
 	for (; p < end; p++) {
 		if (*p == '"') {
@@ -368,9 +368,18 @@ static int parse_quoted(const char **pp, const char *end, char **out)
 }
 
 static const char *const hives[] = {
-	"HKEY_LOCAL_MACHINE", "HKEY_CURRENT_USER", "HKEY_CLASSES_ROOT", "HKEY_USERS",
-	"HKEY_CURRENT_CONFIG", "HKEY_DYN_DATA", "HKEY_PERFORMANCE_DATA",
-	"HKLM", "HKCU", "HKCR", "HKU", "HKCC",
+	"HKEY_LOCAL_MACHINE",
+	"HKEY_CURRENT_USER",
+	"HKEY_CLASSES_ROOT",
+	"HKEY_USERS",
+	"HKEY_CURRENT_CONFIG",
+	"HKEY_DYN_DATA",
+	"HKEY_PERFORMANCE_DATA",
+	"HKLM",
+	"HKCU",
+	"HKCR",
+	"HKU",
+	"HKCC",
 };
 
 static int known_hive(const char *path)
@@ -413,10 +422,11 @@ static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
 	if (!s->path || !s->head)
 		return oom(ps);
 	if (!known_hive(s->path))
-		return perr(ps, ps->lineno,
-			    "unknown root key in [%s] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "
-			    "HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG)",
-			    s->path);
+		return perr(
+			ps, ps->lineno,
+			"unknown root key in [%s] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "
+			"HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG)",
+			s->path);
 	return 0;
 }
 
@@ -425,7 +435,7 @@ static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
 static int parse_hex(struct parser *ps, const char *p, const char *end, struct hvt_regval *v,
 		     struct buf *raw)
 {
-	struct buf data = {0};
+	struct buf data = { 0 };
 	size_t start = ps->lineno;
 	for (;;) {
 		p = skip_blank(p);
@@ -447,7 +457,8 @@ static int parse_hex(struct parser *ps, const char *p, const char *end, struct h
 		int d1 = hvt_hexval(*p), d2 = p + 1 < end ? hvt_hexval(p[1]) : -1;
 		if (d1 < 0) {
 			free(buf_take(&data));
-			return perr(ps, ps->lineno, "invalid hex byte '%.*s' (expected 2 hex digits and ',')",
+			return perr(ps, ps->lineno,
+				    "invalid hex byte '%.*s' (expected 2 hex digits and ',')",
 				    (int)strcspn(p, ",\\ \t\r\n"), p);
 		}
 		unsigned byte = (unsigned)d1;
@@ -465,7 +476,8 @@ static int parse_hex(struct parser *ps, const char *p, const char *end, struct h
 		if (p == end || *p == ';' || *p == '\\')
 			continue;
 		free(buf_take(&data));
-		return perr(ps, ps->lineno, "invalid hex data at '%.*s' (expected 2 hex digits and ',')",
+		return perr(ps, ps->lineno,
+			    "invalid hex data at '%.*s' (expected 2 hex digits and ',')",
 			    (int)strcspn(p, ",\\ \t\r\n"), p);
 	}
 	if (data.oom) {
@@ -484,7 +496,7 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 {
 	const char *end = ps->line + ps->linelen;
 	size_t line = ps->lineno;
-	struct buf raw = {0};
+	struct buf raw = { 0 };
 	buf_add(&raw, ps->raw, ps->rawlen);
 	struct hvt_regval *v = calloc(1, sizeof *v);
 	if (!v)
@@ -545,7 +557,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		for (int d; p < end && (d = hvt_hexval(*p)) >= 0; p++, n++)
 			x = x << 4 | (uint32_t)d;
 		if (n == 0 || n > 8 || !rest_is_empty(p)) {
-			perr(ps, line, "invalid dword value (expected dword: and up to 8 hex digits)");
+			perr(ps, line,
+			     "invalid dword value (expected dword: and up to 8 hex digits)");
 			goto out;
 		}
 		v->kind = HVT_REGV_DWORD;
@@ -569,7 +582,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 			for (int d; p < end && (d = hvt_hexval(*p)) >= 0; p++, n++)
 				x = x << 4 | (uint32_t)d;
 			if (n == 0 || n > 8 || p == end || *p != ')') {
-				perr(ps, line, "invalid hex(N): type (expected up to 8 hex digits in ())");
+				perr(ps, line,
+				     "invalid hex(N): type (expected up to 8 hex digits in ())");
 				goto out;
 			}
 			p++;
@@ -584,7 +598,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		if (parse_hex(ps, p + 1, end, v, &raw) < 0)
 			goto out;
 	} else {
-		perr(ps, line, "unknown value type (expected \"string\", dword:, hex:, hex(N): or -)");
+		perr(ps, line,
+		     "unknown value type (expected \"string\", dword:, hex:, hex(N): or -)");
 		goto out;
 	}
 	if (raw.oom) {
@@ -649,13 +664,15 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 			if (!cur)
 				return perr(ps, line, "value before the first [key]");
 			if (cur->deleted)
-				return perr(ps, line, "value under a key deletion [-%s]", cur->path);
+				return perr(ps, line, "value under a key deletion [-%s]",
+					    cur->path);
 			if (parse_value(ps, p, &v, &raw) < 0)
 				return -1;
 		} else {
-			return perr(ps, line,
-				    "unexpected text (expected [key], \"name\"=value, @=value, a ';' comment "
-				    "or a blank line)");
+			return perr(
+				ps, line,
+				"unexpected text (expected [key], \"name\"=value, @=value, a ';' comment "
+				"or a blank line)");
 		}
 		int rc = cur ? items_insert(&cur->items, &cur->nitems, cur->nitems, raw, line, v)
 			     : items_insert(&rf->pre, &rf->npre, rf->npre, raw, line, v);
@@ -672,7 +689,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 		      char *err, size_t errlen)
 {
 	const unsigned char *d = data;
-	struct parser ps = {0};
+	struct parser ps = { 0 };
 	ps.name = name;
 	ps.err = err;
 	ps.errlen = errlen;
@@ -681,7 +698,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 	struct hvt_regfile *rf = calloc(1, sizeof *rf);
 	if (!rf)
 		return perr(&ps, 0, "out of memory");
-	struct buf text = {0};
+	struct buf text = { 0 };
 	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
 		rf->enc = HVT_REG_UTF16LE;
 		ps.utf16 = 1;
@@ -724,7 +741,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 
 int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len)
 {
-	struct buf t = {0};
+	struct buf t = { 0 };
 	buf_str(&t, rf->header);
 	for (size_t i = 0; i < rf->npre; i++)
 		buf_str(&t, rf->pre[i].raw);
@@ -737,7 +754,7 @@ int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len
 		free(buf_take(&t));
 		return -1;
 	}
-	struct buf o = {0};
+	struct buf o = { 0 };
 	if (rf->enc == HVT_REG_UTF16LE) {
 		buf_add(&o, "\xFF\xFE", 2);
 		utf8_to_utf16le(&o, t.p, t.len);
@@ -758,7 +775,7 @@ int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len
 
 int hvt_regfile_quote(const char *s, char **out)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	buf_ch(&b, '"');
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -776,7 +793,7 @@ char *hvt_regfile_value_text(const struct hvt_regfile *rf, const struct hvt_regv
 		return hvt_xstrdup(v->str);
 	if (v->kind != HVT_REGV_HEX || (v->type != 1 && v->type != 2))
 		return NULL;
-	struct buf b = {0};
+	struct buf b = { 0 };
 	if (rf->version == 5) {
 		utf16le_to_utf8(&b, v->data, v->len - v->len % 2, 1);
 	} else {
@@ -846,8 +863,8 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 			return -1;
 		}
 	}
-	struct hvt_regsect s = {0};
-	struct buf b = {0};
+	struct hvt_regsect s = { 0 };
+	struct buf b = { 0 };
 	buf_ch(&b, '[');
 	buf_str(&b, path);
 	buf_ch(&b, ']');
@@ -904,9 +921,10 @@ int hvt_regfile_check_string(const struct hvt_regfile *rf, const char *name, con
 	int ok = utf8_valid(img, len, &bad);
 	free(img);
 	if (!ok) {
-		hvt_seterr(err, errlen,
-		       "cannot add non-ASCII text: the file (without byte order mark) is not UTF-8, "
-		       "and regedit would read it in the ANSI code page");
+		hvt_seterr(
+			err, errlen,
+			"cannot add non-ASCII text: the file (without byte order mark) is not UTF-8, "
+			"and regedit would read it in the ANSI code page");
 		return -1;
 	}
 	*enc = HVT_REG_UTF16LE;
@@ -939,7 +957,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 
 	struct hvt_regval *v = calloc(1, sizeof *v);
 	char *qn = NULL, *qv = NULL;
-	struct buf b = {0};
+	struct buf b = { 0 };
 	if (!v || hvt_regfile_quote(name, &qn) < 0 || hvt_regfile_quote(value, &qv) < 0)
 		goto oom;
 	v->name = hvt_xstrdup(name);
@@ -956,8 +974,8 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 		const char *old = s->items[same].raw;
 		size_t n = strlen(old);
 		const char *eol = n >= 2 && old[n - 2] == '\r' && old[n - 1] == '\n' ? "\r\n"
-				  : n >= 1 && old[n - 1] == '\n'                    ? "\n"
-										    : "";
+				  : n >= 1 && old[n - 1] == '\n'		     ? "\n"
+										     : "";
 		buf_str(&b, eol);
 		char *raw = buf_take(&b);
 		if (!raw)

@@ -16,54 +16,54 @@
 
 enum hvt_reg_encoding {
 	HVT_REG_UTF16LE = 0, /* with BOM */
-	HVT_REG_UTF8,        /* no BOM: UTF-8 or ASCII (bytes kept as they are) */
+	HVT_REG_UTF8,	     /* no BOM: UTF-8 or ASCII (bytes kept as they are) */
 	HVT_REG_UTF8_BOM,
 };
 
 enum hvt_regval_kind {
 	HVT_REGV_STRING = 0, /* "text" (REG_SZ) */
-	HVT_REGV_DWORD,      /* dword:XXXXXXXX */
-	HVT_REGV_HEX,        /* hex: (REG_BINARY) or hex(N): bytes */
+	HVT_REGV_DWORD,	     /* dword:XXXXXXXX */
+	HVT_REGV_HEX,	     /* hex: (REG_BINARY) or hex(N): bytes */
 	HVT_REGV_DELETE,     /* - : delete the value */
 };
 
 struct hvt_regval {
-	char *name;         /* UTF-8, unescaped; "" for the default value (@) */
+	char *name; /* UTF-8, unescaped; "" for the default value (@) */
 	enum hvt_regval_kind kind;
-	uint32_t type;      /* registry type: 1 string, 4 dword, 3 hex:, N for hex(N):, 0 delete */
-	char *str;          /* HVT_REGV_STRING: unescaped UTF-8 text */
-	uint8_t *data;      /* HVT_REGV_HEX: the bytes; HVT_REGV_DWORD: 4 bytes little-endian */
+	uint32_t type; /* registry type: 1 string, 4 dword, 3 hex:, N for hex(N):, 0 delete */
+	char *str;     /* HVT_REGV_STRING: unescaped UTF-8 text */
+	uint8_t *data; /* HVT_REGV_HEX: the bytes; HVT_REGV_DWORD: 4 bytes little-endian */
 	size_t len;
-	uint32_t dword;     /* HVT_REGV_DWORD */
+	uint32_t dword; /* HVT_REGV_DWORD */
 };
 
 /* One line of text (or a value with its continuation lines) as read, EOL included. */
 struct hvt_regitem {
-	char *raw;              /* UTF-8 text (UTF-16 files are converted losslessly) */
-	size_t line;            /* first line number, 1-based; 0 for lines added by an edit */
+	char *raw;		/* UTF-8 text (UTF-16 files are converted losslessly) */
+	size_t line;		/* first line number, 1-based; 0 for lines added by an edit */
 	struct hvt_regval *val; /* NULL for blank and comment lines */
 };
 
 /* A [PATH] or [-PATH] line and the lines up to the next one. */
 struct hvt_regsect {
-	char *path;     /* as written, without brackets and '-' */
-	int deleted;    /* [-PATH] */
+	char *path;  /* as written, without brackets and '-' */
+	int deleted; /* [-PATH] */
 	size_t line;
-	char *head;     /* the [..] line, raw, EOL included */
+	char *head; /* the [..] line, raw, EOL included */
 	struct hvt_regitem *items;
 	size_t nitems;
 };
 
 struct hvt_regfile {
-	int version;                /* 5 ("Windows Registry Editor Version 5.00") or 4 (REGEDIT4) */
+	int version; /* 5 ("Windows Registry Editor Version 5.00") or 4 (REGEDIT4) */
 	enum hvt_reg_encoding enc;
-	char eol[3];                /* "\r\n" or "\n": for lines added by edits */
-	char *header;               /* the header line, raw, EOL included */
-	struct hvt_regitem *pre;    /* blank and comment lines before the first key */
+	char eol[3];		 /* "\r\n" or "\n": for lines added by edits */
+	char *header;		 /* the header line, raw, EOL included */
+	struct hvt_regitem *pre; /* blank and comment lines before the first key */
 	size_t npre;
 	struct hvt_regsect *sects;
 	size_t nsects;
-	int changed;                /* set by the edit functions */
+	int changed; /* set by the edit functions */
 };
 
 /* An empty file as regedit writes it: version 5, UTF-16LE, CRLF. NULL when out of memory. */

@@ -24,24 +24,24 @@
 
 /* The services key, below HKEY_LOCAL_MACHINE. */
 #define HVT_SERVICES_HIVE "HKEY_LOCAL_MACHINE"
-#define HVT_SERVICES_PATH \
+#define HVT_SERVICES_PATH                                                                          \
 	"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\GuestCommunicationServices"
-#define HVT_SERVICES_KEY HVT_SERVICES_HIVE "\\" HVT_SERVICES_PATH
+#define HVT_SERVICES_KEY  HVT_SERVICES_HIVE "\\" HVT_SERVICES_PATH
 #define HVT_SERVICE_VALUE "ElementName"
 
 /* Longest friendly name hvt_service_name_check accepts, in characters. */
 #define HVT_SERVICE_NAME_MAX 256
 /* Longest registry key name (a component, in characters). */
-#define HVT_KEY_NAME_MAX 255
+#define HVT_KEY_NAME_MAX     255
 
 enum hvt_store_status {
 	HVT_STORE_OK = 0,
-	HVT_STORE_ERROR = -1,    /* anything else; err says what */
-	HVT_STORE_NOLIVE = -2,   /* no live registry on this system (POSIX) */
-	HVT_STORE_DENIED = -3,   /* access denied: not elevated */
+	HVT_STORE_ERROR = -1,	 /* anything else; err says what */
+	HVT_STORE_NOLIVE = -2,	 /* no live registry on this system (POSIX) */
+	HVT_STORE_DENIED = -3,	 /* access denied: not elevated */
 	HVT_STORE_NOTFOUND = -4, /* no such key (put/delete), no such file (open without CREATE) */
-	HVT_STORE_SYNTAX = -5,   /* malformed .reg file: err is "FILE:LINE: what" */
-	HVT_STORE_SUBKEYS = -6,  /* delete: the service key has subkeys; nothing was deleted */
+	HVT_STORE_SYNTAX = -5,	 /* malformed .reg file: err is "FILE:LINE: what" */
+	HVT_STORE_SUBKEYS = -6,	 /* delete: the service key has subkeys; nothing was deleted */
 };
 
 enum hvt_key_form {
@@ -52,14 +52,14 @@ enum hvt_key_form {
 
 /* One subkey of the services key. */
 struct hvt_service {
-	char *key;              /* key name as stored (UTF-8) */
-	hvt_guid guid;          /* parsed from key; all zero when form == HVT_KEY_NOT_GUID */
+	char *key;     /* key name as stored (UTF-8) */
+	hvt_guid guid; /* parsed from key; all zero when form == HVT_KEY_NOT_GUID */
 	enum hvt_key_form form;
-	char *name;             /* ElementName as UTF-8; NULL when absent or not a string */
-	uint32_t name_type;     /* registry type of ElementName: 0 absent, 1 REG_SZ, 2 REG_EXPAND_SZ,
+	char *name;	    /* ElementName as UTF-8; NULL when absent or not a string */
+	uint32_t name_type; /* registry type of ElementName: 0 absent, 1 REG_SZ, 2 REG_EXPAND_SZ,
 				   other: present but not a string (name is NULL) */
-	unsigned subkeys;       /* number of subkeys (0 for a normal service) */
-	int deleted;            /* .reg files: the file deletes this key ([-KEY] last) */
+	unsigned subkeys;   /* number of subkeys (0 for a normal service) */
+	int deleted;	    /* .reg files: the file deletes this key ([-KEY] last) */
 };
 
 struct hvt_store;
@@ -89,8 +89,7 @@ void hvt_services_free(struct hvt_service *v, size_t n);
 
 /* Creates services key \ key (one path component, no backslash) if needed and sets its
  * ElementName to name (REG_SZ). */
-int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
-		  size_t errlen);
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err, size_t errlen);
 /* Deletes services key \ key (matched case-insensitively). HVT_STORE_NOTFOUND if absent,
  * HVT_STORE_SUBKEYS if it has subkeys (nothing deleted). Never touches any other key. */
 int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t errlen);

@@ -341,7 +341,7 @@ int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, cha
 {
 	*out = NULL;
 	*n = 0;
-	struct svc_list l = {0};
+	struct svc_list l = { 0 };
 	if (s->live) {
 		int rc = hvt_live_list(&l.v, &l.n, err, errlen);
 		if (rc != HVT_STORE_OK)
@@ -397,8 +397,7 @@ static int check_change(struct hvt_store *s, const char *key, char *err, size_t 
 	return key_name_ok(key, err, errlen) < 0 ? HVT_STORE_ERROR : HVT_STORE_OK;
 }
 
-int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err,
-		  size_t errlen)
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err, size_t errlen)
 {
 	int rc = check_change(s, key, err, errlen);
 	if (rc != HVT_STORE_OK)
@@ -470,7 +469,7 @@ int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t err
 		return rc;
 	}
 	struct hvt_regfile *rf = s->rf;
-	struct svc_list l = {0};
+	struct svc_list l = { 0 };
 	if (file_list(rf, &l) < 0) {
 		hvt_services_free(l.v, l.n);
 		hvt_seterr(err, errlen, "out of memory");
@@ -486,7 +485,7 @@ int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t err
 	}
 	if (subkeys) {
 		hvt_seterr(err, errlen, "key %s has %u subkey%s in %s: not removed", key, subkeys,
-		       subkeys == 1 ? "" : "s", s->path);
+			   subkeys == 1 ? "" : "s", s->path);
 		return HVT_STORE_SUBKEYS;
 	}
 	size_t klen = strlen(key);

@@ -139,10 +139,10 @@ int hvt_table_select(struct hvt_table *t, const char *list, char *err, size_t er
 			size_t k = 0;
 			known[0] = '\0';
 			for (size_t j = 0; j < t->ncols && k < sizeof known; j++)
-				k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", j ? ", " : "",
-						      t->cols[j].name);
-			seterr(err, errlen, "unknown column '%.*s' (known: %s)", len > 100 ? 100 : (int)len,
-			       p, known);
+				k += (size_t)snprintf(known + k, sizeof known - k, "%s%s",
+						      j ? ", " : "", t->cols[j].name);
+			seterr(err, errlen, "unknown column '%.*s' (known: %s)",
+			       len > 100 ? 100 : (int)len, p, known);
 			free(order);
 			return -1;
 		}
@@ -255,7 +255,8 @@ size_t hvt_table_put(FILE *f, const char *s, int raw)
 	size_t left = strlen(s), width = 0;
 	while (left > 0) {
 		size_t n = hvt_utf8_len(p, left);
-		int esc = n == 0 || *p < 0x20 || *p == 0x7F || (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
+		int esc = n == 0 || *p < 0x20 || *p == 0x7F ||
+			  (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
 			  (raw && (*p == ' ' || *p == '\\'));
 		if (esc) {
 			/* invalid bytes, C0, DEL, C1 controls: each byte as \xHH */
@@ -283,15 +284,10 @@ static const char *cell_text(const struct cell *c, char *buf, size_t len)
 {
 	switch (c->kind) {
 	case CELL_STR:
-	case CELL_JSON:
-		return c->text;
-	case CELL_NUM:
-		snprintf(buf, len, "%llu", (unsigned long long)c->num);
-		return buf;
-	case CELL_BOOL:
-		return c->b ? "yes" : "no";
-	case CELL_NULL:
-		break;
+	case CELL_JSON: return c->text;
+	case CELL_NUM: snprintf(buf, len, "%llu", (unsigned long long)c->num); return buf;
+	case CELL_BOOL: return c->b ? "yes" : "no";
+	case CELL_NULL: break;
 	}
 	return "-";
 }
@@ -312,7 +308,8 @@ void hvt_table_print(const struct hvt_table *t, FILE *f, int flags)
 		const struct hvt_column *col = &t->cols[t->order[i]];
 		width[i] = head ? hvt_table_put(NULL, col->name, 0) : 0;
 		for (size_t r = 0; r < t->nrows; r++) {
-			size_t w = hvt_table_put(NULL, cell_text(&t->rows[r][t->order[i]], buf, sizeof buf), 0);
+			size_t w = hvt_table_put(
+				NULL, cell_text(&t->rows[r][t->order[i]], buf, sizeof buf), 0);
 			if (w > width[i])
 				width[i] = w;
 		}
@@ -320,8 +317,10 @@ void hvt_table_print(const struct hvt_table *t, FILE *f, int flags)
 	for (size_t r = head ? 0 : 1; r <= t->nrows; r++) {
 		for (size_t i = 0; i < t->norder; i++) {
 			size_t c = t->order[i];
-			int right = (t->cols[c].flags & HVT_COL_RIGHT) != 0, last = i + 1 == t->norder;
-			const char *s = r == 0 ? t->cols[c].name : cell_text(&t->rows[r - 1][c], buf, sizeof buf);
+			int right = (t->cols[c].flags & HVT_COL_RIGHT) != 0,
+			    last = i + 1 == t->norder;
+			const char *s = r == 0 ? t->cols[c].name
+					       : cell_text(&t->rows[r - 1][c], buf, sizeof buf);
 			if (i > 0)
 				fputs(raw ? " " : "  ", f);
 			if (raw) {

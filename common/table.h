@@ -53,7 +53,7 @@ size_t hvt_table_row(struct hvt_table *t);
 size_t hvt_table_rows(const struct hvt_table *t);
 void hvt_table_str(struct hvt_table *t, size_t row, size_t col, const char *s); /* copied */
 void hvt_table_num(struct hvt_table *t, size_t row, size_t col, uint64_t v);
-void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v);  /* yes / no */
+void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v); /* yes / no */
 void hvt_table_null(struct hvt_table *t, size_t row, size_t col);
 /* A cell shown as text in tables and as the JSON value json (valid JSON, copied). */
 void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char *text,
@@ -61,7 +61,7 @@ void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char
 
 enum {
 	HVT_TABLE_NOHEADINGS = 1, /* -n */
-	HVT_TABLE_RAW = 2,        /* -r: one space between cells, no alignment */
+	HVT_TABLE_RAW = 2,	  /* -r: one space between cells, no alignment */
 	/* a table of one column is never padded (completions read -n -o X) */
 };
 void hvt_table_print(const struct hvt_table *t, FILE *f, int flags);

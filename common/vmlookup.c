@@ -95,11 +95,11 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 		rc = HVT_VMS_OK;
 	} else if (exact > 1 || folded > 1) {
 		rc = hvt_fail(err, errlen, HVT_VMS_AMBIGUOUS,
-			    "%zu VMs are named '%s': use the VM id (hvlist vms lists the VMs)",
-			    exact > 1 ? exact : folded, name);
+			      "%zu VMs are named '%s': use the VM id (hvlist vms lists the VMs)",
+			      exact > 1 ? exact : folded, name);
 	} else {
 		rc = hvt_fail(err, errlen, HVT_VMS_NOTFOUND,
-			    "no VM is named '%s' (hvlist vms lists the VMs)", name);
+			      "no VM is named '%s' (hvlist vms lists the VMs)", name);
 	}
 	hvt_vms_free(v, n);
 	return rc;
@@ -110,15 +110,15 @@ int hvt_vm_lookup(const char *name, hvt_guid *id, char *err, size_t errlen)
 static int json_fail(struct hvt_jr *r, char *err, size_t errlen)
 {
 	return hvt_fail(err, errlen, HVT_VMS_ERROR, "invalid JSON at byte %zu: %s", r->err_at,
-		      r->err ? r->err : "unexpected input");
+			r->err ? r->err : "unexpected input");
 }
 
 /* One compute system object; *keep is 0 when it has no usable Id. */
 static int parse_system(struct hvt_jr *r, struct hvt_vm *vm, int *keep)
 {
-	static const char *const keys[] = {"Id", "Name", "State", "SystemType", "Owner"};
+	static const char *const keys[] = { "Id", "Name", "State", "SystemType", "Owner" };
 	char *id = NULL;
-	char **slot[] = {&id, &vm->name, &vm->state, &vm->type, &vm->owner};
+	char **slot[] = { &id, &vm->name, &vm->state, &vm->type, &vm->owner };
 	*keep = 0;
 	if (hvt_jr_expect(r, '{') < 0)
 		return -1;
@@ -180,7 +180,8 @@ int hvt_vms_parse_hcs(const char *json, size_t len, struct hvt_vm **out, size_t 
 				struct hvt_vm *nv = realloc(v, nc * sizeof *nv);
 				if (!nv) {
 					hvt_vms_free(v, cnt);
-					return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
+					return hvt_fail(err, errlen, HVT_VMS_ERROR,
+							"out of memory");
 				}
 				v = nv;
 				cap = nc;

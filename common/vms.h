@@ -18,20 +18,20 @@
 #include "guid.h"
 
 struct hvt_vm {
-	hvt_guid id;        /* the VM id hvsockets address */
-	char *name;         /* friendly name (UTF-8), NULL when unknown */
-	char *state;        /* "Running", "Off", "Saved", "Paused", ...; NULL when unknown */
-	char *type;         /* HCS SystemType ("VirtualMachine", "Container"); NULL */
-	char *owner;        /* HCS Owner ("WSL", "VMMS", "docker", ...); NULL */
+	hvt_guid id;	    /* the VM id hvsockets address */
+	char *name;	    /* friendly name (UTF-8), NULL when unknown */
+	char *state;	    /* "Running", "Off", "Saved", "Paused", ...; NULL when unknown */
+	char *type;	    /* HCS SystemType ("VirtualMachine", "Container"); NULL */
+	char *owner;	    /* HCS Owner ("WSL", "VMMS", "docker", ...); NULL */
 	const char *source; /* "hcs", "wmi" or "hcs+wmi" (static) */
 };
 
 enum hvt_vms_status {
 	HVT_VMS_OK = 0,
-	HVT_VMS_ERROR = -1,       /* the service answered with an error (access denied, ...) */
+	HVT_VMS_ERROR = -1,	  /* the service answered with an error (access denied, ...) */
 	HVT_VMS_UNAVAILABLE = -2, /* no way to list VMs on this system */
-	HVT_VMS_NOTFOUND = -3,    /* hvt_vm_lookup: no VM has this name */
-	HVT_VMS_AMBIGUOUS = -4,   /* hvt_vm_lookup: several VMs have this name */
+	HVT_VMS_NOTFOUND = -3,	  /* hvt_vm_lookup: no VM has this name */
+	HVT_VMS_AMBIGUOUS = -4,	  /* hvt_vm_lookup: several VMs have this name */
 };
 
 /* Every VM, sorted by name (ignoring ASCII case; unnamed last), then id. Returns

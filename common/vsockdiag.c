@@ -82,25 +82,29 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 		size_t left = len - off;
 		if (left < HVT_NL_HDRLEN)
 			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-				      "truncated netlink header at byte %zu (%zu bytes left)", off, left);
+					"truncated netlink header at byte %zu (%zu bytes left)",
+					off, left);
 		uint32_t mlen = rd32(p + off);
 		uint16_t type = rd16(p + off + 4);
 		if (mlen < HVT_NL_HDRLEN || mlen > left)
-			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-				      "bad netlink message length %lu at byte %zu (%zu bytes left)",
-				      (unsigned long)mlen, off, left);
+			return hvt_fail(
+				err, errlen, HVT_VSOCKDIAG_ERROR,
+				"bad netlink message length %lu at byte %zu (%zu bytes left)",
+				(unsigned long)mlen, off, left);
 		const unsigned char *body = p + off + HVT_NL_HDRLEN;
 		size_t blen = mlen - HVT_NL_HDRLEN;
 		switch (type) {
 		case HVT_NL_SOCK_DIAG_BY_FAMILY:
 			if (blen < HVT_VSOCK_DIAG_MSGLEN)
-				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-					      "vsock_diag message of %zu bytes at byte %zu (expected %d)",
-					      blen, off, HVT_VSOCK_DIAG_MSGLEN);
+				return hvt_fail(
+					err, errlen, HVT_VSOCKDIAG_ERROR,
+					"vsock_diag message of %zu bytes at byte %zu (expected %d)",
+					blen, off, HVT_VSOCK_DIAG_MSGLEN);
 			if (body[0] != HVT_NL_AF_VSOCK)
-				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-					      "socket of family %u at byte %zu (expected AF_VSOCK, %d)",
-					      body[0], off, HVT_NL_AF_VSOCK);
+				return hvt_fail(
+					err, errlen, HVT_VSOCKDIAG_ERROR,
+					"socket of family %u at byte %zu (expected AF_VSOCK, %d)",
+					body[0], off, HVT_NL_AF_VSOCK);
 			if (add(d, body) < 0)
 				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 			break;
@@ -113,7 +117,7 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 		case HVT_NL_NLMSG_ERROR: {
 			if (blen < 4)
 				return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-					      "truncated netlink error at byte %zu", off);
+						"truncated netlink error at byte %zu", off);
 			d->kernel_err = errno_of(rd32(body));
 			if (d->kernel_err == 0) /* an acknowledgement, not an error */
 				break;
@@ -122,9 +126,8 @@ int hvt_vsockdiag_parse(struct hvt_vsock_dump *d, const void *buf, size_t len, c
 		}
 		case HVT_NL_NLMSG_OVERRUN:
 			return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-				      "netlink overrun at byte %zu: data was lost", off);
-		default: /* NLMSG_NOOP and anything newer */
-			break;
+					"netlink overrun at byte %zu: data was lost", off);
+		default: /* NLMSG_NOOP and anything newer */ break;
 		}
 		/* NLMSG_ALIGN: messages start on 4-byte boundaries; the last may end unpadded */
 		size_t adv = ((size_t)mlen + 3) & ~(size_t)3;
@@ -156,14 +159,14 @@ int hvt_vsockdiag_finish(struct hvt_vsock_dump *d, const char *file, char *err, 
 	const char *cannot = file ? "could not" : "cannot", *isnot = file ? "was not" : "is not";
 	if (d->kernel_err == 2 /* ENOENT: no sock_diag handler for AF_VSOCK */)
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-			      "%s%sthe kernel %s list vsock sockets: the vsock_diag module %s "
-			      "loaded (modprobe vsock_diag)",
-			      pre, sep, cannot, isnot);
+				"%s%sthe kernel %s list vsock sockets: the vsock_diag module %s "
+				"loaded (modprobe vsock_diag)",
+				pre, sep, cannot, isnot);
 	if (d->kernel_err == 22 /* EINVAL: AF_VSOCK unknown to sock_diag */)
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-			      "%s%sthe kernel %s list vsock sockets: AF_VSOCK %s known to "
-			      "sock_diag (modprobe vsock_diag)",
-			      pre, sep, cannot, isnot);
+				"%s%sthe kernel %s list vsock sockets: AF_VSOCK %s known to "
+				"sock_diag (modprobe vsock_diag)",
+				pre, sep, cannot, isnot);
 	if (d->kernel_err) {
 		const char *t = linux_errno_text(d->kernel_err);
 		char num[32];
@@ -172,12 +175,12 @@ int hvt_vsockdiag_finish(struct hvt_vsock_dump *d, const char *file, char *err, 
 			t = num;
 		}
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-			      "%s%sthe kernel refused the vsock socket dump: %s", pre, sep, t);
+				"%s%sthe kernel refused the vsock socket dump: %s", pre, sep, t);
 	}
 	if (!d->done)
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-			      "%s%sincomplete vsock socket dump (no NLMSG_DONE)", pre,
-			      file ? ": " : "");
+				"%s%sincomplete vsock socket dump (no NLMSG_DONE)", pre,
+				file ? ": " : "");
 	return HVT_VSOCKDIAG_OK;
 }
 
@@ -195,17 +198,18 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot open %s: %s", path,
-			      lower_strerror(errno, eb, sizeof eb));
+				lower_strerror(errno, eb, sizeof eb));
 	size_t cap = 4096, len = 0;
 	unsigned char *buf = malloc(cap);
-	int rc = buf ? HVT_VSOCKDIAG_OK : hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
+	int rc = buf ? HVT_VSOCKDIAG_OK
+		     : hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 	while (rc == HVT_VSOCKDIAG_OK) {
 		if (len == cap) {
 			unsigned char *nb = cap < MAX_FILE ? realloc(buf, cap * 2) : NULL;
 			if (!nb && cap >= MAX_FILE)
 				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
-					    "%s: larger than %u MiB: not a vsock socket dump", path,
-					    MAX_FILE >> 20);
+					      "%s: larger than %u MiB: not a vsock socket dump",
+					      path, MAX_FILE >> 20);
 			else if (!nb)
 				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "out of memory");
 			if (!nb)
@@ -217,8 +221,9 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 		len += got;
 		if (got == 0) {
 			if (ferror(f))
-				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot read %s: %s", path,
-					    lower_strerror(errno, eb, sizeof eb));
+				rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
+					      "cannot read %s: %s", path,
+					      lower_strerror(errno, eb, sizeof eb));
 			break;
 		}
 	}
@@ -237,9 +242,9 @@ int hvt_vsockdiag_load(struct hvt_vsock_dump *d, const char *path, char *err, si
 
 const char *hvt_vsock_state_name(uint8_t state, char *buf, size_t len)
 {
-	static const char *const names[] = {NULL,	  "ESTAB",     "SYN-SENT",   "SYN-RECV",
-					    "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN",
-					    "CLOSE-WAIT", "LAST-ACK",  "LISTEN",     "CLOSING"};
+	static const char *const names[] = { NULL,	   "ESTAB",	 "SYN-SENT",  "SYN-RECV",
+					     "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT", "UNCONN",
+					     "CLOSE-WAIT", "LAST-ACK",	 "LISTEN",    "CLOSING" };
 	if (state < sizeof names / sizeof names[0] && names[state])
 		return names[state];
 	snprintf(buf, len, "UNKNOWN-%u", state);

@@ -22,14 +22,14 @@
 #include <stdint.h>
 
 /* Linux values, spelled out so that the parser needs no Linux headers. */
-#define HVT_NL_AF_VSOCK 40
+#define HVT_NL_AF_VSOCK		   40
 #define HVT_NL_SOCK_DIAG_BY_FAMILY 20
-#define HVT_NL_NLMSG_NOOP 1
-#define HVT_NL_NLMSG_ERROR 2
-#define HVT_NL_NLMSG_DONE 3
-#define HVT_NL_NLMSG_OVERRUN 4
-#define HVT_NL_HDRLEN 16         /* struct nlmsghdr */
-#define HVT_VSOCK_DIAG_MSGLEN 32 /* struct vsock_diag_msg */
+#define HVT_NL_NLMSG_NOOP	   1
+#define HVT_NL_NLMSG_ERROR	   2
+#define HVT_NL_NLMSG_DONE	   3
+#define HVT_NL_NLMSG_OVERRUN	   4
+#define HVT_NL_HDRLEN		   16 /* struct nlmsghdr */
+#define HVT_VSOCK_DIAG_MSGLEN	   32 /* struct vsock_diag_msg */
 
 /* sk_state values vsock uses (the TCP_* numbers) */
 enum {
@@ -46,9 +46,9 @@ enum { HVT_VSHUT_RD = 1, HVT_VSHUT_WR = 2 };
 
 /* One struct vsock_diag_msg. */
 struct hvt_vsock_sock {
-	uint8_t type;     /* HVT_VST_* */
-	uint8_t state;    /* HVT_VSS_* (any TCP_* number) */
-	uint8_t shutdown; /* HVT_VSHUT_* bits */
+	uint8_t type;					     /* HVT_VST_* */
+	uint8_t state;					     /* HVT_VSS_* (any TCP_* number) */
+	uint8_t shutdown;				     /* HVT_VSHUT_* bits */
 	uint32_t local_cid, local_port, peer_cid, peer_port; /* 0xFFFFFFFF = any */
 	uint32_t inode;
 	uint64_t cookie;
@@ -57,13 +57,13 @@ struct hvt_vsock_sock {
 struct hvt_vsock_dump {
 	struct hvt_vsock_sock *socks;
 	size_t n, cap;
-	int done;       /* NLMSG_DONE seen: the dump is complete */
+	int done;	/* NLMSG_DONE seen: the dump is complete */
 	int kernel_err; /* positive Linux errno the kernel answered with, 0 if none */
 };
 
 enum hvt_vsockdiag_status {
 	HVT_VSOCKDIAG_OK = 0,
-	HVT_VSOCKDIAG_ERROR = -1,       /* malformed or truncated data, I/O error; err says */
+	HVT_VSOCKDIAG_ERROR = -1,	/* malformed or truncated data, I/O error; err says */
 	HVT_VSOCKDIAG_UNAVAILABLE = -2, /* this system cannot list vsock sockets; err says why
 					   and what to do (which module to load) */
 };
@@ -99,12 +99,11 @@ int hvt_vsockdiag_supported(void);
 
 /* Asks the kernel for every AF_VSOCK socket. save_path: also write the raw reply bytes there
  * (a file hvt_vsockdiag_load reads back). */
-int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *err,
-		       size_t errlen);
+int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *err, size_t errlen);
 
 #define HVT_VSOCK_MAX_TRANSPORTS 8
 struct hvt_vsock_info {
-	int cid_err;        /* 0: local_cid is valid; else the error code of the ioctl */
+	int cid_err;	    /* 0: local_cid is valid; else the error code of the ioctl */
 	uint32_t local_cid; /* IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock */
 	const char *transports[HVT_VSOCK_MAX_TRANSPORTS]; /* loaded transport modules */
 	size_t ntransports;
@@ -121,7 +120,6 @@ struct hvt_sock_owner {
 /* The processes holding sockets with the given inodes, where /proc shows them (other users'
  * processes are skipped unless we may read them). Sorted by inode, then pid, then fd.
  * Returns 0, or an error code. */
-int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **out,
-		    size_t *nout);
+int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **out, size_t *nout);
 
 #endif

@@ -13,12 +13,9 @@ static int same_addr(const struct hvt_addr *a, const struct hvt_addr *b)
 	switch (a->family) {
 	case HVT_HV:
 		return hvt_guid_equal(&a->vm, &b->vm) && hvt_guid_equal(&a->service, &b->service);
-	case HVT_VSOCK:
-		return a->cid == b->cid && a->port == b->port;
-	case HVT_TCP:
-		return a->port == b->port && strcmp(a->host, b->host) == 0;
-	case HVT_UNIX:
-		return a->abstract == b->abstract && strcmp(a->path, b->path) == 0;
+	case HVT_VSOCK: return a->cid == b->cid && a->port == b->port;
+	case HVT_TCP: return a->port == b->port && strcmp(a->host, b->host) == 0;
+	case HVT_UNIX: return a->abstract == b->abstract && strcmp(a->path, b->path) == 0;
 	}
 	return 0;
 }
@@ -26,20 +23,19 @@ static int same_addr(const struct hvt_addr *a, const struct hvt_addr *b)
 static void check_valid(const struct hvt_addr *a, const char *s)
 {
 	switch (a->family) {
-	case HVT_HV:
-		break;
-	case HVT_VSOCK:
-		break;
+	case HVT_HV: break;
+	case HVT_VSOCK: break;
 	case HVT_TCP:
 		CHECK(a->port <= 65535, "'%s': tcp port %u", s, (unsigned)a->port);
-		CHECK(memchr(a->host, '\0', sizeof a->host) != NULL, "'%s': host not terminated", s);
+		CHECK(memchr(a->host, '\0', sizeof a->host) != NULL, "'%s': host not terminated",
+		      s);
 		break;
 	case HVT_UNIX:
-		CHECK(memchr(a->path, '\0', sizeof a->path) != NULL, "'%s': path not terminated", s);
+		CHECK(memchr(a->path, '\0', sizeof a->path) != NULL, "'%s': path not terminated",
+		      s);
 		CHECK(a->path[0] != '\0', "'%s': empty unix path accepted", s);
 		break;
-	default:
-		CHECK(0, "'%s': family %d", s, (int)a->family);
+	default: CHECK(0, "'%s': family %d", s, (int)a->family);
 	}
 }
 
@@ -60,7 +56,8 @@ static void one(const char *s, int flags, size_t errlen)
 		if (errlen > 0) {
 			CHECK(memchr(err, '\0', errlen) != NULL, "'%s': message not terminated", s);
 			if (errlen >= 9)
-				CHECK(strncmp(err, "invalid ", 8) == 0, "'%s': message '%s'", s, err);
+				CHECK(strncmp(err, "invalid ", 8) == 0, "'%s': message '%s'", s,
+				      err);
 		}
 		free(err);
 		return;

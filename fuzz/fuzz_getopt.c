@@ -33,18 +33,12 @@ static const struct hvt_option h_opts1[] = {
 	{ NULL, 0, NULL, 0 },
 };
 static const struct option g_opts1[] = {
-	{ "name", required_argument, NULL, 'n' },
-	{ "nap", no_argument, NULL, 'p' },
-	{ "verbose", no_argument, &g_verbose, 1 },
-	{ "color", optional_argument, NULL, 'C' },
-	{ "colour", optional_argument, NULL, 'C' },
-	{ "col-map", no_argument, NULL, 'm' },
-	{ "debug", no_argument, NULL, 'd' },
-	{ "debug-level", required_argument, NULL, 'D' },
-	{ "big", no_argument, NULL, 1000 },
-	{ "quiet", no_argument, &g_quiet, 7 },
-	{ "quieter", no_argument, &g_quiet, 7 },
-	{ NULL, 0, NULL, 0 },
+	{ "name", required_argument, NULL, 'n' },   { "nap", no_argument, NULL, 'p' },
+	{ "verbose", no_argument, &g_verbose, 1 },  { "color", optional_argument, NULL, 'C' },
+	{ "colour", optional_argument, NULL, 'C' }, { "col-map", no_argument, NULL, 'm' },
+	{ "debug", no_argument, NULL, 'd' },	    { "debug-level", required_argument, NULL, 'D' },
+	{ "big", no_argument, NULL, 1000 },	    { "quiet", no_argument, &g_quiet, 7 },
+	{ "quieter", no_argument, &g_quiet, 7 },    { NULL, 0, NULL, 0 },
 };
 
 /* hvnc's table. */
@@ -163,9 +157,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			msgbuf[len] = '\0';
 			if (c == '?') {
 				/* The offending text is echoed as it is (it may hold a newline). */
-				static const char try[] = "\nTry 'hvtools --help' for more information.\n";
+				static const char try[] =
+					"\nTry 'hvtools --help' for more information.\n";
 				size_t tl = sizeof try - 1;
-				CHECK((size_t)len > tl + 9 && strncmp(msgbuf, "hvtools: ", 9) == 0 &&
+				CHECK((size_t)len > tl + 9 &&
+					      strncmp(msgbuf, "hvtools: ", 9) == 0 &&
 					      strcmp(msgbuf + len - tl, try) == 0,
 				      "'?' with message '%s'", msgbuf);
 			} else {
@@ -181,7 +177,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	optind = 0; /* glibc: full reinitialisation */
 	while (ng < MAXSTEPS) {
 		int li = -1;
-		int c = gl ? getopt_long(argc, ga, optstring, gl, &li) : getopt(argc, ga, optstring);
+		int c = gl ? getopt_long(argc, ga, optstring, gl, &li)
+			   : getopt(argc, ga, optstring);
 		/* glibc's optopt for a byte over 0x7f is a negative char; ours is unsigned. */
 		int oo = c == '?' ? optopt : 0;
 		gs[ng++] = (struct step){ c, oo < 0 ? oo + 256 : oo, li, optind, optarg };
@@ -191,17 +188,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	CHECK(nh == ng, "%d steps, glibc %d", nh, ng);
 	for (int i = 0; i < nh; i++) {
-		CHECK(hs[i].ret == gs[i].ret, "step %d: returned %d, glibc %d", i, hs[i].ret, gs[i].ret);
+		CHECK(hs[i].ret == gs[i].ret, "step %d: returned %d, glibc %d", i, hs[i].ret,
+		      gs[i].ret);
 		CHECK(hs[i].optarg == gs[i].optarg, "step %d (%d): optarg '%s', glibc '%s'", i,
 		      hs[i].ret, hs[i].optarg ? hs[i].optarg : "(null)",
 		      gs[i].optarg ? gs[i].optarg : "(null)");
 		CHECK(hs[i].optopt == gs[i].optopt, "step %d: optopt %d, glibc %d", i, hs[i].optopt,
 		      gs[i].optopt);
 		if (hs[i].ret != '?')
-			CHECK(hs[i].longindex == gs[i].longindex, "step %d: longindex %d, glibc %d", i,
-			      hs[i].longindex, gs[i].longindex);
-		CHECK(hs[i].optind == gs[i].optind, "step %d (%d): optind %d, glibc %d", i, hs[i].ret,
-		      hs[i].optind, gs[i].optind);
+			CHECK(hs[i].longindex == gs[i].longindex, "step %d: longindex %d, glibc %d",
+			      i, hs[i].longindex, gs[i].longindex);
+		CHECK(hs[i].optind == gs[i].optind, "step %d (%d): optind %d, glibc %d", i,
+		      hs[i].ret, hs[i].optind, gs[i].optind);
 	}
 	CHECK(h_verbose == g_verbose && h_quiet == g_quiet, "flags differ");
 	for (int i = 0; i < argc; i++)

@@ -133,8 +133,8 @@ static void check_roundtrip(const hvt_guid *g)
 		for (size_t i = 0; i < want; i++) {
 			char c = buf[i];
 			int lower = c >= 'a' && c <= 'f', upper = c >= 'A' && c <= 'F';
-			CHECK(!((flags & HVT_GUID_UPPER) ? lower : upper), "case of '%s' (flags %d)",
-			      buf, flags);
+			CHECK(!((flags & HVT_GUID_UPPER) ? lower : upper),
+			      "case of '%s' (flags %d)", buf, flags);
 		}
 		hvt_guid back;
 		const char *why = NULL;
@@ -143,9 +143,11 @@ static void check_roundtrip(const hvt_guid *g)
 	}
 	/* The X form, as Windows headers write it. */
 	char x[128];
-	snprintf(x, sizeof x, "{0x%08x,0x%04x,0x%04x,{0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x}}",
-		 (unsigned)g->data1, (unsigned)g->data2, (unsigned)g->data3, g->data4[0], g->data4[1],
-		 g->data4[2], g->data4[3], g->data4[4], g->data4[5], g->data4[6], g->data4[7]);
+	snprintf(x, sizeof x,
+		 "{0x%08x,0x%04x,0x%04x,{0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x}}",
+		 (unsigned)g->data1, (unsigned)g->data2, (unsigned)g->data3, g->data4[0],
+		 g->data4[1], g->data4[2], g->data4[3], g->data4[4], g->data4[5], g->data4[6],
+		 g->data4[7]);
 	hvt_guid back;
 	CHECK(hvt_guid_parse(x, &back, NULL) == 0 && hvt_guid_equal(&back, g), "X form '%s'", x);
 
@@ -196,7 +198,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			hvt_guid_format(&g, 0, buf);
 			const char *d = len == 38 ? s + 1 : s;
 			for (size_t i = 0; i < 36; i++) {
-				char c = d[i] >= 'A' && d[i] <= 'F' ? (char)(d[i] - 'A' + 'a') : d[i];
+				char c = d[i] >= 'A' && d[i] <= 'F' ? (char)(d[i] - 'A' + 'a')
+								    : d[i];
 				CHECK(buf[i] == c, "'%s' formats as '%s'", s, buf);
 			}
 		}

@@ -134,8 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      (unsigned long long)min, (unsigned long long)max, hex_ok, rc, why ? why : "",
 		      want);
 	} else {
-		CHECK(rc == 0 && v == rv, "u64 '%s' [%llu,%llu] hex %d: rc %d value %llu, reference %llu",
-		      s, (unsigned long long)min, (unsigned long long)max, hex_ok, rc,
+		CHECK(rc == 0 && v == rv,
+		      "u64 '%s' [%llu,%llu] hex %d: rc %d value %llu, reference %llu", s,
+		      (unsigned long long)min, (unsigned long long)max, hex_ok, rc,
 		      (unsigned long long)v, (unsigned long long)rv);
 	}
 	/* NULL why is allowed. */
@@ -152,20 +153,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * the reference refuses it). */
 		u128 lo = rms, hi = (u128)rms + 1;
 		if (rc == 0)
-			CHECK(ms >= lo && ms <= hi && ms <= max_ms && ms > 0, "duration '%s': %llu", s,
-			      (unsigned long long)ms);
+			CHECK(ms >= lo && ms <= hi && ms <= max_ms && ms > 0, "duration '%s': %llu",
+			      s, (unsigned long long)ms);
 		else
 			CHECK(why && ((strcmp(why, "too large") == 0 && hi > max_ms) ||
 				      (strcmp(why, "too small") == 0 && lo == 0)),
-			      "duration '%s' (max %llu): refused: %s", s, (unsigned long long)max_ms,
-			      why ? why : "");
+			      "duration '%s' (max %llu): refused: %s", s,
+			      (unsigned long long)max_ms, why ? why : "");
 	} else if (want) {
 		CHECK(rc == -1 && why && strcmp(why, want) == 0 && ms == 777,
 		      "duration '%s' (max %llu): rc %d why '%s', reference '%s'", s,
 		      (unsigned long long)max_ms, rc, why ? why : "", want);
 	} else {
-		CHECK(rc == 0 && ms == rms, "duration '%s' (max %llu): rc %d value %llu, reference %llu",
-		      s, (unsigned long long)max_ms, rc, (unsigned long long)ms,
+		CHECK(rc == 0 && ms == rms,
+		      "duration '%s' (max %llu): rc %d value %llu, reference %llu", s,
+		      (unsigned long long)max_ms, rc, (unsigned long long)ms,
 		      (unsigned long long)rms);
 	}
 	free(s);

@@ -88,8 +88,8 @@ static void serve(struct peer *p)
 	/* Where the hello fails, nothing is sent back. */
 	size_t pre = len < 6 ? len : 6;
 	if (memcmp(in, magic, pre) != 0 || (len >= 12 && in[6] != 'C')) {
-		CHECK(st == HVT_PING_BAD_HELLO && p->outlen == 0, "bad hello: status %d, %zu bytes sent",
-		      (int)st, p->outlen);
+		CHECK(st == HVT_PING_BAD_HELLO && p->outlen == 0,
+		      "bad hello: status %d, %zu bytes sent", (int)st, p->outlen);
 		return;
 	}
 	if (len < 12) {
@@ -101,7 +101,8 @@ static void serve(struct peer *p)
 	unsigned version = in[7];
 	uint32_t size = get32(in + 8);
 	if (version == 0) {
-		CHECK(st == HVT_PING_BAD_VERSION && p->outlen == 0, "version 0: status %d", (int)st);
+		CHECK(st == HVT_PING_BAD_VERSION && p->outlen == 0, "version 0: status %d",
+		      (int)st);
 		return;
 	}
 	/* The responder's hello (unless its send failed). */
@@ -272,7 +273,9 @@ static long json_decode(const char *s, char *out)
 		}
 		c = (unsigned char)*s++;
 		switch (c) {
-		case '"': case '\\': case '/': out[n++] = (char)c; break;
+		case '"':
+		case '\\':
+		case '/': out[n++] = (char)c; break;
 		case 'n': out[n++] = '\n'; break;
 		case 't': out[n++] = '\t'; break;
 		case 'r': out[n++] = '\r'; break;
@@ -280,7 +283,9 @@ static long json_decode(const char *s, char *out)
 			unsigned v = 0;
 			for (int i = 0; i < 4; i++) {
 				char h = *s++;
-				int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+				int d = h >= '0' && h <= '9'   ? h - '0'
+					: h >= 'a' && h <= 'f' ? h - 'a' + 10
+							       : -1;
 				if (d < 0)
 					return -1;
 				v = v << 4 | (unsigned)d;
@@ -295,8 +300,7 @@ static long json_decode(const char *s, char *out)
 			}
 			break;
 		}
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 }
@@ -358,8 +362,8 @@ static void json(const uint8_t *d, size_t n)
 		CHECK(r == need, "outlen %zu: returned %zu, not %zu", len, r, need);
 		if (len) {
 			size_t k = len - 1 < need ? len - 1 : need;
-			CHECK(small[k] == '\0' && memcmp(small, full, k) == 0, "outlen %zu: not a prefix",
-			      len);
+			CHECK(small[k] == '\0' && memcmp(small, full, k) == 0,
+			      "outlen %zu: not a prefix", len);
 		} else {
 			CHECK(small[0] == 'Z', "outlen 0 wrote a byte");
 		}
@@ -409,22 +413,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.fail_at_end = (shape >> 3) & 1;
 	p.fail_send = (shape >> 4) & 3; /* 0: never; 1-3: that send fails */
 	switch (mode) {
-	case 0:
-		serve(&p);
-		break;
-	case 1:
-		client_hello(&p, size >= 6 ? get32(data + 2) % (HVT_PING_MAX_SIZE + 1) : 64);
-		break;
+	case 0: serve(&p); break;
+	case 1: client_hello(&p, size >= 6 ? get32(data + 2) % (HVT_PING_MAX_SIZE + 1) : 64); break;
 	case 2:
 		p.fail_send = p.fail_send == 1;
 		probe(&p, data + 2, size - 2);
 		break;
-	case 3:
-		json(data + 2, size - 2);
-		break;
-	case 4:
-		hello_roundtrip(data + 2, size - 2);
-		break;
+	case 3: json(data + 2, size - 2); break;
+	case 4: hello_roundtrip(data + 2, size - 2); break;
 	}
 	free(p.out);
 	return 0;

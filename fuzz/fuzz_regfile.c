@@ -85,7 +85,8 @@ static void list(struct hvt_store *st, struct hvt_service **v, size_t *n)
 			CHECK(!ci_eq((*v)[i - 1].key, e->key), "key '%s' listed twice", e->key);
 		hvt_guid g;
 		enum hvt_key_form form = hvt_service_key_form(e->key, &g);
-		CHECK(form == e->form, "key '%s': form %d, listed %d", e->key, (int)form, (int)e->form);
+		CHECK(form == e->form, "key '%s': form %d, listed %d", e->key, (int)form,
+		      (int)e->form);
 		if (form != HVT_KEY_NOT_GUID)
 			CHECK(hvt_guid_equal(&g, &e->guid), "key '%s': GUID differs", e->key);
 		CHECK(!e->name || e->name_type == 1 || e->name_type == 2,
@@ -116,7 +117,8 @@ static void others_unchanged(const struct hvt_service *a, size_t na, const struc
 			continue;
 		kept++;
 		const struct hvt_service *e = find(b, nb, a[i].key);
-		CHECK(e && same_service(&a[i], e), "%s '%s' changed key '%s'", what, skip, a[i].key);
+		CHECK(e && same_service(&a[i], e), "%s '%s' changed key '%s'", what, skip,
+		      a[i].key);
 	}
 	size_t extra = find(b, nb, skip) ? 1 : 0;
 	CHECK(nb == kept + extra, "%s '%s': %zu services before, %zu after", what, skip, na, nb);
@@ -135,7 +137,9 @@ static void store_checks(const uint8_t *data, size_t size)
 
 	/* put: an existing GUID key (in another letter case) or a new one. */
 	char key[HVT_GUID_STRLEN];
-	hvt_guid g = { 0x1234abcdu, 0xfacb, 0x11e6, { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } };
+	hvt_guid g = {
+		0x1234abcdu, 0xfacb, 0x11e6, { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 }
+	};
 	for (size_t i = 0; i < n0 && (size & 1); i++)
 		if (v0[i].form == HVT_KEY_STANDARD)
 			g = v0[i].guid;
@@ -145,9 +149,13 @@ static void store_checks(const uint8_t *data, size_t size)
 	if (rc == HVT_STORE_OK) {
 		reopen(&st, &v1, &n1);
 		const struct hvt_service *e = find(v1, n1, key);
-		CHECK(e && !e->deleted && e->name && strcmp(e->name, name) == 0 && e->name_type == 1,
+		CHECK(e && !e->deleted && e->name && strcmp(e->name, name) == 0 &&
+			      e->name_type == 1,
 		      "put %s '%s': listed afterwards as %s", key, name,
-		      !e ? "missing" : e->deleted ? "deleted" : e->name ? e->name : "(no name)");
+		      !e	   ? "missing"
+		      : e->deleted ? "deleted"
+		      : e->name	   ? e->name
+				   : "(no name)");
 		others_unchanged(v0, n0, v1, n1, key, "put");
 		hvt_services_free(v0, n0);
 		v0 = v1;
@@ -158,16 +166,18 @@ static void store_checks(const uint8_t *data, size_t size)
 
 	/* delete: the first present key without subkeys. */
 	for (size_t i = 0; i < n0; i++) {
-		if (v0[i].deleted || v0[i].subkeys || v0[i].key[0] == '\0' || strchr(v0[i].key, '\\') ||
-		    strlen(v0[i].key) > HVT_KEY_NAME_MAX)
+		if (v0[i].deleted || v0[i].subkeys || v0[i].key[0] == '\0' ||
+		    strchr(v0[i].key, '\\') || strlen(v0[i].key) > HVT_KEY_NAME_MAX)
 			continue;
 		char *k = strdup(v0[i].key);
 		rc = hvt_store_delete(st, k, err, sizeof err);
-		CHECK(rc == HVT_STORE_OK || rc == HVT_STORE_SUBKEYS, "delete '%s': %d %s", k, rc, err);
+		CHECK(rc == HVT_STORE_OK || rc == HVT_STORE_SUBKEYS, "delete '%s': %d %s", k, rc,
+		      err);
 		if (rc == HVT_STORE_OK) {
 			reopen(&st, &v1, &n1);
 			const struct hvt_service *e = find(v1, n1, k);
-			CHECK(!e || e->deleted, "delete '%s' reported success, the key is still there", k);
+			CHECK(!e || e->deleted,
+			      "delete '%s' reported success, the key is still there", k);
 			others_unchanged(v0, n0, v1, n1, k, "delete");
 			hvt_services_free(v1, n1);
 		}

@@ -37,16 +37,17 @@
 #include "relay.h"
 #include "sys.h"
 
-#define CHUNK (64u << 10)   /* most bytes read at once; size of a pool buffer */
-#define POOL_MAX 1024       /* buffers in use at most (64 MiB); beyond that, MSG_PEEK;
+#define CHUNK (64u << 10) /* most bytes read at once; size of a pool buffer */
+#define POOL_MAX                                                                                   \
+	1024		 /* buffers in use at most (64 MiB); beyond that, MSG_PEEK;
 			     * HVT_FWD_POOL_MAX=N sets another limit (tests) */
-#define POOL_KEEP 32        /* free buffers kept for reuse */
-#define BUDGET 16           /* reads per direction per turn */
-#define ACCEPT_BATCH 64     /* accepts per turn */
-#define MAX_TARGETS 8       /* addresses a tcp name may resolve to */
-#define RETRY_MS 10         /* a unix listener's backlog is full: connect again after this */
-#define PAUSE_MS 100        /* out of descriptors: stop accepting this long */
-#define NEVER_NS UINT64_MAX
+#define POOL_KEEP    32	 /* free buffers kept for reuse */
+#define BUDGET	     16	 /* reads per direction per turn */
+#define ACCEPT_BATCH 64	 /* accepts per turn */
+#define MAX_TARGETS  8	 /* addresses a tcp name may resolve to */
+#define RETRY_MS     10	 /* a unix listener's backlog is full: connect again after this */
+#define PAUSE_MS     100 /* out of descriptors: stop accepting this long */
+#define NEVER_NS     UINT64_MAX
 
 enum { CONNECTING = 1, RETRY, RELAY };
 
@@ -56,22 +57,22 @@ struct end {
 };
 
 struct dir {
-	char *buf;         /* bytes read but not yet sent (from the pool), or NULL */
-	uint32_t off, len; /* ... from buf + off */
-	unsigned char eof; /* the source said EOF */
+	char *buf;	    /* bytes read but not yet sent (from the pool), or NULL */
+	uint32_t off, len;  /* ... from buf + off */
+	unsigned char eof;  /* the source said EOF */
 	unsigned char done; /* EOF passed on (half-close sent) */
 };
 
 struct pair {
-	struct end e[2];  /* 0: the accepted connection, 1: the one to the target */
-	struct dir d[2];  /* d[i] moves e[i] -> e[1 - i] */
+	struct end e[2]; /* 0: the accepted connection, 1: the one to the target */
+	struct dir d[2]; /* d[i] moves e[i] -> e[1 - i] */
 	unsigned char state, target, queued, dead;
-	uint64_t last_ns;     /* last traffic, for -i */
-	uint64_t deadline_ns; /* while connecting: give up then (-w), or NEVER_NS */
-	uint64_t retry_ns;    /* RETRY: connect again then */
+	uint64_t last_ns;	  /* last traffic, for -i */
+	uint64_t deadline_ns;	  /* while connecting: give up then (-w), or NEVER_NS */
+	uint64_t retry_ns;	  /* RETRY: connect again then */
 	struct pair *prev, *next; /* every live pair */
-	struct pair *qnext;       /* run queue */
-	struct pair *dnext;       /* dead, to be freed once off the run queue */
+	struct pair *qnext;	  /* run queue */
+	struct pair *dnext;	  /* dead, to be freed once off the run queue */
 };
 
 static const char *const recv_name[2] = { "receive", "receive from target" };
@@ -85,11 +86,11 @@ static struct {
 	socklen_t talen[MAX_TARGETS];
 	int nta;
 	int ep, lfd;
-	int accepting;          /* the listener is in the epoll set for input */
-	uint64_t paused_until;  /* out of descriptors: no accepting before this */
+	int accepting;	       /* the listener is in the epoll set for input */
+	uint64_t paused_until; /* out of descriptors: no accepting before this */
 	uint64_t live, nretry, nconnecting;
-	uint64_t now;           /* hvt_now_ns() of this turn */
-	uint64_t warned_at;     /* last "out of descriptors" message */
+	uint64_t now;	    /* hvt_now_ns() of this turn */
+	uint64_t warned_at; /* last "out of descriptors" message */
 	struct pair *all, *queue, **qtail, *dead;
 	char *pool[POOL_KEEP];
 	int npool, inuse, pool_max;
@@ -263,7 +264,8 @@ static int dir_step(struct pair *p, int i, const char **where, int *more)
 		if (d->len > 0) {
 			if (!t->writable)
 				return 0;
-			ssize_t n = send(t->fd, d->buf + d->off, d->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t n =
+				send(t->fd, d->buf + d->off, d->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EWOULDBLOCK) {
 					t->writable = 0;
@@ -394,7 +396,8 @@ static void start_connect(struct pair *p)
 		if (ss->ss_family == AF_VSOCK && F.o->wait_ms) {
 			/* The kernel's own connect timeout (default 2 s) would cut -w short. */
 			struct timeval tv = { .tv_sec = (time_t)(F.o->wait_ms / 1000),
-					      .tv_usec = (suseconds_t)(F.o->wait_ms % 1000) * 1000 };
+					      .tv_usec =
+						      (suseconds_t)(F.o->wait_ms % 1000) * 1000 };
 			setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv, sizeof tv);
 		}
 		if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6) {
@@ -560,8 +563,7 @@ static uint64_t scan_period_ms(void)
 
 static int need_scan(void)
 {
-	return F.nretry || (F.live && F.o->idle_ms != HVT_NEVER) ||
-	       (F.nconnecting && F.o->wait_ms);
+	return F.nretry || (F.live && F.o->idle_ms != HVT_NEVER) || (F.nconnecting && F.o->wait_ms);
 }
 
 static void scan(void)
@@ -571,7 +573,8 @@ static void scan(void)
 		next = p->next;
 		if (p->state == RELAY) {
 			if (idle_ns != NEVER_NS && F.now - p->last_ns >= idle_ns) {
-				hvt_warnx("idle for %.1f s, closing", (double)F.o->idle_ms / 1000.0);
+				hvt_warnx("idle for %.1f s, closing",
+					  (double)F.o->idle_ms / 1000.0);
 				pair_kill(p);
 			}
 			continue;
@@ -649,7 +652,8 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 			timeout = 0;
 		} else {
 			if (need_scan()) {
-				uint64_t left = next_scan > F.now ? (next_scan - F.now) / 1000000u + 1 : 0;
+				uint64_t left =
+					next_scan > F.now ? (next_scan - F.now) / 1000000u + 1 : 0;
 				timeout = (int)(left > 1000 ? 1000 : left);
 			}
 			if (!F.accepting && F.paused_until > F.now && F.live < o->max_conns) {

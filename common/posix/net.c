@@ -74,8 +74,7 @@ int hvt_sockaddr_from(const struct sockaddr_storage *ss, socklen_t len, struct h
 		}
 		return 0;
 	}
-	default:
-		return EAFNOSUPPORT;
+	default: return EAFNOSUPPORT;
 	}
 }
 
@@ -105,8 +104,7 @@ static int sockaddr_to(const struct hvt_addr *a, struct sockaddr_storage *ss, so
 		return 0;
 	}
 	case HVT_HV:
-	case HVT_TCP:
-		break;
+	case HVT_TCP: break;
 	}
 	return EAFNOSUPPORT;
 }
@@ -348,7 +346,8 @@ int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 		rc = EADDRNOTAVAIL;
 		/* Prefer IPv6 any (dual stack) when no host was given, else the first that binds. */
 		for (ai = res; ai; ai = ai->ai_next) {
-			rc = listen_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, a, backlog, &fd);
+			rc = listen_one(ai->ai_family, ai->ai_addr, ai->ai_addrlen, a, backlog,
+					&fd);
 			if (rc == 0)
 				break;
 		}
@@ -488,12 +487,12 @@ enum hvt_errkind hvt_errkind(int code)
 	case ETIMEDOUT: return HVT_E_TIMEDOUT;
 	case ECONNREFUSED: return HVT_E_REFUSED;
 	case ECONNRESET: return HVT_E_RESET;
-	case EACCES: case EPERM: return HVT_E_ACCESS;
+	case EACCES:
+	case EPERM: return HVT_E_ACCESS;
 	case EADDRINUSE: return HVT_E_ADDRINUSE;
 	case EADDRNOTAVAIL: return HVT_E_ADDRNOTAVAIL;
 	case EAFNOSUPPORT: return HVT_E_AFNOSUPPORT;
-	default:
-		return code > HVT_GAI_BASE ? HVT_E_NOTFOUND : HVT_E_OTHER;
+	default: return code > HVT_GAI_BASE ? HVT_E_NOTFOUND : HVT_E_OTHER;
 	}
 }
 

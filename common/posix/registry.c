@@ -18,8 +18,8 @@
 static int nolive(char *err, size_t errlen)
 {
 	hvt_seterr(err, errlen,
-	       "no live Windows registry on this system: use --file FILE.reg to work on a .reg "
-	       "file, or --print powershell|cmd|reg to print what to run on the Hyper-V host");
+		   "no live Windows registry on this system: use --file FILE.reg to work on a .reg "
+		   "file, or --print powershell|cmd|reg to print what to run on the Hyper-V host");
 	return HVT_STORE_NOLIVE;
 }
 
@@ -160,7 +160,7 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	if (fd < 0) {
 		int e = errno;
 		hvt_seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
-		       hvt_strerror(e));
+			   hvt_strerror(e));
 		free(tmp);
 		free(target);
 		return HVT_STORE_ERROR;
@@ -179,7 +179,8 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	if (!e && rename(tmp, path) < 0 && (what = "rename"))
 		e = errno;
 	if (e) {
-		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror(e), path);
+		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror(e),
+			   path);
 		unlink(tmp);
 		free(tmp);
 		free(target);

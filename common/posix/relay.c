@@ -20,24 +20,24 @@
 
 #include "sys.h"
 
-#define PIPE_WANT (1u << 20)   /* private pipe size asked for */
-#define COPY_BUF PIPE_WANT     /* read/write buffer: what the private pipe would hold */
+#define PIPE_WANT (1u << 20) /* private pipe size asked for */
+#define COPY_BUF  PIPE_WANT  /* read/write buffer: what the private pipe would hold */
 
 struct pump {
 	int src, sink;
 	int src_is_sock, sink_is_sock;
-	int src_dom, sink_dom;  /* socket domains of our sockets, else AF_UNSPEC */
+	int src_dom, sink_dom; /* socket domains of our sockets, else AF_UNSPEC */
 	int src_is_fifo, src_is_file, sink_is_fifo;
-	int sink_is_file;       /* a regular file or /dev/null: a write never blocks */
-	int shutdown_sink;      /* half-close the sink socket at source EOF */
-	int mid[2];             /* private pipe, or -1 in copy mode */
-	size_t cap;             /* what mid or buf holds at most */
-	size_t pending;         /* bytes in mid or buf not yet written */
-	char *buf;              /* copy mode */
-	size_t off;             /* copy mode: start of pending bytes in the ring */
-	int eof;                /* source said EOF */
-	int done;               /* everything written (and sink shut down) */
-	int active;             /* this direction is used at all */
+	int sink_is_file;  /* a regular file or /dev/null: a write never blocks */
+	int shutdown_sink; /* half-close the sink socket at source EOF */
+	int mid[2];	   /* private pipe, or -1 in copy mode */
+	size_t cap;	   /* what mid or buf holds at most */
+	size_t pending;	   /* bytes in mid or buf not yet written */
+	char *buf;	   /* copy mode */
+	size_t off;	   /* copy mode: start of pending bytes in the ring */
+	int eof;	   /* source said EOF */
+	int done;	   /* everything written (and sink shut down) */
+	int active;	   /* this direction is used at all */
 	uint64_t bytes;
 	const char *src_name, *sink_name;
 };
@@ -78,7 +78,8 @@ static void grow_pipe(int fd)
 {
 	int sz = fcntl(fd, F_GETPIPE_SZ);
 	if (sz > 0 && (size_t)sz < PIPE_WANT)
-		fcntl(fd, F_SETPIPE_SZ, (int)PIPE_WANT); /* may fail (EPERM over the user's quota) */
+		fcntl(fd, F_SETPIPE_SZ,
+		      (int)PIPE_WANT); /* may fail (EPERM over the user's quota) */
 }
 
 static int is_dev_null(const struct stat *st)
@@ -415,8 +416,8 @@ int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay
 	memset(r, 0, sizeof *r);
 	set_nonblock(fd);
 	int read_stdin = !o->no_stdin && !o->recv_only;
-	if ((rc = pump_init(&up, 0, 0, fd, 1, !o->no_shutdown && !o->recv_only,
-			    "read from stdin", "send")) != 0)
+	if ((rc = pump_init(&up, 0, 0, fd, 1, !o->no_shutdown && !o->recv_only, "read from stdin",
+			    "send")) != 0)
 		return rc;
 	if ((rc = pump_init(&down, fd, 1, 1, 0, 0, "receive", "write to stdout")) != 0) {
 		pump_free(&up);

@@ -20,7 +20,8 @@ uint64_t hvt_now_ns(void)
 
 void hvt_sleep_ms(uint64_t ms)
 {
-	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
+			       .tv_nsec = (long)(ms % 1000) * 1000000 };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !hvt_interrupted())
 		;
 }
@@ -66,7 +67,8 @@ int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock 
 	if (pid < 0)
 		return errno;
 	if (pid == 0) {
-		int rc = fn((void *)(uintptr_t)ctx); /* NOLINT(performance-no-int-to-ptr): by design */
+		int rc = fn(
+			(void *)(uintptr_t)ctx); /* NOLINT(performance-no-int-to-ptr): by design */
 		fflush(NULL);
 		_exit(rc);
 	}

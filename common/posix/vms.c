@@ -8,8 +8,9 @@ int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errl
 	*out = NULL;
 	*n = 0;
 	if (err && errlen)
-		snprintf(err, errlen,
-			 "not available on this system: VMs are listed on the Windows Hyper-V host");
+		snprintf(
+			err, errlen,
+			"not available on this system: VMs are listed on the Windows Hyper-V host");
 	return HVT_VMS_UNAVAILABLE;
 }
 

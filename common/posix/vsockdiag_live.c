@@ -42,13 +42,13 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 		int e = errno;
 		if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT)
 			return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-				      "the kernel has no NETLINK_SOCK_DIAG to list sockets with "
-				      "(modprobe vsock_diag)");
+					"the kernel has no NETLINK_SOCK_DIAG to list sockets with "
+					"(modprobe vsock_diag)");
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink socket: %s",
-			      hvt_strerror(e));
+				hvt_strerror(e));
 	}
 	/* A dump answers at once; the limit only guards against a kernel that never does. */
-	struct timeval tv = {5, 0};
+	struct timeval tv = { 5, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
 	struct {
@@ -69,7 +69,7 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 		int e = errno;
 		close(fd);
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink request: %s",
-			      hvt_strerror(e));
+				hvt_strerror(e));
 	}
 
 	FILE *save = NULL;
@@ -77,13 +77,13 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 		int e = errno;
 		close(fd);
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot create %s: %s", save_path,
-			      hvt_strerror(e));
+				hvt_strerror(e));
 	}
 	/* 32 KiB like ss: the kernel fills at most a page-sized skb per reply */
 	static unsigned char buf[32768];
 	int rc = HVT_VSOCKDIAG_OK;
 	while (rc == HVT_VSOCKDIAG_OK && !d->done) {
-		struct iovec iov = {buf, sizeof buf};
+		struct iovec iov = { buf, sizeof buf };
 		struct msghdr mh;
 		memset(&mh, 0, sizeof mh);
 		mh.msg_iov = &iov;
@@ -93,11 +93,12 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 			continue;
 		if (n < 0) {
 			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: %s",
-				    hvt_strerror(errno));
+				      hvt_strerror(errno));
 			break;
 		}
 		if (n == 0) {
-			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "netlink reply: end of data");
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR,
+				      "netlink reply: end of data");
 			break;
 		}
 		if (mh.msg_flags & MSG_TRUNC) {
@@ -105,8 +106,8 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 			break;
 		}
 		if (save_bytes(save, buf, (size_t)n) < 0) {
-			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
-				    hvt_strerror(errno));
+			rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s",
+				      save_path, hvt_strerror(errno));
 			break;
 		}
 		char perr[200];
@@ -116,7 +117,7 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	close(fd);
 	if (save && fclose(save) != 0 && rc == HVT_VSOCKDIAG_OK)
 		rc = hvt_fail(err, errlen, HVT_VSOCKDIAG_ERROR, "cannot write %s: %s", save_path,
-			    hvt_strerror(errno));
+			      hvt_strerror(errno));
 	if (rc == HVT_VSOCKDIAG_OK)
 		rc = hvt_vsockdiag_finish(d, NULL, err, errlen);
 	return rc;
@@ -134,16 +135,16 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	(void)d;
 	(void)save_path;
 	return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-		      "not available on this system: vsock sockets are listed on Linux "
-		      "(NETLINK_SOCK_DIAG)");
+			"not available on this system: vsock sockets are listed on Linux "
+			"(NETLINK_SOCK_DIAG)");
 }
 
 #endif
 
 void hvt_vsock_info(struct hvt_vsock_info *info)
 {
-	static const char *const known[] = {"hv_sock", "vmw_vsock_virtio_transport", "vhost_vsock",
-					    "vmw_vsock_vmci_transport", "vsock_loopback"};
+	static const char *const known[] = { "hv_sock", "vmw_vsock_virtio_transport", "vhost_vsock",
+					     "vmw_vsock_vmci_transport", "vsock_loopback" };
 	memset(info, 0, sizeof *info);
 	info->cid_err = hvt_local_cid(&info->local_cid);
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
@@ -245,8 +246,8 @@ int hvt_sock_owners(const uint32_t *inodes, size_t n, struct hvt_sock_owner **ou
 			char *close_br;
 			errno = 0;
 			unsigned long ino = strtoul(digits, &close_br, 10);
-			if (*digits < '0' || *digits > '9' || errno != 0 || strcmp(close_br, "]") != 0 ||
-			    ino > UINT32_MAX)
+			if (*digits < '0' || *digits > '9' || errno != 0 ||
+			    strcmp(close_br, "]") != 0 || ino > UINT32_MAX)
 				continue;
 			uint32_t key = (uint32_t)ino;
 			if (!bsearch(&key, set, n, sizeof *set, cmp_u32))

@@ -119,14 +119,12 @@ int hvt_win_sockaddr_from(const struct sockaddr *sa, int len, struct hvt_addr *a
 		}
 		return 0;
 	}
-	default:
-		return WSAEAFNOSUPPORT;
+	default: return WSAEAFNOSUPPORT;
 	}
 }
 
 /* sockaddr for hv and unix addresses (tcp goes through getaddrinfo). */
-static int sockaddr_to(const struct hvt_addr *a, struct sockaddr_storage *ss, int *len,
-		       int *proto)
+static int sockaddr_to(const struct hvt_addr *a, struct sockaddr_storage *ss, int *len, int *proto)
 {
 	memset(ss, 0, sizeof *ss);
 	*proto = 0;
@@ -151,12 +149,12 @@ static int sockaddr_to(const struct hvt_addr *a, struct sockaddr_storage *ss, in
 			return WSAENAMETOOLONG;
 		un->sun_family = AF_UNIX;
 		memcpy(un->sun_path + off, a->path, n);
-		*len = (int)(offsetof(struct sockaddr_un, sun_path) + off + n + (a->abstract ? 0 : 1));
+		*len = (int)(offsetof(struct sockaddr_un, sun_path) + off + n +
+			     (a->abstract ? 0 : 1));
 		return 0;
 	}
 	case HVT_VSOCK: /* AF_VSOCK is Linux's; Windows reaches Linux guests through hv: */
-	case HVT_TCP:
-		break;
+	case HVT_TCP: break;
 	}
 	return WSAEAFNOSUPPORT;
 }
@@ -484,30 +482,21 @@ enum hvt_errkind hvt_errkind(int code)
 {
 	switch (code) {
 	case WSAETIMEDOUT:
-	case ERROR_SEM_TIMEOUT:
-		return HVT_E_TIMEDOUT;
-	case WSAECONNREFUSED:
-		return HVT_E_REFUSED;
-	case WSAECONNRESET:
-		return HVT_E_RESET;
+	case ERROR_SEM_TIMEOUT: return HVT_E_TIMEDOUT;
+	case WSAECONNREFUSED: return HVT_E_REFUSED;
+	case WSAECONNRESET: return HVT_E_RESET;
 	case WSAEACCES:
-	case ERROR_ACCESS_DENIED:
-		return HVT_E_ACCESS;
-	case WSAEADDRINUSE:
-		return HVT_E_ADDRINUSE;
-	case WSAEADDRNOTAVAIL:
-		return HVT_E_ADDRNOTAVAIL;
+	case ERROR_ACCESS_DENIED: return HVT_E_ACCESS;
+	case WSAEADDRINUSE: return HVT_E_ADDRINUSE;
+	case WSAEADDRNOTAVAIL: return HVT_E_ADDRNOTAVAIL;
 	case WSAEAFNOSUPPORT:
-	case WSAEPFNOSUPPORT:
-		return HVT_E_AFNOSUPPORT;
+	case WSAEPFNOSUPPORT: return HVT_E_AFNOSUPPORT;
 	case WSAHOST_NOT_FOUND:
 	case WSATRY_AGAIN:
 	case WSANO_RECOVERY:
 	case WSANO_DATA:
-	case WSATYPE_NOT_FOUND:
-		return HVT_E_NOTFOUND;
-	default:
-		return HVT_E_OTHER;
+	case WSATYPE_NOT_FOUND: return HVT_E_NOTFOUND;
+	default: return HVT_E_OTHER;
 	}
 }
 

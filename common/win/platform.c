@@ -95,8 +95,8 @@ static const struct {
 static void tidy(char *buf)
 {
 	size_t n = strlen(buf);
-	while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' ||
-			 buf[n - 1] == '.'))
+	while (n > 0 &&
+	       (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.'))
 		buf[--n] = '\0';
 	for (char *p = buf; *p; p++)
 		if (*p == '\r' || *p == '\n')
@@ -124,8 +124,8 @@ const char *hvt_platform_strerror(int code, char *buf, size_t len)
 	DWORD flags = FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
 		      FORMAT_MESSAGE_MAX_WIDTH_MASK;
 	DWORD size = len > 0xFFFF ? 0xFFFF : (DWORD)len;
-	DWORD n = FormatMessageA(flags, NULL, (DWORD)code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US),
-				 buf, size, NULL);
+	DWORD n = FormatMessageA(flags, NULL, (DWORD)code,
+				 MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), buf, size, NULL);
 	if (n == 0)
 		n = FormatMessageA(flags, NULL, (DWORD)code, 0, buf, size, NULL);
 	if (n == 0) {

@@ -24,9 +24,10 @@ static const char services_a[] = "HKLM\\" HVT_SERVICES_PATH;
 static int regerr(LSTATUS code, const char *what, char *err, size_t errlen)
 {
 	if (code == ERROR_ACCESS_DENIED) {
-		hvt_seterr(err, errlen,
-		       "%s: access denied: run %s from an elevated prompt (Run as administrator)",
-		       what, hvt_progname());
+		hvt_seterr(
+			err, errlen,
+			"%s: access denied: run %s from an elevated prompt (Run as administrator)",
+			what, hvt_progname());
 		return HVT_STORE_DENIED;
 	}
 	hvt_seterr(err, errlen, "%s: %s", what, hvt_strerror((int)code));
@@ -144,7 +145,8 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 	*out = NULL;
 	*n = 0;
 	HKEY hs;
-	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
+	LSTATUS rc =
+		RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
 	if (rc == ERROR_FILE_NOT_FOUND)
 		return HVT_STORE_OK;
 	if (rc != ERROR_SUCCESS)
@@ -238,7 +240,8 @@ int hvt_live_delete(const char *key, char *err, size_t errlen)
 		return HVT_STORE_ERROR;
 	}
 	HKEY hs, hk;
-	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
+	LSTATUS rc =
+		RegOpenKeyExW(HKEY_LOCAL_MACHINE, services_w, 0, KEY_READ | KEY_WOW64_64KEY, &hs);
 	if (rc != ERROR_SUCCESS) {
 		free(wk);
 		return regerr(rc, what, err, errlen);
@@ -252,13 +255,14 @@ int hvt_live_delete(const char *key, char *err, size_t errlen)
 		return regerr(rc, what, err, errlen);
 	}
 	DWORD nsub = 0;
-	rc = RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	rc = RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, NULL, NULL, NULL, NULL,
+			      NULL);
 	RegCloseKey(hk);
 	if (rc == ERROR_SUCCESS && nsub > 0) {
 		RegCloseKey(hs);
 		free(wk);
-		hvt_seterr(err, errlen, "%s has %lu subkey%s: not removed", what, (unsigned long)nsub,
-		       nsub == 1 ? "" : "s");
+		hvt_seterr(err, errlen, "%s has %lu subkey%s: not removed", what,
+			   (unsigned long)nsub, nsub == 1 ? "" : "s");
 		return HVT_STORE_SUBKEYS;
 	}
 	rc = RegDeleteKeyExW(hs, wk, KEY_WOW64_64KEY, 0);
@@ -275,13 +279,14 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 {
 	*data = NULL;
 	*len = 0;
-	HANDLE h = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-			       NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	HANDLE h = CreateFileA(path, GENERIC_READ,
+			       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+			       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		DWORD e = GetLastError();
 		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror((int)e));
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HVT_STORE_NOTFOUND
-										 : HVT_STORE_ERROR;
+									      : HVT_STORE_ERROR;
 	}
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap + 1);
@@ -329,17 +334,18 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	HANDLE h = INVALID_HANDLE_VALUE;
 	DWORD e = 0;
 	for (int tries = 0; tries < 16 && h == INVALID_HANDLE_VALUE; tries++) {
-		unsigned char r[4] = {0};
+		unsigned char r[4] = { 0 };
 		(void)hvt_platform_random(r, sizeof r);
 		snprintf(tmp, plen + 16, "%s.%02x%02x%02x%02x", path, r[0], r[1], r[2], r[3]);
-		h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+		h = CreateFileA(tmp, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL,
+				NULL);
 		e = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
 		if (e && e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS)
 			break;
 	}
 	if (h == INVALID_HANDLE_VALUE) {
 		hvt_seterr(err, errlen, "cannot create a temporary file beside %s: %s", path,
-		       hvt_strerror((int)e));
+			   hvt_strerror((int)e));
 		free(tmp);
 		return HVT_STORE_ERROR;
 	}
@@ -360,23 +366,26 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 		 * refused) a plain replacing move. */
 		what = "rename";
 		for (int tries = 0;; tries++) {
-			if (ReplaceFileA(path, tmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL) ||
-			    MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+			if (ReplaceFileA(path, tmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL,
+					 NULL) ||
+			    MoveFileExA(tmp, path,
+					MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
 				e = 0;
 				break;
 			}
 			e = GetLastError();
 			/* A virus scanner, an indexer or a just-ended process may hold the file
 			 * for a moment: retry for up to 2 s before giving up. */
-			if (tries >= 40 || (e != ERROR_SHARING_VIOLATION && e != ERROR_LOCK_VIOLATION &&
-					    e != ERROR_ACCESS_DENIED && e != ERROR_UNABLE_TO_REMOVE_REPLACED))
+			if (tries >= 40 ||
+			    (e != ERROR_SHARING_VIOLATION && e != ERROR_LOCK_VIOLATION &&
+			     e != ERROR_ACCESS_DENIED && e != ERROR_UNABLE_TO_REMOVE_REPLACED))
 				break;
 			Sleep(50);
 		}
 	}
 	if (e) {
-		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp, hvt_strerror((int)e),
-		       path);
+		hvt_seterr(err, errlen, "%s %s: %s (%s left unchanged)", what, tmp,
+			   hvt_strerror((int)e), path);
 		DeleteFileA(tmp);
 		free(tmp);
 		return HVT_STORE_ERROR;

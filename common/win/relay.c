@@ -23,13 +23,13 @@ struct pump {
 	volatile LONG stop;    /* the relay is over: touch nothing any more */
 	volatile LONG done;    /* direction finished: EOF passed on, or error */
 	volatile LONG64 bytes; /* moved so far */
-	int error;             /* valid once done */
+	int error;	       /* valid once done */
 	const char *where;     /* valid once done, with error */
 	uint64_t done_at;      /* hvt_now_ns() when done */
-	HANDLE in;             /* stdin pump: the handle to read */
-	int console;           /* stdin is a console: CRLF -> LF, ^Z line = EOF */
-	SOCKET src;            /* socket pump: source */
-	SOCKET sink;           /* where the bytes go */
+	HANDLE in;	       /* stdin pump: the handle to read */
+	int console;	       /* stdin is a console: CRLF -> LF, ^Z line = EOF */
+	SOCKET src;	       /* socket pump: source */
+	SOCKET sink;	       /* where the bytes go */
 	int shutdown_sink;     /* half-close sink at source EOF */
 	const char *src_name, *sink_name;
 	HANDLE thread;
@@ -221,14 +221,14 @@ static void progress(struct clock *c, uint64_t sent, uint64_t received, int fina
 	uint64_t total = sent + received;
 	double rate = secs > 0 ? (double)total / secs / (1024.0 * 1024.0) : 0.0;
 	fprintf(stderr, "%s%s: sent %llu, received %llu bytes in %.1f s (%.1f MiB/s)%s",
-		tty ? "\r" : "", "progress", (unsigned long long)sent,
-		(unsigned long long)received, secs, rate, tty && !final ? "\033[K" : "\n");
+		tty ? "\r" : "", "progress", (unsigned long long)sent, (unsigned long long)received,
+		secs, rate, tty && !final ? "\033[K" : "\n");
 	fflush(stderr);
 }
 
 /* How long the caller may wait now (ms), given -i and -q; 0 = a limit is reached. */
-static uint64_t next_wait(const struct hvt_relay_opts *o, const struct clock *c,
-			  uint64_t up_eof_at, struct hvt_relay_result *r, int *stop)
+static uint64_t next_wait(const struct hvt_relay_opts *o, const struct clock *c, uint64_t up_eof_at,
+			  struct hvt_relay_result *r, int *stop)
 {
 	uint64_t now = hvt_now_ns(), wait = HVT_WIN_SLICE_MS;
 	*stop = 0;

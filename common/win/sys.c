@@ -141,11 +141,11 @@ void hvt_tasks_wait_below(int n)
 static int append_arg(char *cmd, size_t cap, size_t *len, const char *arg)
 {
 	size_t n = *len;
-#define PUT(c)                            \
-	do {                              \
-		if (n + 2 >= cap)         \
-			return -1;        \
-		cmd[n++] = (c);           \
+#define PUT(c)                                                                                     \
+	do {                                                                                       \
+		if (n + 2 >= cap)                                                                  \
+			return -1;                                                                 \
+		cmd[n++] = (c);                                                                    \
 	} while (0)
 	if (n > 0)
 		PUT(' ');
@@ -186,7 +186,8 @@ static int env_cmp(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
 	for (;; x++, y++) {
-		int cx = (*x == '=') ? 0 : (unsigned char)*x, cy = (*y == '=') ? 0 : (unsigned char)*y;
+		int cx = (*x == '=') ? 0 : (unsigned char)*x,
+		    cy = (*y == '=') ? 0 : (unsigned char)*y;
 		if (cx >= 'a' && cx <= 'z')
 			cx -= 'a' - 'A';
 		if (cy >= 'a' && cy <= 'z')
@@ -226,7 +227,8 @@ static char *env_block(const struct hvt_env *env, int nenv)
 			v[nv++] = p;
 	}
 	for (int i = 0; i < nenv; i++) {
-		int w = snprintf(extra + off, HVT_ADDR_STRLEN + 64, "%s=%s", env[i].name, env[i].value);
+		int w = snprintf(extra + off, HVT_ADDR_STRLEN + 64, "%s=%s", env[i].name,
+				 env[i].value);
 		if (w < 0 || w >= HVT_ADDR_STRLEN + 64)
 			continue;
 		v[nv++] = extra + off;
@@ -349,8 +351,8 @@ static int spawn(char *cmdline, char *envblock, HANDLE in, HANDLE out, HANDLE er
 	EnterCriticalSection(&spawn_lock);
 	for (DWORD i = 0; i < nlist; i++)
 		SetHandleInformation(list[i], HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
-	if (!CreateProcessA(NULL, cmdline, NULL, NULL, TRUE, flags, envblock, NULL,
-			    &si.StartupInfo, pi))
+	if (!CreateProcessA(NULL, cmdline, NULL, NULL, TRUE, flags, envblock, NULL, &si.StartupInfo,
+			    pi))
 		rc = (int)GetLastError();
 	for (DWORD i = 0; i < nlist; i++)
 		SetHandleInformation(list[i], HANDLE_FLAG_INHERIT, 0);
@@ -403,7 +405,8 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, FALSE };
 	HANDLE in_r = NULL, in_w = NULL, out_r = NULL, out_w = NULL, err = NULL;
 	int rc = 0;
-	if (!CreatePipe(&in_r, &in_w, &sa, 64u << 10) || !CreatePipe(&out_r, &out_w, &sa, 64u << 10)) {
+	if (!CreatePipe(&in_r, &in_w, &sa, 64u << 10) ||
+	    !CreatePipe(&out_r, &out_w, &sa, 64u << 10)) {
 		rc = (int)GetLastError();
 		goto fail;
 	}
@@ -427,7 +430,8 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	cmd = NULL;
 	if (rc != 0) {
 		/* As the POSIX child reports a failed exec: message, 127 not found, 126 otherwise. */
-		fprintf(stderr, "%s: cannot run '%s': %s\n", hvt_progname(), prog, hvt_strerror(rc));
+		fprintf(stderr, "%s: cannot run '%s': %s\n", hvt_progname(), prog,
+			hvt_strerror(rc));
 		CloseHandle(in_w);
 		CloseHandle(out_r);
 		return (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) ? 127 : 126;

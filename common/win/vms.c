@@ -83,7 +83,8 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	HCS_OPERATION op = create_op(NULL, NULL);
 	if (!op) {
 		FreeLibrary(dll);
-		return hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: cannot create an operation");
+		return hvt_fail(err, errlen, HVT_VMS_ERROR,
+				"Host Compute Service: cannot create an operation");
 	}
 	PWSTR doc = NULL;
 	char eb[256];
@@ -98,14 +99,15 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED) ||
 			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE))
 			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
-				    "the Host Compute Service (vmcompute) is not running");
+				      "the Host Compute Service (vmcompute) is not running");
 		else
 			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: %s",
-				    hr_text(hr, eb, sizeof eb));
+				      hr_text(hr, eb, sizeof eb));
 	} else {
 		char *json = utf8_dup(doc ? doc : L"[]");
 		if (!json) {
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: unreadable answer");
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR,
+				      "Host Compute Service: unreadable answer");
 		} else {
 			char perr[200];
 			rc = hvt_vms_parse_hcs(json, strlen(json), out, n, perr, sizeof perr);
@@ -136,9 +138,11 @@ typedef HRESULT(WINAPI *variant_clear_fn)(VARIANTARG *);
 
 /* Spelled out so that no import library (wbemuuid) is needed. */
 static const CLSID clsid_wbem_locator = {
-	0x4590f811, 0x1d3a, 0x11d0, {0x89, 0x1f, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24}};
+	0x4590f811, 0x1d3a, 0x11d0, { 0x89, 0x1f, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 }
+};
 static const IID iid_wbem_locator = {
-	0xdc12a687, 0x737f, 0x11cf, {0x88, 0x4d, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24}};
+	0xdc12a687, 0x737f, 0x11cf, { 0x88, 0x4d, 0x00, 0xaa, 0x00, 0x4b, 0x2e, 0x24 }
+};
 
 struct com {
 	HMODULE ole32, oleaut32;
@@ -226,7 +230,9 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 			if (is_access_denied(hr))
 				return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
 			return hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s",
-				      hr == (HRESULT)WBEM_S_TIMEDOUT ? "timed out" : hr_text(hr, eb, sizeof eb));
+					hr == (HRESULT)WBEM_S_TIMEDOUT
+						? "timed out"
+						: hr_text(hr, eb, sizeof eb));
 		}
 		if (got == 0)
 			break;
@@ -242,7 +248,8 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 					free(name);
 					IWbemClassObject_Release(obj);
 					hvt_vms_free(v, cnt);
-					return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
+					return hvt_fail(err, errlen, HVT_VMS_ERROR,
+							"out of memory");
 				}
 				v = nv;
 				cap = nc;
@@ -277,8 +284,8 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	HRESULT hr = c.init(NULL, COINIT_MULTITHREADED);
 	int uninit = SUCCEEDED(hr); /* RPC_E_CHANGED_MODE: someone else's apartment; fine */
 	/* WMI wants impersonation; too late if the process set its security already */
-	c.security(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, NULL,
-		   EOAC_NONE, NULL);
+	c.security(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE,
+		   NULL, EOAC_NONE, NULL);
 
 	int rc = HVT_VMS_OK;
 	IWbemLocator *loc = NULL;
@@ -304,20 +311,22 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 		else if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE || hr == (HRESULT)WBEM_E_NOT_FOUND)
 			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else
-			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "WMI: %s", hr_text(hr, eb, sizeof eb));
+			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "WMI: %s",
+				      hr_text(hr, eb, sizeof eb));
 		goto done;
 	}
-	c.blanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL, RPC_C_AUTHN_LEVEL_CALL,
-		  RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-	hr = IWbemServices_ExecQuery(svc, lang, query,
-				     WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL, &en);
+	c.blanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL,
+		  RPC_C_AUTHN_LEVEL_CALL, RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+	hr = IWbemServices_ExecQuery(
+		svc, lang, query, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL, &en);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
 			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
 		else if (hr == (HRESULT)WBEM_E_INVALID_CLASS)
 			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s", hr_text(hr, eb, sizeof eb));
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s",
+				      hr_text(hr, eb, sizeof eb));
 		goto done;
 	}
 	c.blanket((IUnknown *)en, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE, NULL, RPC_C_AUTHN_LEVEL_CALL,
@@ -370,12 +379,14 @@ int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errl
 	}
 	if (ra == HVT_VMS_UNAVAILABLE && rb == HVT_VMS_UNAVAILABLE) {
 		/* the usual reasons go without saying; anything unusual is added */
-		const char *extra = strncmp(ea, "no ", 3) != 0 ? ea : strncmp(eb, "no ", 3) != 0 ? eb : NULL;
+		const char *extra = strncmp(ea, "no ", 3) != 0	 ? ea
+				    : strncmp(eb, "no ", 3) != 0 ? eb
+								 : NULL;
 		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
-			      "not available on this system: neither the Host Compute Service "
-			      "(computecore.dll, Windows 10 1809 and later) nor Hyper-V's WMI "
-			      "provider (root\\virtualization\\v2) is present%s%s%s",
-			      extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
+				"not available on this system: neither the Host Compute Service "
+				"(computecore.dll, Windows 10 1809 and later) nor Hyper-V's WMI "
+				"provider (root\\virtualization\\v2) is present%s%s%s",
+				extra ? " (" : "", extra ? extra : "", extra ? ")" : "");
 	}
 	/* a real error (access denied, ...) says more than "not there" */
 	return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", ra == HVT_VMS_ERROR ? ea : eb);

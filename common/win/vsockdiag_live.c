@@ -15,9 +15,10 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	(void)d;
 	(void)save_path;
 	if (err && errlen)
-		snprintf(err, errlen, "not available on this system: vsock sockets are listed on "
-				      "Linux (NETLINK_SOCK_DIAG); a Linux guest's sockets are seen "
-				      "from inside the guest");
+		snprintf(err, errlen,
+			 "not available on this system: vsock sockets are listed on "
+			 "Linux (NETLINK_SOCK_DIAG); a Linux guest's sockets are seen "
+			 "from inside the guest");
 	return HVT_VSOCKDIAG_UNAVAILABLE;
 }
 

@@ -12,17 +12,16 @@
 #include "guid.h"
 
 /* Table cases report which row failed, not just the line of the check. */
-#define CHECK(cond, ...)                      \
-	do {                                  \
-		if (!(cond))                  \
-			fail_msg(__VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fail_msg(__VA_ARGS__);                                                     \
 	} while (0)
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char expected_why[] =
-	"expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
-	"(also {...}, (...), 32 hex digits or {0x...,...})";
+static const char expected_why[] = "expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
+				   "(also {...}, (...), 32 hex digits or {0x...,...})";
 
 /* Every GUID in docs/reference hvsocket.md, with both byte layouts. */
 static const struct known {
@@ -31,35 +30,77 @@ static const struct known {
 	uint16_t d2, d3;
 	uint8_t d4[8];
 } known[] = {
-	{"00000000-0000-0000-0000-000000000000", 0, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}},
-	{"ffffffff-ffff-ffff-ffff-ffffffffffff", 0xffffffffu, 0xffff, 0xffff,
-	 {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
-	{"90db8b89-0d35-4f79-8ce9-49ea0ac8b7cd", 0x90db8b89u, 0x0d35, 0x4f79,
-	 {0x8c, 0xe9, 0x49, 0xea, 0x0a, 0xc8, 0xb7, 0xcd}},
-	{"e0e16197-dd56-4a10-9195-5ee7a155a838", 0xe0e16197u, 0xdd56, 0x4a10,
-	 {0x91, 0x95, 0x5e, 0xe7, 0xa1, 0x55, 0xa8, 0x38}},
-	{"a42e7cda-d03f-480c-9cc2-a4de20abb878", 0xa42e7cdau, 0xd03f, 0x480c,
-	 {0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab, 0xb8, 0x78}},
-	{"36bd0c5c-7276-4223-88ba-7d03b654c568", 0x36bd0c5cu, 0x7276, 0x4223,
-	 {0x88, 0xba, 0x7d, 0x03, 0xb6, 0x54, 0xc5, 0x68}},
-	{"00000000-facb-11e6-bd58-64006a7986d3", 0, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"00000016-facb-11e6-bd58-64006a7986d3", 22, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"000004d2-facb-11e6-bd58-64006a7986d3", 1234, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"00000ac9-facb-11e6-bd58-64006a7986d3", 2761, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"00001388-facb-11e6-bd58-64006a7986d3", 5000, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"0000c350-facb-11e6-bd58-64006a7986d3", 50000, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"00019e10-facb-11e6-bd58-64006a7986d3", 106000, 0xfacb, 0x11e6,
-	 {0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3}},
-	{"999e53d4-3d5c-4c3e-8779-bed06ec056e1", 0x999e53d4u, 0x3d5c, 0x4c3e,
-	 {0x87, 0x79, 0xbe, 0xd0, 0x6e, 0xc0, 0x56, 0xe1}},
-	{"01234567-89ab-cdef-0123-456789abcdef", 0x01234567u, 0x89ab, 0xcdef,
-	 {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}},
+	{ "00000000-0000-0000-0000-000000000000", 0, 0, 0, { 0, 0, 0, 0, 0, 0, 0, 0 } },
+	{ "ffffffff-ffff-ffff-ffff-ffffffffffff",
+	  0xffffffffu,
+	  0xffff,
+	  0xffff,
+	  { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	{ "90db8b89-0d35-4f79-8ce9-49ea0ac8b7cd",
+	  0x90db8b89u,
+	  0x0d35,
+	  0x4f79,
+	  { 0x8c, 0xe9, 0x49, 0xea, 0x0a, 0xc8, 0xb7, 0xcd } },
+	{ "e0e16197-dd56-4a10-9195-5ee7a155a838",
+	  0xe0e16197u,
+	  0xdd56,
+	  0x4a10,
+	  { 0x91, 0x95, 0x5e, 0xe7, 0xa1, 0x55, 0xa8, 0x38 } },
+	{ "a42e7cda-d03f-480c-9cc2-a4de20abb878",
+	  0xa42e7cdau,
+	  0xd03f,
+	  0x480c,
+	  { 0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab, 0xb8, 0x78 } },
+	{ "36bd0c5c-7276-4223-88ba-7d03b654c568",
+	  0x36bd0c5cu,
+	  0x7276,
+	  0x4223,
+	  { 0x88, 0xba, 0x7d, 0x03, 0xb6, 0x54, 0xc5, 0x68 } },
+	{ "00000000-facb-11e6-bd58-64006a7986d3",
+	  0,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "00000016-facb-11e6-bd58-64006a7986d3",
+	  22,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "000004d2-facb-11e6-bd58-64006a7986d3",
+	  1234,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "00000ac9-facb-11e6-bd58-64006a7986d3",
+	  2761,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "00001388-facb-11e6-bd58-64006a7986d3",
+	  5000,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "0000c350-facb-11e6-bd58-64006a7986d3",
+	  50000,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "00019e10-facb-11e6-bd58-64006a7986d3",
+	  106000,
+	  0xfacb,
+	  0x11e6,
+	  { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 } },
+	{ "999e53d4-3d5c-4c3e-8779-bed06ec056e1",
+	  0x999e53d4u,
+	  0x3d5c,
+	  0x4c3e,
+	  { 0x87, 0x79, 0xbe, 0xd0, 0x6e, 0xc0, 0x56, 0xe1 } },
+	{ "01234567-89ab-cdef-0123-456789abcdef",
+	  0x01234567u,
+	  0x89ab,
+	  0xcdef,
+	  { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef } },
 };
 
 static hvt_guid known_guid(const struct known *k)
@@ -93,10 +134,11 @@ static void forms_of(const hvt_guid *g, char forms[6][100])
 	snprintf(forms[3], 100, "%08lx%04x%04x%02x%02x%02x%02x%02x%02x%02x%02x",
 		 (unsigned long)g->data1, (unsigned)g->data2, (unsigned)g->data3, b[0], b[1], b[2],
 		 b[3], b[4], b[5], b[6], b[7]);
-	snprintf(forms[4], 100,
-		 "{0x%08lx,0x%04x,0x%04x,{0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x}}",
-		 (unsigned long)g->data1, (unsigned)g->data2, (unsigned)g->data3, b[0], b[1], b[2],
-		 b[3], b[4], b[5], b[6], b[7]);
+	snprintf(
+		forms[4], 100,
+		"{0x%08lx,0x%04x,0x%04x,{0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x,0x%02x}}",
+		(unsigned long)g->data1, (unsigned)g->data2, (unsigned)g->data3, b[0], b[1], b[2],
+		b[3], b[4], b[5], b[6], b[7]);
 	/* X form with the fewest digits .NET would accept */
 	snprintf(forms[5], 100, "{0x%lx,0x%x,0x%x,{0x%x,0x%x,0x%x,0x%x,0x%x,0x%x,0x%x,0x%x}}",
 		 (unsigned long)g->data1, (unsigned)g->data2, (unsigned)g->data3, b[0], b[1], b[2],
@@ -330,8 +372,8 @@ static void test_parse_mutations(void **state)
 				/* 'x' and 'X' are interchangeable in the prefix */
 				if (bases[b][i] == 'x' && subst[k] == 'X')
 					want = 0;
-				CHECK(hvt_guid_parse(s, &g, NULL) == want, "mutation '%s' gave %d", s,
-				      -1 - want);
+				CHECK(hvt_guid_parse(s, &g, NULL) == want, "mutation '%s' gave %d",
+				      s, -1 - want);
 			}
 			strcpy(s, bases[b]);
 			s[i] = '\0';
@@ -415,7 +457,8 @@ static void test_round_trip(void **state)
 		char buf[HVT_GUID_STRLEN];
 		uint8_t b[16];
 		for (int flags = 0; flags < 4; flags++) {
-			assert_int_equal(hvt_guid_parse(hvt_guid_format(&g, flags, buf), &h, NULL), 0);
+			assert_int_equal(hvt_guid_parse(hvt_guid_format(&g, flags, buf), &h, NULL),
+					 0);
 			assert_true(hvt_guid_equal(&g, &h));
 		}
 		hvt_guid_to_win(&g, b);
@@ -434,12 +477,12 @@ static void test_byte_layouts(void **state)
 		const char *text;
 		uint8_t win[16];
 	} ex[] = {
-		{"00000ac9-facb-11e6-bd58-64006a7986d3",
-		 {0xc9, 0x0a, 0x00, 0x00, 0xcb, 0xfa, 0xe6, 0x11, 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79,
-		  0x86, 0xd3}},
-		{"a42e7cda-d03f-480c-9cc2-a4de20abb878",
-		 {0xda, 0x7c, 0x2e, 0xa4, 0x3f, 0xd0, 0x0c, 0x48, 0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab,
-		  0xb8, 0x78}},
+		{ "00000ac9-facb-11e6-bd58-64006a7986d3",
+		  { 0xc9, 0x0a, 0x00, 0x00, 0xcb, 0xfa, 0xe6, 0x11, 0xbd, 0x58, 0x64, 0x00, 0x6a,
+		    0x79, 0x86, 0xd3 } },
+		{ "a42e7cda-d03f-480c-9cc2-a4de20abb878",
+		  { 0xda, 0x7c, 0x2e, 0xa4, 0x3f, 0xd0, 0x0c, 0x48, 0x9c, 0xc2, 0xa4, 0xde, 0x20,
+		    0xab, 0xb8, 0x78 } },
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(ex); i++) {
@@ -466,7 +509,7 @@ static void test_byte_layouts(void **state)
 		assert_true(hvt_guid_equal(&g, &h));
 	}
 	/* the same bytes read in the two layouts differ exactly in Data1-3 */
-	static const uint8_t seq[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	static const uint8_t seq[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	hvt_guid w, r;
 	hvt_guid_from_win(seq, &w);
 	hvt_guid_from_rfc(seq, &r);
@@ -516,8 +559,8 @@ static void test_random(void **state)
 		char buf[HVT_GUID_STRLEN];
 		hvt_guid h;
 		assert_int_equal(hvt_guid_random(&g[i]), 0);
-		assert_int_equal(g[i].data3 >> 12, 4);           /* version 4 */
-		assert_int_equal(g[i].data4[0] & 0xc0, 0x80);    /* RFC 4122 variant */
+		assert_int_equal(g[i].data3 >> 12, 4);	      /* version 4 */
+		assert_int_equal(g[i].data4[0] & 0xc0, 0x80); /* RFC 4122 variant */
 		hvt_guid_format(&g[i], 0, buf);
 		assert_int_equal(buf[14], '4');
 		assert_true(strchr("89ab", buf[19]) != NULL);
@@ -527,7 +570,7 @@ static void test_random(void **state)
 			assert_false(hvt_guid_equal(&g[i], &g[j]));
 	}
 	/* the random bits are not stuck: every bit outside version/variant varies */
-	uint8_t or_all[16] = {0}, and_all[16];
+	uint8_t or_all[16] = { 0 }, and_all[16];
 	memset(and_all, 0xff, sizeof and_all);
 	for (int i = 0; i < COUNT; i++) {
 		uint8_t b[16];
@@ -537,9 +580,11 @@ static void test_random(void **state)
 			and_all[k] &= b[k];
 		}
 	}
-	static const uint8_t fixed_or[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x4f, 0xff,
-					     0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-	static const uint8_t fixed_and[16] = {0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t fixed_or[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x4f, 0xff,
+					      0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t fixed_and[16] = {
+		0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0
+	};
 	assert_memory_equal(or_all, fixed_or, 16);
 	assert_memory_equal(and_all, fixed_and, 16);
 }
@@ -551,26 +596,40 @@ static void test_names(void **state)
 		const hvt_guid *guid;
 		const char *canonical;
 	} names[] = {
-		{"zero", &HVT_GUID_ZERO, "wildcard"},
-		{"wildcard", &HVT_GUID_ZERO, "wildcard"},
-		{"any", &HVT_GUID_ZERO, "wildcard"},
-		{"broadcast", &HVT_GUID_BROADCAST, "broadcast"},
-		{"children", &HVT_GUID_CHILDREN, "children"},
-		{"loopback", &HVT_GUID_LOOPBACK, "loopback"},
-		{"parent", &HVT_GUID_PARENT, "parent"},
-		{"silohost", &HVT_GUID_SILOHOST, "silohost"},
-		{"vsock-template", &HVT_GUID_VSOCK_TEMPLATE, "vsock-template"},
-		{"PARENT", &HVT_GUID_PARENT, "parent"},
-		{"Parent", &HVT_GUID_PARENT, "parent"},
-		{"WildCard", &HVT_GUID_ZERO, "wildcard"},
-		{"ANY", &HVT_GUID_ZERO, "wildcard"},
-		{"Vsock-Template", &HVT_GUID_VSOCK_TEMPLATE, "vsock-template"},
-		{"SILOHOST", &HVT_GUID_SILOHOST, "silohost"},
+		{ "zero", &HVT_GUID_ZERO, "wildcard" },
+		{ "wildcard", &HVT_GUID_ZERO, "wildcard" },
+		{ "any", &HVT_GUID_ZERO, "wildcard" },
+		{ "broadcast", &HVT_GUID_BROADCAST, "broadcast" },
+		{ "children", &HVT_GUID_CHILDREN, "children" },
+		{ "loopback", &HVT_GUID_LOOPBACK, "loopback" },
+		{ "parent", &HVT_GUID_PARENT, "parent" },
+		{ "silohost", &HVT_GUID_SILOHOST, "silohost" },
+		{ "vsock-template", &HVT_GUID_VSOCK_TEMPLATE, "vsock-template" },
+		{ "PARENT", &HVT_GUID_PARENT, "parent" },
+		{ "Parent", &HVT_GUID_PARENT, "parent" },
+		{ "WildCard", &HVT_GUID_ZERO, "wildcard" },
+		{ "ANY", &HVT_GUID_ZERO, "wildcard" },
+		{ "Vsock-Template", &HVT_GUID_VSOCK_TEMPLATE, "vsock-template" },
+		{ "SILOHOST", &HVT_GUID_SILOHOST, "silohost" },
 	};
 	static const char *const unknown[] = {
-		"", "parents", "paren", " parent", "parent ", "host", "local", "vsock",
-		"vsock-", "vsock-template-", "child", "loop-back", "silo-host", "wildcard\n",
-		"00000000-0000-0000-0000-000000000000", "hypervisor", "\xc3\xa9",
+		"",
+		"parents",
+		"paren",
+		" parent",
+		"parent ",
+		"host",
+		"local",
+		"vsock",
+		"vsock-",
+		"vsock-template-",
+		"child",
+		"loop-back",
+		"silo-host",
+		"wildcard\n",
+		"00000000-0000-0000-0000-000000000000",
+		"hypervisor",
+		"\xc3\xa9",
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(names); i++) {
@@ -588,13 +647,13 @@ static void test_names(void **state)
 		const hvt_guid *g;
 		const char *text;
 	} consts[] = {
-		{&HVT_GUID_ZERO, "00000000-0000-0000-0000-000000000000"},
-		{&HVT_GUID_BROADCAST, "ffffffff-ffff-ffff-ffff-ffffffffffff"},
-		{&HVT_GUID_CHILDREN, "90db8b89-0d35-4f79-8ce9-49ea0ac8b7cd"},
-		{&HVT_GUID_LOOPBACK, "e0e16197-dd56-4a10-9195-5ee7a155a838"},
-		{&HVT_GUID_PARENT, "a42e7cda-d03f-480c-9cc2-a4de20abb878"},
-		{&HVT_GUID_SILOHOST, "36bd0c5c-7276-4223-88ba-7d03b654c568"},
-		{&HVT_GUID_VSOCK_TEMPLATE, "00000000-facb-11e6-bd58-64006a7986d3"},
+		{ &HVT_GUID_ZERO, "00000000-0000-0000-0000-000000000000" },
+		{ &HVT_GUID_BROADCAST, "ffffffff-ffff-ffff-ffff-ffffffffffff" },
+		{ &HVT_GUID_CHILDREN, "90db8b89-0d35-4f79-8ce9-49ea0ac8b7cd" },
+		{ &HVT_GUID_LOOPBACK, "e0e16197-dd56-4a10-9195-5ee7a155a838" },
+		{ &HVT_GUID_PARENT, "a42e7cda-d03f-480c-9cc2-a4de20abb878" },
+		{ &HVT_GUID_SILOHOST, "36bd0c5c-7276-4223-88ba-7d03b654c568" },
+		{ &HVT_GUID_VSOCK_TEMPLATE, "00000000-facb-11e6-bd58-64006a7986d3" },
 	};
 	for (size_t i = 0; i < N_ELEMS(consts); i++) {
 		char buf[HVT_GUID_STRLEN];
@@ -621,17 +680,17 @@ static void test_ports(void **state)
 		uint32_t port;
 		const char *text;
 	} ports[] = {
-		{0, "00000000-facb-11e6-bd58-64006a7986d3"},
-		{22, "00000016-facb-11e6-bd58-64006a7986d3"},
-		{1234, "000004d2-facb-11e6-bd58-64006a7986d3"},
-		{2761, "00000ac9-facb-11e6-bd58-64006a7986d3"},
-		{5000, "00001388-facb-11e6-bd58-64006a7986d3"},
-		{50000, "0000c350-facb-11e6-bd58-64006a7986d3"},
-		{106000, "00019e10-facb-11e6-bd58-64006a7986d3"},
-		{0x7fffffffu, "7fffffff-facb-11e6-bd58-64006a7986d3"},
+		{ 0, "00000000-facb-11e6-bd58-64006a7986d3" },
+		{ 22, "00000016-facb-11e6-bd58-64006a7986d3" },
+		{ 1234, "000004d2-facb-11e6-bd58-64006a7986d3" },
+		{ 2761, "00000ac9-facb-11e6-bd58-64006a7986d3" },
+		{ 5000, "00001388-facb-11e6-bd58-64006a7986d3" },
+		{ 50000, "0000c350-facb-11e6-bd58-64006a7986d3" },
+		{ 106000, "00019e10-facb-11e6-bd58-64006a7986d3" },
+		{ 0x7fffffffu, "7fffffff-facb-11e6-bd58-64006a7986d3" },
 		/* beyond the SDK's range but valid for the kernel */
-		{0x80000000u, "80000000-facb-11e6-bd58-64006a7986d3"},
-		{0xffffffffu, "ffffffff-facb-11e6-bd58-64006a7986d3"},
+		{ 0x80000000u, "80000000-facb-11e6-bd58-64006a7986d3" },
+		{ 0xffffffffu, "ffffffff-facb-11e6-bd58-64006a7986d3" },
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(ports); i++) {
@@ -666,9 +725,9 @@ static void test_ports(void **state)
 			assert_int_equal(port, 777);
 		}
 	}
-	static const hvt_guid *const others[] = {&HVT_GUID_ZERO, &HVT_GUID_BROADCAST,
-						 &HVT_GUID_PARENT, &HVT_GUID_LOOPBACK,
-						 &HVT_GUID_CHILDREN, &HVT_GUID_SILOHOST};
+	static const hvt_guid *const others[] = { &HVT_GUID_ZERO,     &HVT_GUID_BROADCAST,
+						  &HVT_GUID_PARENT,   &HVT_GUID_LOOPBACK,
+						  &HVT_GUID_CHILDREN, &HVT_GUID_SILOHOST };
 	for (size_t i = 0; i < N_ELEMS(others); i++) {
 		uint32_t port;
 		assert_int_equal(hvt_guid_to_port(others[i], &port), -1);

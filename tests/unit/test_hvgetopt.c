@@ -18,9 +18,9 @@
 
 #ifdef _WIN32
 #include <io.h>
-#define dup _dup
-#define dup2 _dup2
-#define close _close
+#define dup    _dup
+#define dup2   _dup2
+#define close  _close
 #define fileno _fileno
 #else
 #include <unistd.h>
@@ -38,23 +38,23 @@ const char *hvt_progname(void)
 
 /* --- fixtures ------------------------------------------------------------------------- */
 
-#define OPTS "ab:c::lkvw:"
-#define TRY "Try 'PROG --help' for more information.\n"
+#define OPTS	"ab:c::lkvw:"
+#define TRY	"Try 'PROG --help' for more information.\n"
 #define MAXARGS 12
 
 static int verbose;
 
 static const struct hvt_option longopts[] = {
-	{"name", hvt_required_argument, NULL, 'n'},	   /* 0 */
-	{"nap", hvt_no_argument, NULL, 'p'},		   /* 1: makes --na ambiguous */
-	{"verbose", hvt_no_argument, &verbose, 1},	   /* 2: flag */
-	{"color", hvt_optional_argument, NULL, 'C'},	   /* 3 */
-	{"colour", hvt_optional_argument, NULL, 'C'},	   /* 4: alias of 3, not ambiguous */
-	{"col-map", hvt_no_argument, NULL, 'm'},	   /* 5: makes --col ambiguous */
-	{"debug", hvt_no_argument, NULL, 'd'},		   /* 6: exact match beats 7 */
-	{"debug-level", hvt_required_argument, NULL, 'D'}, /* 7 */
-	{"big", hvt_no_argument, NULL, 1000},		   /* 8: val beyond char range */
-	{NULL, 0, NULL, 0},
+	{ "name", hvt_required_argument, NULL, 'n' },	     /* 0 */
+	{ "nap", hvt_no_argument, NULL, 'p' },		     /* 1: makes --na ambiguous */
+	{ "verbose", hvt_no_argument, &verbose, 1 },	     /* 2: flag */
+	{ "color", hvt_optional_argument, NULL, 'C' },	     /* 3 */
+	{ "colour", hvt_optional_argument, NULL, 'C' },	     /* 4: alias of 3, not ambiguous */
+	{ "col-map", hvt_no_argument, NULL, 'm' },	     /* 5: makes --col ambiguous */
+	{ "debug", hvt_no_argument, NULL, 'd' },	     /* 6: exact match beats 7 */
+	{ "debug-level", hvt_required_argument, NULL, 'D' }, /* 7 */
+	{ "big", hvt_no_argument, NULL, 1000 },		     /* 8: val beyond char range */
+	{ NULL, 0, NULL, 0 },
 };
 
 struct gcase {
@@ -224,112 +224,243 @@ static void expand(char *out, size_t cap, const char *tmpl)
 
 static struct gcase cases[] = {
 	/* short options */
-	{"short_plain", OPTS, {"-a", "-k"}, "a k", "-a -k", 3, ""},
-	{"short_cluster", OPTS, {"-lkv"}, "l k v", "-lkv", 2, ""},
-	{"short_arg_attached", OPTS, {"-w5"}, "w=5", "-w5", 2, ""},
-	{"short_arg_separate", OPTS, {"-w", "5"}, "w=5", "-w 5", 3, ""},
-	{"short_cluster_arg_attached", OPTS, {"-lw5"}, "l w=5", "-lw5", 2, ""},
-	{"short_cluster_arg_separate", OPTS, {"-lw", "5", "-k"}, "l w=5 k", "-lw 5 -k", 4, ""},
-	{"short_arg_takes_rest_of_cluster", OPTS, {"-wlk"}, "w=lk", "-wlk", 2, ""},
-	{"short_arg_may_start_with_dash", OPTS, {"-w", "-a"}, "w=-a", "-w -a", 3, ""},
-	{"short_arg_may_be_dashdash", OPTS, {"-w", "--", "x"}, "w=--", "-w -- x", 3, ""},
-	{"short_arg_empty_word", OPTS, {"-w", ""}, "w=", "-w ", 3, ""},
-	{"short_optional_absent", OPTS, {"-c"}, "c", "-c", 2, ""},
-	{"short_optional_attached", OPTS, {"-cfoo"}, "c=foo", "-cfoo", 2, ""},
-	{"short_optional_not_separate", OPTS, {"-c", "foo"}, "c", "-c foo", 2, ""},
-	{"short_optional_in_cluster", OPTS, {"-lcx"}, "l c=x", "-lcx", 2, ""},
-	{"short_invalid", OPTS, {"-x"}, "?x", "-x", 2, "PROG: invalid option -- 'x'\n" TRY},
-	{"short_invalid_in_cluster_continues", OPTS, {"-axk"}, "a ?x k", "-axk", 2,
-	 "PROG: invalid option -- 'x'\n" TRY},
-	{"short_colon_is_invalid", OPTS, {"-:"}, "?:", "-:", 2, "PROG: invalid option -- ':'\n" TRY},
-	{"short_missing_arg_at_end", OPTS, {"-a", "-w"}, "a ?w", "-a -w", 3,
-	 "PROG: option requires an argument -- 'w'\n" TRY},
-	{"short_missing_arg_cluster_end", OPTS, {"-lw"}, "l ?w", "-lw", 2,
-	 "PROG: option requires an argument -- 'w'\n" TRY},
+	{ "short_plain", OPTS, { "-a", "-k" }, "a k", "-a -k", 3, "" },
+	{ "short_cluster", OPTS, { "-lkv" }, "l k v", "-lkv", 2, "" },
+	{ "short_arg_attached", OPTS, { "-w5" }, "w=5", "-w5", 2, "" },
+	{ "short_arg_separate", OPTS, { "-w", "5" }, "w=5", "-w 5", 3, "" },
+	{ "short_cluster_arg_attached", OPTS, { "-lw5" }, "l w=5", "-lw5", 2, "" },
+	{ "short_cluster_arg_separate", OPTS, { "-lw", "5", "-k" }, "l w=5 k", "-lw 5 -k", 4, "" },
+	{ "short_arg_takes_rest_of_cluster", OPTS, { "-wlk" }, "w=lk", "-wlk", 2, "" },
+	{ "short_arg_may_start_with_dash", OPTS, { "-w", "-a" }, "w=-a", "-w -a", 3, "" },
+	{ "short_arg_may_be_dashdash", OPTS, { "-w", "--", "x" }, "w=--", "-w -- x", 3, "" },
+	{ "short_arg_empty_word", OPTS, { "-w", "" }, "w=", "-w ", 3, "" },
+	{ "short_optional_absent", OPTS, { "-c" }, "c", "-c", 2, "" },
+	{ "short_optional_attached", OPTS, { "-cfoo" }, "c=foo", "-cfoo", 2, "" },
+	{ "short_optional_not_separate", OPTS, { "-c", "foo" }, "c", "-c foo", 2, "" },
+	{ "short_optional_in_cluster", OPTS, { "-lcx" }, "l c=x", "-lcx", 2, "" },
+	{ "short_invalid", OPTS, { "-x" }, "?x", "-x", 2, "PROG: invalid option -- 'x'\n" TRY },
+	{ "short_invalid_in_cluster_continues",
+	  OPTS,
+	  { "-axk" },
+	  "a ?x k",
+	  "-axk",
+	  2,
+	  "PROG: invalid option -- 'x'\n" TRY },
+	{ "short_colon_is_invalid",
+	  OPTS,
+	  { "-:" },
+	  "?:",
+	  "-:",
+	  2,
+	  "PROG: invalid option -- ':'\n" TRY },
+	{ "short_missing_arg_at_end",
+	  OPTS,
+	  { "-a", "-w" },
+	  "a ?w",
+	  "-a -w",
+	  3,
+	  "PROG: option requires an argument -- 'w'\n" TRY },
+	{ "short_missing_arg_cluster_end",
+	  OPTS,
+	  { "-lw" },
+	  "l ?w",
+	  "-lw",
+	  2,
+	  "PROG: option requires an argument -- 'w'\n" TRY },
 	/* "|" ends argc: what follows must be neither taken nor moved */
-	{"short_missing_arg_at_argc", OPTS, {"-w", "|", "5"}, "?w", "-w 5", 2,
-	 "PROG: option requires an argument -- 'w'\n" TRY},
-	{"short_dash_in_cluster", OPTS, {"-a-"}, "a ?-", "-a-", 2,
-	 "PROG: invalid option -- '-'\n" TRY},
+	{ "short_missing_arg_at_argc",
+	  OPTS,
+	  { "-w", "|", "5" },
+	  "?w",
+	  "-w 5",
+	  2,
+	  "PROG: option requires an argument -- 'w'\n" TRY },
+	{ "short_dash_in_cluster",
+	  OPTS,
+	  { "-a-" },
+	  "a ?-",
+	  "-a-",
+	  2,
+	  "PROG: invalid option -- '-'\n" TRY },
 
 	/* long options */
-	{"long_plain", OPTS, {"--nap"}, "p@1", "--nap", 2, ""},
-	{"long_required_eq", OPTS, {"--name=x"}, "n=x@0", "--name=x", 2, ""},
-	{"long_required_separate", OPTS, {"--name", "x"}, "n=x@0", "--name x", 3, ""},
-	{"long_required_empty_eq", OPTS, {"--name="}, "n=@0", "--name=", 2, ""},
-	{"long_value_with_eq", OPTS, {"--name=a=b"}, "n=a=b@0", "--name=a=b", 2, ""},
-	{"long_required_takes_dash_word", OPTS, {"--name", "-a"}, "n=-a@0", "--name -a", 3, ""},
-	{"long_optional_absent", OPTS, {"--color"}, "C@3", "--color", 2, ""},
-	{"long_optional_eq", OPTS, {"--color=auto"}, "C=auto@3", "--color=auto", 2, ""},
-	{"long_optional_not_separate", OPTS, {"--color", "auto"}, "C@3", "--color auto", 2, ""},
-	{"long_flag", OPTS, {"--verbose"}, "0@2 verbose=1", "--verbose", 2, ""},
-	{"long_val_not_char", OPTS, {"--big"}, "<1000>@8", "--big", 2, ""},
-	{"long_abbrev", OPTS, {"--nam", "x"}, "n=x@0", "--nam x", 3, ""},
-	{"long_abbrev_eq", OPTS, {"--debug-l=3"}, "D=3@7", "--debug-l=3", 2, ""},
-	{"long_abbrev_flag", OPTS, {"--verb"}, "0@2 verbose=1", "--verb", 2, ""},
-	{"long_abbrev_aliases_not_ambiguous", OPTS, {"--colo"}, "C@3", "--colo", 2, ""},
-	{"long_abbrev_to_alias", OPTS, {"--colou=x"}, "C=x@4", "--colou=x", 2, ""},
-	{"long_exact_beats_prefix", OPTS, {"--debug"}, "d@6", "--debug", 2, ""},
-	{"long_ambiguous", OPTS, {"--na"}, "?", "--na", 2,
-	 "PROG: option '--na' is ambiguous; possibilities: '--name' '--nap'\n" TRY},
-	{"long_ambiguous_shows_value", OPTS, {"--na=5"}, "?", "--na=5", 2,
-	 "PROG: option '--na=5' is ambiguous; possibilities: '--name' '--nap'\n" TRY},
-	{"long_ambiguous_exact_prefix", OPTS, {"--deb"}, "?", "--deb", 2,
-	 "PROG: option '--deb' is ambiguous; possibilities: '--debug' '--debug-level'\n" TRY},
+	{ "long_plain", OPTS, { "--nap" }, "p@1", "--nap", 2, "" },
+	{ "long_required_eq", OPTS, { "--name=x" }, "n=x@0", "--name=x", 2, "" },
+	{ "long_required_separate", OPTS, { "--name", "x" }, "n=x@0", "--name x", 3, "" },
+	{ "long_required_empty_eq", OPTS, { "--name=" }, "n=@0", "--name=", 2, "" },
+	{ "long_value_with_eq", OPTS, { "--name=a=b" }, "n=a=b@0", "--name=a=b", 2, "" },
+	{ "long_required_takes_dash_word", OPTS, { "--name", "-a" }, "n=-a@0", "--name -a", 3, "" },
+	{ "long_optional_absent", OPTS, { "--color" }, "C@3", "--color", 2, "" },
+	{ "long_optional_eq", OPTS, { "--color=auto" }, "C=auto@3", "--color=auto", 2, "" },
+	{ "long_optional_not_separate", OPTS, { "--color", "auto" }, "C@3", "--color auto", 2, "" },
+	{ "long_flag", OPTS, { "--verbose" }, "0@2 verbose=1", "--verbose", 2, "" },
+	{ "long_val_not_char", OPTS, { "--big" }, "<1000>@8", "--big", 2, "" },
+	{ "long_abbrev", OPTS, { "--nam", "x" }, "n=x@0", "--nam x", 3, "" },
+	{ "long_abbrev_eq", OPTS, { "--debug-l=3" }, "D=3@7", "--debug-l=3", 2, "" },
+	{ "long_abbrev_flag", OPTS, { "--verb" }, "0@2 verbose=1", "--verb", 2, "" },
+	{ "long_abbrev_aliases_not_ambiguous", OPTS, { "--colo" }, "C@3", "--colo", 2, "" },
+	{ "long_abbrev_to_alias", OPTS, { "--colou=x" }, "C=x@4", "--colou=x", 2, "" },
+	{ "long_exact_beats_prefix", OPTS, { "--debug" }, "d@6", "--debug", 2, "" },
+	{ "long_ambiguous",
+	  OPTS,
+	  { "--na" },
+	  "?",
+	  "--na",
+	  2,
+	  "PROG: option '--na' is ambiguous; possibilities: '--name' '--nap'\n" TRY },
+	{ "long_ambiguous_shows_value",
+	  OPTS,
+	  { "--na=5" },
+	  "?",
+	  "--na=5",
+	  2,
+	  "PROG: option '--na=5' is ambiguous; possibilities: '--name' '--nap'\n" TRY },
+	{ "long_ambiguous_exact_prefix",
+	  OPTS,
+	  { "--deb" },
+	  "?",
+	  "--deb",
+	  2,
+	  "PROG: option '--deb' is ambiguous; possibilities: '--debug' '--debug-level'\n" TRY },
 	/* the alias --colour behaves like --color, so GNU leaves it out of the list */
-	{"long_ambiguous_lists_distinct", OPTS, {"--col"}, "?", "--col", 2,
-	 "PROG: option '--col' is ambiguous; possibilities: '--color' '--col-map'\n" TRY},
-	{"long_unrecognized", OPTS, {"--foo"}, "?", "--foo", 2,
-	 "PROG: unrecognized option '--foo'\n" TRY},
-	{"long_unrecognized_with_value", OPTS, {"--foo=bar"}, "?", "--foo=bar", 2,
-	 "PROG: unrecognized option '--foo=bar'\n" TRY},
-	{"long_no_arg_allowed", OPTS, {"--nap=1"}, "?p", "--nap=1", 2,
-	 "PROG: option '--nap' doesn't allow an argument\n" TRY},
+	{ "long_ambiguous_lists_distinct",
+	  OPTS,
+	  { "--col" },
+	  "?",
+	  "--col",
+	  2,
+	  "PROG: option '--col' is ambiguous; possibilities: '--color' '--col-map'\n" TRY },
+	{ "long_unrecognized",
+	  OPTS,
+	  { "--foo" },
+	  "?",
+	  "--foo",
+	  2,
+	  "PROG: unrecognized option '--foo'\n" TRY },
+	{ "long_unrecognized_with_value",
+	  OPTS,
+	  { "--foo=bar" },
+	  "?",
+	  "--foo=bar",
+	  2,
+	  "PROG: unrecognized option '--foo=bar'\n" TRY },
+	{ "long_no_arg_allowed",
+	  OPTS,
+	  { "--nap=1" },
+	  "?p",
+	  "--nap=1",
+	  2,
+	  "PROG: option '--nap' doesn't allow an argument\n" TRY },
 	/* the message names the full option; the flag is left alone */
-	{"long_no_arg_allowed_abbrev_flag", OPTS, {"--verb=1"}, "?<1>", "--verb=1", 2,
-	 "PROG: option '--verbose' doesn't allow an argument\n" TRY},
-	{"long_missing_arg", OPTS, {"--name"}, "?n", "--name", 2,
-	 "PROG: option '--name' requires an argument\n" TRY},
-	{"long_missing_arg_abbrev", OPTS, {"-a", "--nam"}, "a ?n", "-a --nam", 3,
-	 "PROG: option '--name' requires an argument\n" TRY},
-	{"long_missing_arg_at_argc", OPTS, {"--name", "|", "x"}, "?n", "--name x", 2,
-	 "PROG: option '--name' requires an argument\n" TRY},
-	{"long_errors_then_continue", OPTS, {"--foo", "-x", "--nap", "op"}, "? ?x p@1",
-	 "--foo -x --nap op", 4, "PROG: unrecognized option '--foo'\n" TRY
-	 "PROG: invalid option -- 'x'\n" TRY},
+	{ "long_no_arg_allowed_abbrev_flag",
+	  OPTS,
+	  { "--verb=1" },
+	  "?<1>",
+	  "--verb=1",
+	  2,
+	  "PROG: option '--verbose' doesn't allow an argument\n" TRY },
+	{ "long_missing_arg",
+	  OPTS,
+	  { "--name" },
+	  "?n",
+	  "--name",
+	  2,
+	  "PROG: option '--name' requires an argument\n" TRY },
+	{ "long_missing_arg_abbrev",
+	  OPTS,
+	  { "-a", "--nam" },
+	  "a ?n",
+	  "-a --nam",
+	  3,
+	  "PROG: option '--name' requires an argument\n" TRY },
+	{ "long_missing_arg_at_argc",
+	  OPTS,
+	  { "--name", "|", "x" },
+	  "?n",
+	  "--name x",
+	  2,
+	  "PROG: option '--name' requires an argument\n" TRY },
+	{ "long_errors_then_continue",
+	  OPTS,
+	  { "--foo", "-x", "--nap", "op" },
+	  "? ?x p@1",
+	  "--foo -x --nap op",
+	  4,
+	  "PROG: unrecognized option '--foo'\n" TRY "PROG: invalid option -- 'x'\n" TRY },
 
 	/* permutation: options first, operands after them, both in their original order */
-	{"permute_nothing", OPTS, {NULL}, "", "", 1, ""},
-	{"permute_operands_only", OPTS, {"a", "b"}, "", "a b", 1, ""},
-	{"permute_mixed", OPTS, {"a", "-l", "b", "-k", "c"}, "l k", "-l -k a b c", 3, ""},
-	{"permute_with_args", OPTS, {"a", "-w", "5", "b", "-lw6", "c"}, "w=5 l w=6",
-	 "-w 5 -lw6 a b c", 4, ""},
-	{"permute_long", OPTS, {"x", "--name", "y", "z", "--nap"}, "n=y@0 p@1",
-	 "--name y --nap x z", 4, ""},
-	{"permute_option_last", OPTS, {"a", "b", "-l"}, "l", "-l a b", 2, ""},
-	{"permute_missing_arg_at_end", OPTS, {"a", "-w"}, "?w", "-w a", 2,
-	 "PROG: option requires an argument -- 'w'\n" TRY},
-	{"permute_optional_operand", OPTS, {"-c", "foo", "-l"}, "c l", "-c -l foo", 3, ""},
-	{"permute_only_up_to_argc", OPTS, {"a", "-l", "b", "|", "-k"}, "l", "-l a b -k", 2, ""},
-	{"lone_dash_is_operand", OPTS, {"-", "-l"}, "l", "-l -", 2, ""},
-	{"dashdash_ends_options", OPTS, {"a", "-l", "--", "-k", "b"}, "l", "-l -- a -k b", 3, ""},
-	{"dashdash_first", OPTS, {"--", "-l"}, "", "-- -l", 2, ""},
-	{"dashdash_last", OPTS, {"-l", "--"}, "l", "-l --", 3, ""},
-	{"dashdash_only_first_one", OPTS, {"--", "--", "a"}, "", "-- -- a", 2, ""},
-	{"dashdash_after_operands", OPTS, {"a", "b", "--", "c"}, "", "-- a b c", 2, ""},
+	{ "permute_nothing", OPTS, { NULL }, "", "", 1, "" },
+	{ "permute_operands_only", OPTS, { "a", "b" }, "", "a b", 1, "" },
+	{ "permute_mixed", OPTS, { "a", "-l", "b", "-k", "c" }, "l k", "-l -k a b c", 3, "" },
+	{ "permute_with_args",
+	  OPTS,
+	  { "a", "-w", "5", "b", "-lw6", "c" },
+	  "w=5 l w=6",
+	  "-w 5 -lw6 a b c",
+	  4,
+	  "" },
+	{ "permute_long",
+	  OPTS,
+	  { "x", "--name", "y", "z", "--nap" },
+	  "n=y@0 p@1",
+	  "--name y --nap x z",
+	  4,
+	  "" },
+	{ "permute_option_last", OPTS, { "a", "b", "-l" }, "l", "-l a b", 2, "" },
+	{ "permute_missing_arg_at_end",
+	  OPTS,
+	  { "a", "-w" },
+	  "?w",
+	  "-w a",
+	  2,
+	  "PROG: option requires an argument -- 'w'\n" TRY },
+	{ "permute_optional_operand", OPTS, { "-c", "foo", "-l" }, "c l", "-c -l foo", 3, "" },
+	{ "permute_only_up_to_argc", OPTS, { "a", "-l", "b", "|", "-k" }, "l", "-l a b -k", 2, "" },
+	{ "lone_dash_is_operand", OPTS, { "-", "-l" }, "l", "-l -", 2, "" },
+	{ "dashdash_ends_options",
+	  OPTS,
+	  { "a", "-l", "--", "-k", "b" },
+	  "l",
+	  "-l -- a -k b",
+	  3,
+	  "" },
+	{ "dashdash_first", OPTS, { "--", "-l" }, "", "-- -l", 2, "" },
+	{ "dashdash_last", OPTS, { "-l", "--" }, "l", "-l --", 3, "" },
+	{ "dashdash_only_first_one", OPTS, { "--", "--", "a" }, "", "-- -- a", 2, "" },
+	{ "dashdash_after_operands", OPTS, { "a", "b", "--", "c" }, "", "-- a b c", 2, "" },
 
 	/* '+': stop at the first operand, argv untouched */
-	{"plus_stops_at_operand", "+" OPTS, {"-l", "add", "-w", "5", "x"}, "l",
-	 "-l add -w 5 x", 2, ""},
-	{"plus_operand_first", "+" OPTS, {"add", "-l"}, "", "add -l", 1, ""},
-	{"plus_lone_dash_stops", "+" OPTS, {"-", "-l"}, "", "- -l", 1, ""},
-	{"plus_dashdash", "+" OPTS, {"-l", "--", "-k"}, "l", "-l -- -k", 3, ""},
-	{"plus_arg_not_operand", "+" OPTS, {"-w", "add", "-k", "x"}, "w=add k", "-w add -k x", 4,
-	 ""},
-	{"plus_long", "+" OPTS, {"--name", "v", "sub", "--nap"}, "n=v@0", "--name v sub --nap", 3,
-	 ""},
-	{"plus_is_not_an_option", "+" OPTS, {"-+"}, "?+", "-+", 2,
-	 "PROG: invalid option -- '+'\n" TRY},
+	{ "plus_stops_at_operand",
+	  "+" OPTS,
+	  { "-l", "add", "-w", "5", "x" },
+	  "l",
+	  "-l add -w 5 x",
+	  2,
+	  "" },
+	{ "plus_operand_first", "+" OPTS, { "add", "-l" }, "", "add -l", 1, "" },
+	{ "plus_lone_dash_stops", "+" OPTS, { "-", "-l" }, "", "- -l", 1, "" },
+	{ "plus_dashdash", "+" OPTS, { "-l", "--", "-k" }, "l", "-l -- -k", 3, "" },
+	{ "plus_arg_not_operand",
+	  "+" OPTS,
+	  { "-w", "add", "-k", "x" },
+	  "w=add k",
+	  "-w add -k x",
+	  4,
+	  "" },
+	{ "plus_long",
+	  "+" OPTS,
+	  { "--name", "v", "sub", "--nap" },
+	  "n=v@0",
+	  "--name v sub --nap",
+	  3,
+	  "" },
+	{ "plus_is_not_an_option",
+	  "+" OPTS,
+	  { "-+" },
+	  "?+",
+	  "-+",
+	  2,
+	  "PROG: invalid option -- '+'\n" TRY },
 };
 
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -340,7 +471,7 @@ static void run_case(void **state)
 	char trace[512], after[512], err[1024], want_err[1024];
 	int n, argc;
 	char **argv = make_argv(tc->args, &n, &argc);
-	struct hvt_getopt g = {0};
+	struct hvt_getopt g = { 0 };
 
 	capture_start();
 	parse(&g, argc, argv, tc->opts, longopts, trace, sizeof trace);
@@ -357,7 +488,7 @@ static void run_case(void **state)
 
 /* --- state handling --------------------------------------------------------------------- */
 
-static const char *const mixed[] = {"a", "-lw5", "b", "--name=x", "-k", "c", NULL};
+static const char *const mixed[] = { "a", "-lw5", "b", "--name=x", "-k", "c", NULL };
 
 /* {0} and {.optind = 1} are the same starting state; optind = 0 restarts a used one. */
 static void test_fresh_states(void **state)
@@ -367,7 +498,7 @@ static void test_fresh_states(void **state)
 	int n;
 
 	char **argv = argv_of(mixed, &n);
-	struct hvt_getopt zero = {0};
+	struct hvt_getopt zero = { 0 };
 	parse(&zero, n, argv, OPTS, longopts, t1, sizeof t1);
 	join(a1, sizeof a1, argv, 1, n);
 	assert_string_equal(t1, "l w=5 n=x@0 k");
@@ -376,7 +507,7 @@ static void test_fresh_states(void **state)
 	free_argv(argv, n);
 
 	argv = argv_of(mixed, &n);
-	struct hvt_getopt one = {.optind = 1};
+	struct hvt_getopt one = { .optind = 1 };
 	parse(&one, n, argv, OPTS, longopts, t2, sizeof t2);
 	join(a2, sizeof a2, argv, 1, n);
 	assert_string_equal(t2, t1);
@@ -395,11 +526,11 @@ static void test_fresh_states(void **state)
 static void test_interleaved(void **state)
 {
 	(void)state;
-	static const char *const x[] = {"-lkv", "op", NULL};
-	static const char *const y[] = {"-kvw", "9", NULL};
+	static const char *const x[] = { "-lkv", "op", NULL };
+	static const char *const y[] = { "-kvw", "9", NULL };
 	int nx, ny;
 	char **ax = argv_of(x, &nx), **ay = argv_of(y, &ny);
-	struct hvt_getopt gx = {0}, gy = {0};
+	struct hvt_getopt gx = { 0 }, gy = { 0 };
 
 	assert_int_equal(hvt_getopt_long(&gx, nx, ax, OPTS, longopts, NULL), 'l');
 	assert_int_equal(hvt_getopt_long(&gy, ny, ay, OPTS, longopts, NULL), 'k');
@@ -420,10 +551,10 @@ static void test_interleaved(void **state)
 static void test_optarg_in_argv(void **state)
 {
 	(void)state;
-	static const char *const a[] = {"--name=v", "-w5", "--color=x", NULL};
+	static const char *const a[] = { "--name=v", "-w5", "--color=x", NULL };
 	int n;
 	char **argv = argv_of(a, &n);
-	struct hvt_getopt g = {0};
+	struct hvt_getopt g = { 0 };
 
 	assert_int_equal(hvt_getopt_long(&g, n, argv, OPTS, longopts, NULL), 'n');
 	assert_ptr_equal(g.optarg, argv[1] + 7);
@@ -440,11 +571,11 @@ static void test_optarg_in_argv(void **state)
 static void test_no_longopts(void **state)
 {
 	(void)state;
-	static const char *const a[] = {"--l", "op", "-k", NULL};
+	static const char *const a[] = { "--l", "op", "-k", NULL };
 	char trace[128], after[128], err[512], want[512];
 	int n;
 	char **argv = argv_of(a, &n);
-	struct hvt_getopt g = {0};
+	struct hvt_getopt g = { 0 };
 
 	capture_start();
 	parse(&g, n, argv, OPTS, NULL, trace, sizeof trace);
@@ -461,7 +592,7 @@ static void test_no_longopts(void **state)
 static void test_argc_zero(void **state)
 {
 	(void)state;
-	struct hvt_getopt g = {0};
+	struct hvt_getopt g = { 0 };
 	assert_int_equal(hvt_getopt_long(&g, 0, NULL, OPTS, longopts, NULL), -1);
 }
 
@@ -470,8 +601,9 @@ int main(void)
 	struct CMUnitTest tests[NCASES + 5];
 	size_t i;
 	for (i = 0; i < NCASES; i++)
-		tests[i] = (struct CMUnitTest){.name = cases[i].name, .test_func = run_case,
-					       .initial_state = &cases[i]};
+		tests[i] = (struct CMUnitTest){ .name = cases[i].name,
+						.test_func = run_case,
+						.initial_state = &cases[i] };
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_fresh_states);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_interleaved);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_optarg_in_argv);

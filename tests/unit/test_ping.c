@@ -14,15 +14,15 @@
 #include "ping.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define OUT_MAX (4 * (HVT_PING_HDR_LEN + HVT_PING_MAX_SIZE) + 64)
+#define OUT_MAX	   (4 * (HVT_PING_HDR_LEN + HVT_PING_MAX_SIZE) + 64)
 
 /* A scripted peer: recv hands out `in` at most `chunk` bytes at a time, then EOF (or -end_code);
  * send appends to `out`. */
 struct script {
 	const uint8_t *in;
 	size_t inlen, pos, chunk;
-	int end_code;       /* returned as -end_code once the input is used up; 0 = EOF */
-	int send_code;      /* send fails with this */
+	int end_code;  /* returned as -end_code once the input is used up; 0 = EOF */
+	int send_code; /* send fails with this */
 	size_t recv_calls;
 	uint8_t *out;
 	size_t outlen;
@@ -184,7 +184,8 @@ static void test_client_hello(void **state)
 	/* A responder, whole and byte by byte; our hello went out first. */
 	hello(in, 'R', 1, HVT_PING_MAX_SIZE);
 	for (size_t chunk = 0; chunk <= 1; chunk++) {
-		assert_int_equal(client_hello_with(in, 12, chunk, 56, &s, &peer, &code), HVT_PING_OK);
+		assert_int_equal(client_hello_with(in, 12, chunk, 56, &s, &peer, &code),
+				 HVT_PING_OK);
 		assert_int_equal(peer.version, 1);
 		assert_int_equal(peer.size, HVT_PING_MAX_SIZE);
 		assert_int_equal(s.outlen, HVT_PING_HELLO_LEN);
@@ -287,8 +288,8 @@ static void test_probe(void **state)
 
 /* ---- the responder ---------------------------------------------------------------------- */
 
-static enum hvt_ping_status serve_with(const uint8_t *in, size_t n, size_t chunk,
-				       struct script *s, struct hvt_ping_served *sv, int *code)
+static enum hvt_ping_status serve_with(const uint8_t *in, size_t n, size_t chunk, struct script *s,
+				       struct hvt_ping_served *sv, int *code)
 {
 	script_init(s, in, n, chunk);
 	struct hvt_ping_io io = io_of(s);
@@ -438,12 +439,13 @@ static void test_json_string(void **state)
 		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
 		{ "l1\nl2\tx\r", "\"l1\\nl2\\tx\\r\"" },
 		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
-		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
 		{ "\xff", "\"\\ufffd\"" },
-		{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },          /* overlong NUL */
-		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" }, /* surrogate */
+		{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },			    /* overlong NUL */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	    /* surrogate */
 		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* over U+10FFFF */
-		{ "x\xc3", "\"x\\ufffd\"" },                    /* cut short by the end */
+		{ "x\xc3", "\"x\\ufffd\"" }, /* cut short by the end */
 	};
 	char out[128];
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
@@ -476,16 +478,11 @@ int main(void)
 	if (!out_buf)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hello_bytes),
-		cmocka_unit_test(test_hello_prefix),
-		cmocka_unit_test(test_header),
-		cmocka_unit_test(test_pattern),
-		cmocka_unit_test(test_client_hello),
-		cmocka_unit_test(test_probe),
-		cmocka_unit_test(test_serve),
-		cmocka_unit_test(test_serve_random),
-		cmocka_unit_test(test_stats),
-		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_hello_bytes),  cmocka_unit_test(test_hello_prefix),
+		cmocka_unit_test(test_header),	     cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_client_hello), cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_serve),	     cmocka_unit_test(test_serve_random),
+		cmocka_unit_test(test_stats),	     cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_status_text),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,10 +16,11 @@
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-#define SVC "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\" \
-	    "GuestCommunicationServices"
+#define SVC                                                                                        \
+	"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization\\"    \
+	"GuestCommunicationServices"
 #define T5000 "00001388-facb-11e6-bd58-64006a7986d3"
-#define T22 "00000016-facb-11e6-bd58-64006a7986d3"
+#define T22   "00000016-facb-11e6-bd58-64006a7986d3"
 
 /* ---- helpers ---- */
 
@@ -32,7 +33,7 @@ struct bytes {
 static struct bytes utf16(const char *s)
 {
 	size_t n = strlen(s);
-	struct bytes b = {malloc(2 + 2 * n), 0};
+	struct bytes b = { malloc(2 + 2 * n), 0 };
 	assert_non_null(b.p);
 	b.p[b.len++] = (char)0xFF;
 	b.p[b.len++] = (char)0xFE;
@@ -62,8 +63,8 @@ static void assert_serializes_to(const struct hvt_regfile *rf, const void *data,
 	size_t n;
 	assert_int_equal(hvt_regfile_serialize(rf, &out, &n), 0);
 	if (n != len || memcmp(out, data, len) != 0)
-		fail_msg("serialized %lu bytes, expected %lu:\n%.*s\n---\n%.*s", (unsigned long)n, (unsigned long)len, (int)n, out,
-			 (int)len, (const char *)data);
+		fail_msg("serialized %lu bytes, expected %lu:\n%.*s\n---\n%.*s", (unsigned long)n,
+			 (unsigned long)len, (int)n, out, (int)len, (const char *)data);
 	free(out);
 }
 
@@ -152,7 +153,8 @@ static void test_parse_utf8_variants(void **state)
 {
 	(void)state;
 	/* UTF-8 with LF, no BOM */
-	const char *u = "Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n\"x\"=\"Grüße\"\n";
+	const char *u =
+		"Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n\"x\"=\"Grüße\"\n";
 	struct hvt_regfile *rf = parse_ok(u, strlen(u));
 	assert_int_equal(rf->enc, HVT_REG_UTF8);
 	assert_string_equal(rf->eol, "\n");
@@ -204,9 +206,9 @@ static void test_roundtrip(void **state)
 		roundtrip(cases[i], strlen(cases[i]));
 
 	/* UTF-16 with a lone surrogate and a pair: the same bytes come back. */
-	const unsigned char w[] = {0xFF, 0xFE, 'R', 0, 'E', 0, 'G', 0, 'E', 0, 'D', 0, 'I', 0, 'T', 0,
-				   '4', 0, '\n', 0, ';', 0, 0x00, 0xD8, 0x3D, 0xD8, 0x00, 0xDE,
-				   0x00, 0xDC, '\n', 0};
+	const unsigned char w[] = { 0xFF, 0xFE, 'R',  0,    'E',  0,	'G',  0,    'E',  0,   'D',
+				    0,	  'I',	0,    'T',  0,	  '4',	0,    '\n', 0,	  ';', 0,
+				    0x00, 0xD8, 0x3D, 0xD8, 0x00, 0xDE, 0x00, 0xDC, '\n', 0 };
 	roundtrip(w, sizeof w);
 }
 
@@ -217,7 +219,9 @@ static void test_new_file(void **state)
 	assert_non_null(rf);
 	assert_int_equal(hvt_regfile_insert_section(rf, 0, SVC "\\" T5000), 0);
 	char err[128];
-	assert_int_equal(hvt_regfile_set_string(rf, 0, "ElementName", "vsock port 5000", err, sizeof err), 0);
+	assert_int_equal(
+		hvt_regfile_set_string(rf, 0, "ElementName", "vsock port 5000", err, sizeof err),
+		0);
 	struct bytes want = utf16("Windows Registry Editor Version 5.00\r\n\r\n"
 				  "[" SVC "\\" T5000 "]\r\n"
 				  "\"ElementName\"=\"vsock port 5000\"\r\n\r\n");
@@ -305,7 +309,8 @@ static void test_encoding_rules(void **state)
 	hvt_regfile_free(rf);
 
 	/* ... unless the file is not UTF-8 */
-	const char *l1 = "Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n\"a\"=\"\xE9\"\n";
+	const char *l1 =
+		"Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n\"a\"=\"\xE9\"\n";
 	rf = parse_ok(l1, strlen(l1));
 	assert_int_equal(hvt_regfile_set_string(rf, 0, "n", "é", err, sizeof err), -1);
 	assert_non_null(strstr(err, "not UTF-8"));
@@ -324,7 +329,8 @@ static void test_encoding_rules(void **state)
 	hvt_regfile_free(rf);
 
 	/* a UTF-8 file with BOM keeps it */
-	const char *ub = "\xEF\xBB\xBFWindows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n";
+	const char *ub =
+		"\xEF\xBB\xBFWindows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\A]\n";
 	rf = parse_ok(ub, strlen(ub));
 	assert_int_equal(hvt_regfile_set_string(rf, 0, "n", "é", err, sizeof err), 0);
 	assert_int_equal(rf->enc, HVT_REG_UTF8_BOM);
@@ -336,54 +342,55 @@ static const struct bad_case {
 	size_t len; /* 0: strlen */
 	const char *err;
 } bad_cases[] = {
-	{"", 0, "t.reg:1: empty file (expected the header 'Windows Registry Editor Version 5.00')"},
-	{"Windows Registry Editor Version 4.00\n", 0,
-	 "t.reg:1: not a .reg file (the first line must be 'Windows Registry Editor Version 5.00' or "
-	 "'REGEDIT4')"},
-	{"\nREGEDIT4\n", 0,
-	 "t.reg:1: not a .reg file (the first line must be 'Windows Registry Editor Version 5.00' or "
-	 "'REGEDIT4')"},
-	{"REGEDIT4\n\"a\"=\"b\"\n", 0, "t.reg:2: value before the first [key]"},
-	{"REGEDIT4\n\n\n[HKLM\\x\n", 0, "t.reg:4: key without closing ']' (or text after it)"},
-	{"REGEDIT4\n[HKLM\\x] y\n", 0, "t.reg:2: key without closing ']' (or text after it)"},
-	{"REGEDIT4\n[]\n", 0, "t.reg:2: empty key name"},
-	{"REGEDIT4\n[-]\n", 0, "t.reg:2: empty key name"},
-	{"REGEDIT4\n[HKEY_X\\y]\n", 0,
-	 "t.reg:2: unknown root key in [HKEY_X\\y] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "
-	 "HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG)"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a=\"b\"\n", 0, "t.reg:3: expected '=' after the value name"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\n", 0, "t.reg:3: unterminated value name (missing '\"')"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\n", 0, "t.reg:3: unterminated string (missing '\"')"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\" c\n", 0, "t.reg:3: unexpected text after the string"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=- c\n", 0, "t.reg:3: unexpected text after '-'"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=dword:\n", 0,
-	 "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=dword:123456789\n", 0,
-	 "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=dword:12g\n", 0,
-	 "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex(x):00\n", 0,
-	 "t.reg:3: invalid hex(N): type (expected up to 8 hex digits in ())"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex 00\n", 0, "t.reg:3: expected ':' after hex"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex:0g\n", 0,
-	 "t.reg:3: invalid hex data at 'g' (expected 2 hex digits and ',')"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex:001\n", 0,
-	 "t.reg:3: invalid hex data at '1' (expected 2 hex digits and ',')"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex:00,\\\n 01,\\\n zz\n", 0,
-	 "t.reg:5: invalid hex byte 'zz' (expected 2 hex digits and ',')"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=hex:00,\\\n", 0,
-	 "t.reg:3: hex value continued ('\\') past the end of the file"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=str:\"x\"\n", 0,
-	 "t.reg:3: unknown value type (expected \"string\", dword:, hex:, hex(N): or -)"},
-	{"REGEDIT4\n[-HKLM\\x]\n@=\"b\"\n", 0, "t.reg:3: value under a key deletion [-HKLM\\x]"},
-	{"REGEDIT4\n[HKLM\\x]\nx=1\n", 0,
-	 "t.reg:3: unexpected text (expected [key], \"name\"=value, @=value, a ';' comment or a "
-	 "blank line)"},
-	{"REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\0\"\n", 27,
-	 "t.reg:3: NUL character in the text (UTF-16 without byte order mark?)"},
-	{"R\0E\0G\0", 6, "t.reg:1: NUL character in the text (UTF-16 without byte order mark?)"},
-	{"\xFE\xFF\0R", 4, "t.reg: UTF-16 big-endian is not supported (regedit writes UTF-16LE)"},
-	{"\xFF\xFER\0E", 5, "t.reg: truncated UTF-16 text (odd number of bytes)"},
+	{ "", 0,
+	  "t.reg:1: empty file (expected the header 'Windows Registry Editor Version 5.00')" },
+	{ "Windows Registry Editor Version 4.00\n", 0,
+	  "t.reg:1: not a .reg file (the first line must be 'Windows Registry Editor Version 5.00' or "
+	  "'REGEDIT4')" },
+	{ "\nREGEDIT4\n", 0,
+	  "t.reg:1: not a .reg file (the first line must be 'Windows Registry Editor Version 5.00' or "
+	  "'REGEDIT4')" },
+	{ "REGEDIT4\n\"a\"=\"b\"\n", 0, "t.reg:2: value before the first [key]" },
+	{ "REGEDIT4\n\n\n[HKLM\\x\n", 0, "t.reg:4: key without closing ']' (or text after it)" },
+	{ "REGEDIT4\n[HKLM\\x] y\n", 0, "t.reg:2: key without closing ']' (or text after it)" },
+	{ "REGEDIT4\n[]\n", 0, "t.reg:2: empty key name" },
+	{ "REGEDIT4\n[-]\n", 0, "t.reg:2: empty key name" },
+	{ "REGEDIT4\n[HKEY_X\\y]\n", 0,
+	  "t.reg:2: unknown root key in [HKEY_X\\y] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "
+	  "HKEY_CLASSES_ROOT, HKEY_USERS or HKEY_CURRENT_CONFIG)" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a=\"b\"\n", 0, "t.reg:3: expected '=' after the value name" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\n", 0, "t.reg:3: unterminated value name (missing '\"')" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\n", 0, "t.reg:3: unterminated string (missing '\"')" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\" c\n", 0, "t.reg:3: unexpected text after the string" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=- c\n", 0, "t.reg:3: unexpected text after '-'" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=dword:\n", 0,
+	  "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=dword:123456789\n", 0,
+	  "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=dword:12g\n", 0,
+	  "t.reg:3: invalid dword value (expected dword: and up to 8 hex digits)" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex(x):00\n", 0,
+	  "t.reg:3: invalid hex(N): type (expected up to 8 hex digits in ())" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex 00\n", 0, "t.reg:3: expected ':' after hex" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex:0g\n", 0,
+	  "t.reg:3: invalid hex data at 'g' (expected 2 hex digits and ',')" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex:001\n", 0,
+	  "t.reg:3: invalid hex data at '1' (expected 2 hex digits and ',')" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex:00,\\\n 01,\\\n zz\n", 0,
+	  "t.reg:5: invalid hex byte 'zz' (expected 2 hex digits and ',')" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=hex:00,\\\n", 0,
+	  "t.reg:3: hex value continued ('\\') past the end of the file" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=str:\"x\"\n", 0,
+	  "t.reg:3: unknown value type (expected \"string\", dword:, hex:, hex(N): or -)" },
+	{ "REGEDIT4\n[-HKLM\\x]\n@=\"b\"\n", 0, "t.reg:3: value under a key deletion [-HKLM\\x]" },
+	{ "REGEDIT4\n[HKLM\\x]\nx=1\n", 0,
+	  "t.reg:3: unexpected text (expected [key], \"name\"=value, @=value, a ';' comment or a "
+	  "blank line)" },
+	{ "REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\0\"\n", 27,
+	  "t.reg:3: NUL character in the text (UTF-16 without byte order mark?)" },
+	{ "R\0E\0G\0", 6, "t.reg:1: NUL character in the text (UTF-16 without byte order mark?)" },
+	{ "\xFE\xFF\0R", 4, "t.reg: UTF-16 big-endian is not supported (regedit writes UTF-16LE)" },
+	{ "\xFF\xFER\0E", 5, "t.reg: truncated UTF-16 text (odd number of bytes)" },
 };
 
 static void test_malformed(void **state)
@@ -401,7 +408,8 @@ static void test_malformed(void **state)
 			fail_msg("case %lu:\n got  %s\n want %s", (unsigned long)i, err, c->err);
 	}
 	/* The same line numbers in a UTF-16 file. */
-	struct bytes b = utf16("Windows Registry Editor Version 5.00\r\n\r\n[HKLM\\x]\r\n\"a\"=oops\r\n");
+	struct bytes b =
+		utf16("Windows Registry Editor Version 5.00\r\n\r\n[HKLM\\x]\r\n\"a\"=oops\r\n");
 	/* (a NUL inside UTF-16 text: no hint about a missing byte order mark) */
 	struct bytes z = utf16("REGEDIT4\n[HKLM\\x]\n\"a\"=\"b\"\n");
 	z.p[z.len - 6] = 0;
@@ -413,7 +421,9 @@ static void test_malformed(void **state)
 	struct hvt_regfile *rf;
 	char err[256];
 	assert_int_equal(hvt_regfile_parse(b.p, b.len, "u.reg", &rf, err, sizeof err), -1);
-	assert_string_equal(err, "u.reg:4: unknown value type (expected \"string\", dword:, hex:, hex(N): or -)");
+	assert_string_equal(
+		err,
+		"u.reg:4: unknown value type (expected \"string\", dword:, hex:, hex(N): or -)");
 	free(b.p);
 }
 
@@ -433,7 +443,7 @@ static void test_name_check(void **state)
 	assert_int_equal(hvt_service_name_check("a\xC2\x85", &why), -1); /* U+0085 NEL */
 	assert_int_equal(hvt_service_name_check("caf\xE9", &why), -1);
 	assert_string_equal(why, "not valid UTF-8");
-	assert_int_equal(hvt_service_name_check("\xC0\xAF", &why), -1);     /* overlong */
+	assert_int_equal(hvt_service_name_check("\xC0\xAF", &why), -1);	    /* overlong */
 	assert_int_equal(hvt_service_name_check("\xED\xA0\x80", &why), -1); /* surrogate */
 	char name[600];
 	memset(name, 'x', 256);
@@ -456,10 +466,13 @@ static void test_key_form(void **state)
 	hvt_guid g;
 	assert_int_equal(hvt_service_key_form(T5000, &g), HVT_KEY_STANDARD);
 	assert_int_equal(g.data1, 5000);
-	assert_int_equal(hvt_service_key_form("00001388-FACB-11E6-BD58-64006A7986D3", &g), HVT_KEY_STANDARD);
-	assert_int_equal(hvt_service_key_form("{00001388-FACB-11E6-BD58-64006A7986D3}", &g), HVT_KEY_OTHER_FORM);
+	assert_int_equal(hvt_service_key_form("00001388-FACB-11E6-BD58-64006A7986D3", &g),
+			 HVT_KEY_STANDARD);
+	assert_int_equal(hvt_service_key_form("{00001388-FACB-11E6-BD58-64006A7986D3}", &g),
+			 HVT_KEY_OTHER_FORM);
 	assert_int_equal(g.data1, 5000);
-	assert_int_equal(hvt_service_key_form("00001388facb11e6bd5864006a7986d3", &g), HVT_KEY_OTHER_FORM);
+	assert_int_equal(hvt_service_key_form("00001388facb11e6bd5864006a7986d3", &g),
+			 HVT_KEY_OTHER_FORM);
 	assert_int_equal(hvt_service_key_form("ssh", &g), HVT_KEY_NOT_GUID);
 	assert_int_equal(g.data1, 0);
 }
@@ -480,7 +493,7 @@ static struct bytes read_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
-	struct bytes b = {malloc(1 << 16), 0};
+	struct bytes b = { malloc(1 << 16), 0 };
 	assert_non_null(b.p);
 	b.len = fread(b.p, 1, 1 << 16, f);
 	fclose(f);
@@ -511,7 +524,8 @@ static void test_store_file_state(void **state)
 		"[hklm\\software\\microsoft\\windows nt\\currentversion\\virtualization\\"
 		"guestcommunicationservices\\{00000016-facb-11e6-bd58-64006a7986d3}]\n"
 		"\"ElementName\"=hex(1):73,00,73,00,68,00,00,00\n\n"
-		"[" SVC "\\" T22 "\\sub1]\n\n[" SVC "\\" T22 "\\sub1\\deeper]\n\n[" SVC "\\" T22 "\\sub2]\n\n"
+		"[" SVC "\\" T22 "\\sub1]\n\n[" SVC "\\" T22 "\\sub1\\deeper]\n\n[" SVC "\\" T22
+		"\\sub2]\n\n"
 		"[" SVC "\\num]\n\"ElementName\"=dword:00000001\n\n"
 		"[HKEY_CURRENT_USER\\" HVT_SERVICES_PATH "\\notours]\n\"ElementName\"=\"no\"\n";
 	write_file(tmpfile_name, text, strlen(text));
@@ -564,9 +578,12 @@ static void test_store_file_edit(void **state)
 	write_file(tmpfile_name, orig.p, orig.len);
 	struct hvt_store *st;
 	char err[256];
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
 	/* the same name again: no change */
-	assert_int_equal(hvt_store_put(st, "999e53d4-3d5c-4c3e-8779-bed06ec056e1", "VM Session Service", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, "999e53d4-3d5c-4c3e-8779-bed06ec056e1",
+				       "VM Session Service", err, sizeof err),
+			 HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 0);
 	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 1);
@@ -582,7 +599,8 @@ static void test_store_file_edit(void **state)
 
 	char *want_text = malloc(sizeof export_text + 300);
 	assert_non_null(want_text);
-	sprintf(want_text, "%s[%s\\%s]\r\n\"ElementName\"=\"five\"\r\n\r\n", export_text, SVC, T5000);
+	sprintf(want_text, "%s[%s\\%s]\r\n\"ElementName\"=\"five\"\r\n\r\n", export_text, SVC,
+		T5000);
 	struct bytes want = utf16(want_text);
 	now = read_file(tmpfile_name);
 	assert_true(now.len == want.len && memcmp(now.p, want.p, want.len) == 0);
@@ -591,8 +609,11 @@ static void test_store_file_edit(void **state)
 	free(want_text);
 
 	/* delete: case-insensitive key match; missing keys are NOTFOUND; back to the original */
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_OK);
-	assert_int_equal(hvt_store_delete(st, "00001388-FACB-11E6-BD58-64006A7986D3", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
+	assert_int_equal(
+		hvt_store_delete(st, "00001388-FACB-11E6-BD58-64006A7986D3", err, sizeof err),
+		HVT_STORE_OK);
 	assert_int_equal(hvt_store_delete(st, T5000, err, sizeof err), HVT_STORE_NOTFOUND);
 	assert_int_equal(hvt_store_commit(st, err, sizeof err), HVT_STORE_OK);
 	hvt_store_close(st);
@@ -610,10 +631,12 @@ static void test_store_file_subkeys_and_create(void **state)
 	struct hvt_store *st;
 	char err[256];
 	/* missing file: NOTFOUND without CREATE */
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, 0, err, sizeof err), HVT_STORE_NOTFOUND);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, 0, err, sizeof err),
+			 HVT_STORE_NOTFOUND);
 	assert_null(st);
 	/* with CREATE: an empty store, written on commit */
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE | HVT_STORE_CREATE, err, sizeof err),
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE | HVT_STORE_CREATE,
+					     err, sizeof err),
 			 HVT_STORE_OK);
 	struct hvt_service *v;
 	size_t n;
@@ -630,33 +653,40 @@ static void test_store_file_subkeys_and_create(void **state)
 
 	/* a zero-length file is an empty store too */
 	write_file(tmpfile_name, "", 0);
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
 	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_commit(st, err, sizeof err), HVT_STORE_OK);
 	hvt_store_close(st);
-	want = utf16("Windows Registry Editor Version 5.00\r\n\r\n[" SVC "\\" T5000 "]\r\n\"ElementName\"=\"five\"\r\n\r\n");
+	want = utf16("Windows Registry Editor Version 5.00\r\n\r\n[" SVC "\\" T5000
+		     "]\r\n\"ElementName\"=\"five\"\r\n\r\n");
 	now = read_file(tmpfile_name);
 	assert_true(now.len == want.len && memcmp(now.p, want.p, want.len) == 0);
 	free(now.p);
 	free(want.p);
 
-	const char *sub = "REGEDIT4\n\n[" SVC "\\" T22 "]\n\"ElementName\"=\"ssh\"\n\n[" SVC "\\" T22 "\\x]\n";
+	const char *sub = "REGEDIT4\n\n[" SVC "\\" T22 "]\n\"ElementName\"=\"ssh\"\n\n[" SVC
+			  "\\" T22 "\\x]\n";
 	write_file(tmpfile_name, sub, strlen(sub));
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
 	assert_int_equal(hvt_store_delete(st, T22, err, sizeof err), HVT_STORE_SUBKEYS);
 	assert_int_equal(hvt_store_changed(st), 0);
 	/* REGEDIT4 refuses non-ASCII names, with the file name in the message */
 	assert_int_equal(hvt_store_put(st, T5000, "é", err, sizeof err), HVT_STORE_ERROR);
 	char want_err[128];
-	snprintf(want_err, sizeof want_err, "%s: non-ASCII text cannot be written to a REGEDIT4 file", tmpfile_name);
+	snprintf(want_err, sizeof want_err,
+		 "%s: non-ASCII text cannot be written to a REGEDIT4 file", tmpfile_name);
 	assert_string_equal(err, want_err);
 	hvt_store_close(st);
 
 	/* malformed: HVT_STORE_SYNTAX with a line number */
 	const char *bad = "REGEDIT4\n\n[HKLM\\x]\n\"a\"=\"b\n";
 	write_file(tmpfile_name, bad, strlen(bad));
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_SYNTAX);
-	snprintf(want_err, sizeof want_err, "%s:4: unterminated string (missing '\"')", tmpfile_name);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_SYNTAX);
+	snprintf(want_err, sizeof want_err, "%s:4: unterminated string (missing '\"')",
+		 tmpfile_name);
 	assert_string_equal(err, want_err);
 	remove(tmpfile_name);
 }
@@ -667,18 +697,20 @@ static void test_store_file_subkeys_and_create(void **state)
 static void test_store_file_subkey_after_deletion(void **state)
 {
 	(void)state;
-	const char *text = "Windows Registry Editor Version 5.00\n\n"
-			   "[" SVC "\\" T5000 "\\old]\n\n"
-			   "[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization]\n\n"
-			   "[" SVC "\\" T5000 "]\n\"ElementName\"=\"five\"\n\n"
-			   "[" SVC "\\" T5000 "\\old]\n\n"
-			   "[" SVC "\\" T22 "\\sub]\n\n"
-			   "[-" SVC "\\" T22 "]\n\n"
-			   "[" SVC "\\" T22 "\\sub]\n";
+	const char *text =
+		"Windows Registry Editor Version 5.00\n\n"
+		"[" SVC "\\" T5000 "\\old]\n\n"
+		"[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization]\n\n"
+		"[" SVC "\\" T5000 "]\n\"ElementName\"=\"five\"\n\n"
+		"[" SVC "\\" T5000 "\\old]\n\n"
+		"[" SVC "\\" T22 "\\sub]\n\n"
+		"[-" SVC "\\" T22 "]\n\n"
+		"[" SVC "\\" T22 "\\sub]\n";
 	write_file(tmpfile_name, text, strlen(text));
 	struct hvt_store *st;
 	char err[256];
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
 	struct hvt_service *v;
 	size_t n;
 	assert_int_equal(hvt_store_list(st, &v, &n, err, sizeof err), HVT_STORE_OK);

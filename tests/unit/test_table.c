@@ -36,10 +36,10 @@ static char *out_text(FILE *f)
 
 enum { C_NAME, C_PORT, C_OK, C_NOTE, C_N };
 static const struct hvt_column cols[C_N] = {
-	{"NAME", "name", 0, "the name"},
-	{"PORT", "port", HVT_COL_RIGHT, "a number"},
-	{"OK", "ok", 0, "yes or no"},
-	{"NOTE", "note", HVT_COL_HIDDEN, "hidden by default"},
+	{ "NAME", "name", 0, "the name" },
+	{ "PORT", "port", HVT_COL_RIGHT, "a number" },
+	{ "OK", "ok", 0, "yes or no" },
+	{ "NOTE", "note", HVT_COL_HIDDEN, "hidden by default" },
 };
 
 static struct hvt_table *sample(void)
@@ -181,7 +181,8 @@ static void test_select(void **state)
 	assert_string_equal(err, "no columns named");
 	assert_int_equal(hvt_table_select(t, "+", err, sizeof err), 0); /* the defaults */
 	/* a failed select leaves the previous choice */
-	check_print(t, HVT_TABLE_NOHEADINGS, "alpha  5000  yes\nb        22  no\n-         -  yes\n");
+	check_print(t, HVT_TABLE_NOHEADINGS,
+		    "alpha  5000  yes\nb        22  no\n-         -  yes\n");
 	hvt_table_free(t);
 }
 
@@ -193,12 +194,14 @@ static void test_json_rows(void **state)
 	size_t r = hvt_table_row(t);
 	hvt_table_json_cell(t, r, C_NOTE, "shown", "[1, 2]");
 	/* every column, hidden ones too, in definition order, types kept */
-	check_json(t, "[\n"
-		      "  {\"name\": \"alpha\", \"port\": 5000, \"ok\": true, \"note\": \"two words\"},\n"
-		      "  {\"name\": \"b\", \"port\": 22, \"ok\": false, \"note\": null},\n"
-		      "  {\"name\": null, \"port\": null, \"ok\": true, \"note\": \"tab\\there\\\\\"},\n"
-		      "  {\"name\": null, \"port\": null, \"ok\": null, \"note\": [1, 2]}\n"
-		      "]\n");
+	check_json(
+		t,
+		"[\n"
+		"  {\"name\": \"alpha\", \"port\": 5000, \"ok\": true, \"note\": \"two words\"},\n"
+		"  {\"name\": \"b\", \"port\": 22, \"ok\": false, \"note\": null},\n"
+		"  {\"name\": null, \"port\": null, \"ok\": true, \"note\": \"tab\\there\\\\\"},\n"
+		"  {\"name\": null, \"port\": null, \"ok\": null, \"note\": [1, 2]}\n"
+		"]\n");
 	/* -o: those columns only, once each */
 	assert_int_equal(hvt_table_select(t, "ok,name,ok", err, sizeof err), 0);
 	check_json(t, "[\n"
@@ -207,7 +210,8 @@ static void test_json_rows(void **state)
 		      "  {\"ok\": true, \"name\": null},\n"
 		      "  {\"ok\": null, \"name\": null}\n"
 		      "]\n");
-	check_print(t, HVT_TABLE_NOHEADINGS, "yes  alpha  yes\nno   b      no\nyes  -      yes\n-    -      -\n");
+	check_print(t, HVT_TABLE_NOHEADINGS,
+		    "yes  alpha  yes\nno   b      no\nyes  -      yes\n-    -      -\n");
 	hvt_table_free(t);
 
 	t = hvt_table_new(cols, C_N);
@@ -240,19 +244,20 @@ static void test_writer(void **state)
 	hvt_jw_end(&w);
 	hvt_jw_end(&w);
 	hvt_jw_finish(&w);
-	assert_string_equal(out_text(f),
-			    "{\n"
-			    "  \"s\": \"q\\\"b\\\\n\\n\\u0001\\u007f\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\",\n"
-			    "  \"n\": 18446744073709551615,\n"
-			    "  \"t\": true,\n"
-			    "  \"z\": null,\n"
-			    "  \"ns\": null,\n"
-			    "  \"a\": [1, {\"k\": \"v\"}],\n"
-			    "  \"e\": [],\n"
-			    "  \"o\": {\n"
-			    "    \"r\": {}\n"
-			    "  }\n"
-			    "}\n");
+	assert_string_equal(
+		out_text(f),
+		"{\n"
+		"  \"s\": \"q\\\"b\\\\n\\n\\u0001\\u007f\xc3\xa9\\ufffd\\ufffd\\ufffd\\ufffd\",\n"
+		"  \"n\": 18446744073709551615,\n"
+		"  \"t\": true,\n"
+		"  \"z\": null,\n"
+		"  \"ns\": null,\n"
+		"  \"a\": [1, {\"k\": \"v\"}],\n"
+		"  \"e\": [],\n"
+		"  \"o\": {\n"
+		"    \"r\": {}\n"
+		"  }\n"
+		"}\n");
 
 	char *q = hvt_json_quote_alloc("a\"\t");
 	assert_non_null(q);
@@ -277,9 +282,9 @@ static void test_help(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),	   cmocka_unit_test(test_widths),
-		cmocka_unit_test(test_select),	   cmocka_unit_test(test_json_rows),
-		cmocka_unit_test(test_writer),	   cmocka_unit_test(test_help),
+		cmocka_unit_test(test_text),   cmocka_unit_test(test_widths),
+		cmocka_unit_test(test_select), cmocka_unit_test(test_json_rows),
+		cmocka_unit_test(test_writer), cmocka_unit_test(test_help),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,10 +14,10 @@
 #include "vms.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-#define CHECK(cond, ...)                      \
-	do {                                  \
-		if (!(cond))                  \
-			fail_msg(__VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fail_msg(__VA_ARGS__);                                                     \
 	} while (0)
 
 static const char *idtext(const hvt_guid *g)
@@ -75,10 +75,11 @@ static void test_parse_hcs(void **state)
 	hvt_vms_free(v, n);
 
 	/* no compute systems */
-	static const char *const empty[] = {"[]", " [ ] \n", "null", "", "[]\0"};
+	static const char *const empty[] = { "[]", " [ ] \n", "null", "", "[]\0" };
 	for (size_t i = 0; i < N_ELEMS(empty); i++) {
 		size_t len = strlen(empty[i]) + (i == 4);
-		assert_int_equal(hvt_vms_parse_hcs(empty[i], len, &v, &n, err, sizeof err), HVT_VMS_OK);
+		assert_int_equal(hvt_vms_parse_hcs(empty[i], len, &v, &n, err, sizeof err),
+				 HVT_VMS_OK);
 		assert_int_equal(n, 0);
 		hvt_vms_free(v, n);
 	}
@@ -89,36 +90,37 @@ static void test_parse_hcs_errors(void **state)
 	static const struct {
 		const char *in, *err;
 	} cases[] = {
-		{"{}", "invalid JSON at byte 0: expected '['"},
-		{"[", "invalid JSON at byte 1: expected '{'"},
-		{"[1]", "invalid JSON at byte 1: expected '{'"},
-		{"[{\"Id\":1}", "invalid JSON at byte 9: expected ']'"},
-		{"[{\"Id\" 1}]", "invalid JSON at byte 7: expected ':'"},
-		{"[{Id:1}]", "invalid JSON at byte 2: expected a string"},
-		{"[{\"Id\":\"x}]", "invalid JSON at byte 7: unterminated string"},
-		{"[{\"Id\":\"\\q\"}]", "invalid JSON at byte 7: invalid escape in string"},
-		{"[{\"Id\":\"\\u12\"}]", "invalid JSON at byte 7: invalid \\u escape in string"},
-		{"[{\"Id\":\"\\u0000\"}]", "invalid JSON at byte 7: \\u0000 in string"},
-		{"[{\"Id\":\"a\nb\"}]", "invalid JSON at byte 7: control character in string"},
-		{"[{\"Id\":\"\xff\"}]", "invalid JSON at byte 7: invalid UTF-8 in string"},
-		{"[{\"X\":01}]", "invalid JSON at byte 7: expected '}'"},
-		{"[{\"X\":-}]", "invalid JSON at byte 6: invalid number"},
-		{"[{\"X\":1.}]", "invalid JSON at byte 6: invalid number"},
-		{"[{\"X\":1e}]", "invalid JSON at byte 6: invalid number"},
-		{"[{\"X\":tru}]", "invalid JSON at byte 6: expected a value"},
-		{"[{\"X\":[1,]}]", "invalid JSON at byte 9: expected a value"},
-		{"[{\"X\":{\"a\"}}]", "invalid JSON at byte 10: expected ':'"},
-		{"[{\"X\":{1:2}}]", "invalid JSON at byte 7: expected a member name"},
-		{"[{}] x", "invalid JSON at byte 5: unexpected text after the document"},
-		{"[{},]", "invalid JSON at byte 4: expected '{'"},
-		{"[{\"X\":", "invalid JSON at byte 6: unexpected end of input"},
+		{ "{}", "invalid JSON at byte 0: expected '['" },
+		{ "[", "invalid JSON at byte 1: expected '{'" },
+		{ "[1]", "invalid JSON at byte 1: expected '{'" },
+		{ "[{\"Id\":1}", "invalid JSON at byte 9: expected ']'" },
+		{ "[{\"Id\" 1}]", "invalid JSON at byte 7: expected ':'" },
+		{ "[{Id:1}]", "invalid JSON at byte 2: expected a string" },
+		{ "[{\"Id\":\"x}]", "invalid JSON at byte 7: unterminated string" },
+		{ "[{\"Id\":\"\\q\"}]", "invalid JSON at byte 7: invalid escape in string" },
+		{ "[{\"Id\":\"\\u12\"}]", "invalid JSON at byte 7: invalid \\u escape in string" },
+		{ "[{\"Id\":\"\\u0000\"}]", "invalid JSON at byte 7: \\u0000 in string" },
+		{ "[{\"Id\":\"a\nb\"}]", "invalid JSON at byte 7: control character in string" },
+		{ "[{\"Id\":\"\xff\"}]", "invalid JSON at byte 7: invalid UTF-8 in string" },
+		{ "[{\"X\":01}]", "invalid JSON at byte 7: expected '}'" },
+		{ "[{\"X\":-}]", "invalid JSON at byte 6: invalid number" },
+		{ "[{\"X\":1.}]", "invalid JSON at byte 6: invalid number" },
+		{ "[{\"X\":1e}]", "invalid JSON at byte 6: invalid number" },
+		{ "[{\"X\":tru}]", "invalid JSON at byte 6: expected a value" },
+		{ "[{\"X\":[1,]}]", "invalid JSON at byte 9: expected a value" },
+		{ "[{\"X\":{\"a\"}}]", "invalid JSON at byte 10: expected ':'" },
+		{ "[{\"X\":{1:2}}]", "invalid JSON at byte 7: expected a member name" },
+		{ "[{}] x", "invalid JSON at byte 5: unexpected text after the document" },
+		{ "[{},]", "invalid JSON at byte 4: expected '{'" },
+		{ "[{\"X\":", "invalid JSON at byte 6: unexpected end of input" },
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(cases); i++) {
 		struct hvt_vm *v = (struct hvt_vm *)&v;
 		size_t n = 99;
 		char err[200] = "";
-		int rc = hvt_vms_parse_hcs(cases[i].in, strlen(cases[i].in), &v, &n, err, sizeof err);
+		int rc = hvt_vms_parse_hcs(cases[i].in, strlen(cases[i].in), &v, &n, err,
+					   sizeof err);
 		CHECK(rc == HVT_VMS_ERROR, "'%s' accepted", cases[i].in);
 		CHECK(strcmp(err, cases[i].err) == 0, "'%s':\n got  %s\n want %s", cases[i].in, err,
 		      cases[i].err);
@@ -303,7 +305,8 @@ static void test_list_and_lookup(void **state)
 	assert_int_equal(hvt_vm_lookup("beta", &g, err, sizeof err), HVT_VMS_OK);
 	assert_string_equal(idtext(&g), ID2);
 	assert_int_equal(hvt_vm_lookup("Beta", &g, err, sizeof err), HVT_VMS_AMBIGUOUS);
-	assert_string_equal(err, "2 VMs are named 'Beta': use the VM id (hvlist vms lists the VMs)");
+	assert_string_equal(err,
+			    "2 VMs are named 'Beta': use the VM id (hvlist vms lists the VMs)");
 	assert_int_equal(hvt_vm_lookup("gamma", &g, err, sizeof err), HVT_VMS_NOTFOUND);
 	assert_string_equal(err, "no VM is named 'gamma' (hvlist vms lists the VMs)");
 
@@ -322,8 +325,9 @@ static void test_list_and_lookup(void **state)
 	int rc = hvt_vms_list(&v, &n, err, sizeof err);
 	if (!hvt_vms_supported()) {
 		assert_int_equal(rc, HVT_VMS_UNAVAILABLE);
-		assert_string_equal(err, "not available on this system: VMs are listed on the Windows "
-					 "Hyper-V host");
+		assert_string_equal(err,
+				    "not available on this system: VMs are listed on the Windows "
+				    "Hyper-V host");
 	} else if (rc == HVT_VMS_OK) {
 		hvt_vms_free(v, n);
 	} else {
@@ -349,7 +353,8 @@ static void test_reader(void **state)
 	struct hvt_jr r;
 	char *s;
 	(void)state;
-	static const char doc[] = " {\"a\\/b\\b\\f\\n\\r\\t\" : \"\\ud800x\\udc00\" , \"n\": -0.5E+3 }\0";
+	static const char doc[] =
+		" {\"a\\/b\\b\\f\\n\\r\\t\" : \"\\ud800x\\udc00\" , \"n\": -0.5E+3 }\0";
 	hvt_jr_init(&r, doc, sizeof doc - 1);
 	assert_int_equal(hvt_jr_peek(&r), HVT_JR_OBJECT);
 	assert_int_equal(hvt_jr_expect(&r, '{'), 0);
@@ -374,8 +379,10 @@ static void test_reader(void **state)
 	assert_int_equal(hvt_jr_skip(&r), -1);
 	assert_string_equal(r.err, "expected ']'"); /* the first error stays */
 
-	static const char *const values[] = {"true", "false", "null", "0", "-12.5e-3", "\"\"",
-					     "[[],{}]", "{\"a\":[1,{\"b\":null}]}"};
+	static const char *const values[] = { "true",	  "false",
+					      "null",	  "0",
+					      "-12.5e-3", "\"\"",
+					      "[[],{}]",  "{\"a\":[1,{\"b\":null}]}" };
 	for (size_t i = 0; i < N_ELEMS(values); i++) {
 		hvt_jr_init(&r, values[i], strlen(values[i]));
 		CHECK(hvt_jr_skip(&r) == 0 && hvt_jr_done(&r) == 0, "'%s': %s", values[i],
@@ -392,10 +399,10 @@ static void test_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_hcs),	cmocka_unit_test(test_parse_hcs_errors),
-		cmocka_unit_test(test_depth),		cmocka_unit_test(test_fuzz),
-		cmocka_unit_test(test_merge),		cmocka_unit_test(test_list_and_lookup),
-		cmocka_unit_test(test_wmi_state),	cmocka_unit_test(test_reader),
+		cmocka_unit_test(test_parse_hcs), cmocka_unit_test(test_parse_hcs_errors),
+		cmocka_unit_test(test_depth),	  cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_merge),	  cmocka_unit_test(test_list_and_lookup),
+		cmocka_unit_test(test_wmi_state), cmocka_unit_test(test_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,10 +13,10 @@
 
 #include "vsockdiag.h"
 
-#define CHECK(cond, ...)                      \
-	do {                                  \
-		if (!(cond))                  \
-			fail_msg(__VA_ARGS__); \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			fail_msg(__VA_ARGS__);                                                     \
 	} while (0)
 
 #define ANY 0xFFFFFFFFu
@@ -139,7 +139,8 @@ static void test_noent(void **state)
 	struct hvt_vsock_dump d;
 	char err[300] = "";
 	(void)state;
-	assert_int_equal(load("vsockdiag-noent.bin", &d, err, sizeof err), HVT_VSOCKDIAG_UNAVAILABLE);
+	assert_int_equal(load("vsockdiag-noent.bin", &d, err, sizeof err),
+			 HVT_VSOCKDIAG_UNAVAILABLE);
 	assert_int_equal(d.kernel_err, 2);
 	assert_int_equal(d.n, 0);
 	char want[400];
@@ -155,9 +156,11 @@ static void test_noent(void **state)
 	unsigned char *buf = read_data("vsockdiag-noent.bin", &len);
 	hvt_vsockdiag_init(&d);
 	assert_int_equal(hvt_vsockdiag_parse(&d, buf, len, err, sizeof err), HVT_VSOCKDIAG_OK);
-	assert_int_equal(hvt_vsockdiag_finish(&d, NULL, err, sizeof err), HVT_VSOCKDIAG_UNAVAILABLE);
-	assert_string_equal(err, "the kernel cannot list vsock sockets: the vsock_diag module is not "
-				 "loaded (modprobe vsock_diag)");
+	assert_int_equal(hvt_vsockdiag_finish(&d, NULL, err, sizeof err),
+			 HVT_VSOCKDIAG_UNAVAILABLE);
+	assert_string_equal(err,
+			    "the kernel cannot list vsock sockets: the vsock_diag module is not "
+			    "loaded (modprobe vsock_diag)");
 	hvt_vsockdiag_free(&d);
 	free(buf);
 }
@@ -212,7 +215,8 @@ static void test_truncated(void **state)
 			CHECK(rc == HVT_VSOCKDIAG_ERROR, "prefix %zu: finish %d", n, rc);
 			assert_string_equal(err, "incomplete vsock socket dump (no NLMSG_DONE)");
 		} else {
-			CHECK(rc == HVT_VSOCKDIAG_ERROR && err[0], "prefix %zu: %d '%s'", n, rc, err);
+			CHECK(rc == HVT_VSOCKDIAG_ERROR && err[0], "prefix %zu: %d '%s'", n, rc,
+			      err);
 		}
 		hvt_vsockdiag_free(&d);
 		free(cut);
@@ -344,7 +348,7 @@ static void test_messages(void **state)
 
 	/* a short vsock_diag_msg */
 	memset(&m, 0, sizeof m);
-	unsigned char p[31] = {40};
+	unsigned char p[31] = { 40 };
 	msg(&m, 20, p, sizeof p, 0);
 	assert_int_equal(parse(&m, &d, err, sizeof err), HVT_VSOCKDIAG_ERROR);
 	assert_string_equal(err, "vsock_diag message of 31 bytes at byte 0 (expected 32)");
@@ -395,15 +399,17 @@ static void test_messages(void **state)
 		int status;
 		const char *msg;
 	} kerr[] = {
-		{-1, HVT_VSOCKDIAG_ERROR, "the kernel refused the vsock socket dump: operation not permitted"},
-		{-13, HVT_VSOCKDIAG_ERROR, "the kernel refused the vsock socket dump: permission denied"},
-		{-5, HVT_VSOCKDIAG_ERROR, "the kernel refused the vsock socket dump: error 5"},
-		{-22, HVT_VSOCKDIAG_UNAVAILABLE,
-		 "the kernel cannot list vsock sockets: AF_VSOCK is not known to sock_diag "
-		 "(modprobe vsock_diag)"},
-		{-2, HVT_VSOCKDIAG_UNAVAILABLE,
-		 "the kernel cannot list vsock sockets: the vsock_diag module is not loaded "
-		 "(modprobe vsock_diag)"},
+		{ -1, HVT_VSOCKDIAG_ERROR,
+		  "the kernel refused the vsock socket dump: operation not permitted" },
+		{ -13, HVT_VSOCKDIAG_ERROR,
+		  "the kernel refused the vsock socket dump: permission denied" },
+		{ -5, HVT_VSOCKDIAG_ERROR, "the kernel refused the vsock socket dump: error 5" },
+		{ -22, HVT_VSOCKDIAG_UNAVAILABLE,
+		  "the kernel cannot list vsock sockets: AF_VSOCK is not known to sock_diag "
+		  "(modprobe vsock_diag)" },
+		{ -2, HVT_VSOCKDIAG_UNAVAILABLE,
+		  "the kernel cannot list vsock sockets: the vsock_diag module is not loaded "
+		  "(modprobe vsock_diag)" },
 	};
 	for (size_t i = 0; i < sizeof kerr / sizeof kerr[0]; i++) {
 		for (int as_error = 0; as_error < 2; as_error++) {
@@ -463,11 +469,11 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),	  cmocka_unit_test(test_conns),
-		cmocka_unit_test(test_many),	  cmocka_unit_test(test_noent),
-		cmocka_unit_test(test_split),	  cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_fuzz),	  cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_files),	  cmocka_unit_test(test_names),
+		cmocka_unit_test(test_empty), cmocka_unit_test(test_conns),
+		cmocka_unit_test(test_many),  cmocka_unit_test(test_noent),
+		cmocka_unit_test(test_split), cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_fuzz),  cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_files), cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

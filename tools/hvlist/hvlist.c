@@ -18,49 +18,62 @@ enum { V_SERVICES = 1, V_VMS = 2, V_SOCKETS = 4 };
 static struct {
 	const char *file, *columns, *dump_file, *dump_save;
 	int noheadings, raw, json, processes, listening;
-	int views;      /* the views to show */
-	int named;      /* the views named on the command line (0: all this system offers) */
+	int views; /* the views to show */
+	int named; /* the views named on the command line (0: all this system offers) */
 } opt;
 
 /* ---- columns ---- */
 
 enum { SC_GUID, SC_PORT, SC_CANONICAL, SC_NAME, SC_KEY, SC_N };
 static const struct hvt_column service_cols[SC_N] = {
-	{"GUID", "guid", 0, "service GUID (- when the key is not a GUID)"},
-	{"PORT", "port", HVT_COL_RIGHT, "vsock port, when the GUID follows the vsock template"},
-	{"CANONICAL", "canonical", 0, "the key name is the unbraced GUID Hyper-V expects"},
-	{"NAME", "name", 0, "friendly name (ElementName)"},
-	{"KEY", "key", HVT_COL_HIDDEN, "registry key name as stored"},
+	{ "GUID", "guid", 0, "service GUID (- when the key is not a GUID)" },
+	{ "PORT", "port", HVT_COL_RIGHT, "vsock port, when the GUID follows the vsock template" },
+	{ "CANONICAL", "canonical", 0, "the key name is the unbraced GUID Hyper-V expects" },
+	{ "NAME", "name", 0, "friendly name (ElementName)" },
+	{ "KEY", "key", HVT_COL_HIDDEN, "registry key name as stored" },
 };
 
 enum { VC_ID, VC_STATE, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
 static const struct hvt_column vm_cols[VC_N] = {
-	{"ID", "id", 0, "VM id (the VM part of hv:VM:SERVICE)"},
-	{"STATE", "state", 0, "Running, Off, Saved, Paused, ..."},
-	{"NAME", "name", 0, "VM name"},
-	{"TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine or Container"},
-	{"OWNER", "owner", HVT_COL_HIDDEN, "who created it (WSL, VMMS, docker, ...)"},
-	{"SOURCE", "source", HVT_COL_HIDDEN, "where it was found: hcs, wmi or hcs+wmi"},
+	{ "ID", "id", 0, "VM id (the VM part of hv:VM:SERVICE)" },
+	{ "STATE", "state", 0, "Running, Off, Saved, Paused, ..." },
+	{ "NAME", "name", 0, "VM name" },
+	{ "TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine or Container" },
+	{ "OWNER", "owner", HVT_COL_HIDDEN, "who created it (WSL, VMMS, docker, ...)" },
+	{ "SOURCE", "source", HVT_COL_HIDDEN, "where it was found: hcs, wmi or hcs+wmi" },
 };
 
 enum {
-	KC_TYPE, KC_STATE, KC_LOCAL, KC_PEER, KC_SERVICE, KC_REG, KC_PROCESS,
-	KC_LCID, KC_LPORT, KC_PCID, KC_PPORT, KC_INODE, KC_SHUT, KC_N
+	KC_TYPE,
+	KC_STATE,
+	KC_LOCAL,
+	KC_PEER,
+	KC_SERVICE,
+	KC_REG,
+	KC_PROCESS,
+	KC_LCID,
+	KC_LPORT,
+	KC_PCID,
+	KC_PPORT,
+	KC_INODE,
+	KC_SHUT,
+	KC_N
 };
 static const struct hvt_column socket_cols[KC_N] = {
-	{"TYPE", "type", HVT_COL_HIDDEN, "stream, seqpacket or dgram"},
-	{"STATE", "state", 0, "LISTEN, ESTAB, SYN-SENT, UNCONN, CLOSING (ss's names)"},
-	{"LOCAL", "local", 0, "local CID:PORT (* = any)"},
-	{"PEER", "peer", 0, "peer CID:PORT"},
-	{"SERVICE", "service", 0, "service GUID the Hyper-V host must register for this port"},
-	{"REG", "registered", HVT_COL_HIDDEN, "SERVICE is registered in --file (shown with --file)"},
-	{"PROCESS", "process", HVT_COL_HIDDEN, "processes using the socket (shown with -p)"},
-	{"LCID", "local_cid", HVT_COL_HIDDEN | HVT_COL_RIGHT, "local CID (4294967295 = any)"},
-	{"LPORT", "local_port", HVT_COL_HIDDEN | HVT_COL_RIGHT, "local port (4294967295 = any)"},
-	{"PCID", "peer_cid", HVT_COL_HIDDEN | HVT_COL_RIGHT, "peer CID"},
-	{"PPORT", "peer_port", HVT_COL_HIDDEN | HVT_COL_RIGHT, "peer port"},
-	{"INODE", "inode", HVT_COL_HIDDEN | HVT_COL_RIGHT, "socket inode"},
-	{"SHUT", "shutdown", HVT_COL_HIDDEN, "directions shut down locally: rd, wr, rdwr or -"},
+	{ "TYPE", "type", HVT_COL_HIDDEN, "stream, seqpacket or dgram" },
+	{ "STATE", "state", 0, "LISTEN, ESTAB, SYN-SENT, UNCONN, CLOSING (ss's names)" },
+	{ "LOCAL", "local", 0, "local CID:PORT (* = any)" },
+	{ "PEER", "peer", 0, "peer CID:PORT" },
+	{ "SERVICE", "service", 0, "service GUID the Hyper-V host must register for this port" },
+	{ "REG", "registered", HVT_COL_HIDDEN,
+	  "SERVICE is registered in --file (shown with --file)" },
+	{ "PROCESS", "process", HVT_COL_HIDDEN, "processes using the socket (shown with -p)" },
+	{ "LCID", "local_cid", HVT_COL_HIDDEN | HVT_COL_RIGHT, "local CID (4294967295 = any)" },
+	{ "LPORT", "local_port", HVT_COL_HIDDEN | HVT_COL_RIGHT, "local port (4294967295 = any)" },
+	{ "PCID", "peer_cid", HVT_COL_HIDDEN | HVT_COL_RIGHT, "peer CID" },
+	{ "PPORT", "peer_port", HVT_COL_HIDDEN | HVT_COL_RIGHT, "peer port" },
+	{ "INODE", "inode", HVT_COL_HIDDEN | HVT_COL_RIGHT, "socket inode" },
+	{ "SHUT", "shutdown", HVT_COL_HIDDEN, "directions shut down locally: rd, wr, rdwr or -" },
 };
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,37 +121,37 @@ static void usage(void)
 enum { OPT_DUMP_FILE = 256, OPT_DUMP_SAVE };
 
 static const struct hvt_option longopts[] = {
-	{"file", hvt_required_argument, NULL, 'f'},
-	{"output", hvt_required_argument, NULL, 'o'},
-	{"noheadings", hvt_no_argument, NULL, 'n'},
-	{"raw", hvt_no_argument, NULL, 'r'},
-	{"json", hvt_no_argument, NULL, 'j'},
-	{"listening", hvt_no_argument, NULL, 'l'},
-	{"processes", hvt_no_argument, NULL, 'p'},
-	{"dump-file", hvt_required_argument, NULL, OPT_DUMP_FILE},
-	{"dump-save", hvt_required_argument, NULL, OPT_DUMP_SAVE},
-	{"help", hvt_no_argument, NULL, 'h'},
-	{"version", hvt_no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+	{ "file", hvt_required_argument, NULL, 'f' },
+	{ "output", hvt_required_argument, NULL, 'o' },
+	{ "noheadings", hvt_no_argument, NULL, 'n' },
+	{ "raw", hvt_no_argument, NULL, 'r' },
+	{ "json", hvt_no_argument, NULL, 'j' },
+	{ "listening", hvt_no_argument, NULL, 'l' },
+	{ "processes", hvt_no_argument, NULL, 'p' },
+	{ "dump-file", hvt_required_argument, NULL, OPT_DUMP_FILE },
+	{ "dump-save", hvt_required_argument, NULL, OPT_DUMP_SAVE },
+	{ "help", hvt_no_argument, NULL, 'h' },
+	{ "version", hvt_no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
 };
 
 /* ---- one view's result ---- */
 
 struct view {
-	const char *name;   /* "services", "vms", "sockets" */
-	int status;         /* 0 ok, else failed (err says why) */
-	int unavailable;    /* failed because this system cannot provide it */
+	const char *name; /* "services", "vms", "sockets" */
+	int status;	  /* 0 ok, else failed (err says why) */
+	int unavailable;  /* failed because this system cannot provide it */
 	char err[600];
 	char title[700];
 	struct hvt_table *t;
 };
 
-static struct view views[3] = {{"services", 0, 0, "", "", NULL},
-			       {"vms", 0, 0, "", "", NULL},
-			       {"sockets", 0, 0, "", "", NULL}};
+static struct view views[3] = { { "services", 0, 0, "", "", NULL },
+				{ "vms", 0, 0, "", "", NULL },
+				{ "sockets", 0, 0, "", "", NULL } };
 #define VIEW_SERVICES (&views[0])
-#define VIEW_VMS (&views[1])
-#define VIEW_SOCKETS (&views[2])
+#define VIEW_VMS      (&views[1])
+#define VIEW_SOCKETS  (&views[2])
 
 static struct {
 	int have_info;
@@ -272,8 +285,8 @@ static int cmp_sock(const void *pa, const void *pb)
 	int la = a->state == HVT_VSS_LISTEN, lb = b->state == HVT_VSS_LISTEN;
 	if (la != lb)
 		return lb - la; /* listeners first */
-#define CMP(f)                                  \
-	if (a->f != b->f)                       \
+#define CMP(f)                                                                                     \
+	if (a->f != b->f)                                                                          \
 		return a->f < b->f ? -1 : 1;
 	CMP(local_port)
 	CMP(local_cid)
@@ -302,8 +315,8 @@ static uint32_t service_port(const struct hvt_vsock_sock *s, const struct hvt_vs
 	if (s->state == HVT_VSS_LISTEN)
 		return s->local_port;
 	for (size_t i = 0; i < d->n; i++)
-		if (d->socks[i].state == HVT_VSS_LISTEN && d->socks[i].local_port == s->local_port &&
-		    d->socks[i].type == s->type)
+		if (d->socks[i].state == HVT_VSS_LISTEN &&
+		    d->socks[i].local_port == s->local_port && d->socks[i].type == s->type)
 			return s->local_port;
 	if (s->peer_port != ANY)
 		return s->peer_port;
@@ -331,7 +344,8 @@ static void process_cell(struct hvt_table *t, size_t r, uint32_t inode,
 		char *q = hvt_json_quote_alloc(o[i].command);
 		if (!q)
 			hvt_diex(HVT_EXIT_FAIL, "out of memory");
-		jn += (size_t)snprintf(json + jn, jl - jn, "%s{\"pid\": %d, \"command\": %s, \"fd\": %d}",
+		jn += (size_t)snprintf(json + jn, jl - jn,
+				       "%s{\"pid\": %d, \"command\": %s, \"fd\": %d}",
 				       k ? ", " : "", o[i].pid, q, o[i].fd);
 		free(q);
 		/* one text entry per process, however many descriptors it has */
@@ -364,7 +378,8 @@ static void view_sockets(struct view *v)
 
 	if (sock_meta.dump) {
 		rc = hvt_vsockdiag_load(&d, sock_meta.dump, v->err, sizeof v->err);
-		snprintf(v->title, sizeof v->title, "vsock sockets (recorded in %s):", sock_meta.dump);
+		snprintf(v->title, sizeof v->title,
+			 "vsock sockets (recorded in %s):", sock_meta.dump);
 	} else {
 		rc = hvt_vsockdiag_dump(&d, opt.dump_save, v->err, sizeof v->err);
 		if (rc != HVT_VSOCKDIAG_UNAVAILABLE) {
@@ -378,7 +393,8 @@ static void view_sockets(struct view *v)
 			for (size_t i = 0; i < sock_meta.info.ntransports; i++)
 				k += (size_t)snprintf(tr + k, sizeof tr - k, "%s%s", i ? ", " : "",
 						      sock_meta.info.transports[i]);
-			snprintf(v->title, sizeof v->title, "vsock sockets (%s; transports: %s):", cid, tr);
+			snprintf(v->title, sizeof v->title,
+				 "vsock sockets (%s; transports: %s):", cid, tr);
 		}
 	}
 	if (rc != HVT_VSOCKDIAG_OK) {
@@ -448,10 +464,11 @@ static void view_sockets(struct view *v)
 					;
 				if (!reg && s->state == HVT_VSS_LISTEN && w == nwarned) {
 					warned[nwarned++] = sp;
-					hvt_warnx("warning: vsock port %lu listens, but its service %s is "
-						  "not registered in %s: connections from the Hyper-V "
-						  "host will time out (register it: hvreg add %lu)",
-						  (unsigned long)sp, gb, opt.file, (unsigned long)sp);
+					hvt_warnx(
+						"warning: vsock port %lu listens, but its service %s is "
+						"not registered in %s: connections from the Hyper-V "
+						"host will time out (register it: hvreg add %lu)",
+						(unsigned long)sp, gb, opt.file, (unsigned long)sp);
 				}
 			}
 		}
@@ -462,7 +479,7 @@ static void view_sockets(struct view *v)
 		hvt_table_num(v->t, r, KC_PCID, s->peer_cid);
 		hvt_table_num(v->t, r, KC_PPORT, s->peer_port);
 		hvt_table_num(v->t, r, KC_INODE, s->inode);
-		static const char *const shut[] = {"-", "rd", "wr", "rdwr"};
+		static const char *const shut[] = { "-", "rd", "wr", "rdwr" };
 		hvt_table_str(v->t, r, KC_SHUT, shut[s->shutdown & 3]);
 	}
 	free(warned);
@@ -500,7 +517,7 @@ static void json_view(struct hvt_jw *w, const struct view *v)
 
 int main(int argc, char **argv)
 {
-	struct hvt_getopt g = {0};
+	struct hvt_getopt g = { 0 };
 	int c, all = 0;
 
 	hvt_init(argv[0]);
@@ -524,15 +541,18 @@ int main(int argc, char **argv)
 		static const struct {
 			const char *name;
 			int views;
-		} names[] = {{"services", V_SERVICES}, {"vms", V_VMS}, {"sockets", V_SOCKETS},
-			     {"all", 0}};
+		} names[] = { { "services", V_SERVICES },
+			      { "vms", V_VMS },
+			      { "sockets", V_SOCKETS },
+			      { "all", 0 } };
 		size_t k;
 		for (k = 0; k < N_ELEMS(names); k++)
 			if (strcmp(argv[i], names[k].name) == 0)
 				break;
 		if (k == N_ELEMS(names))
-			hvt_usage_error("unknown view '%s' (expected services, vms, sockets or all)",
-					argv[i]);
+			hvt_usage_error(
+				"unknown view '%s' (expected services, vms, sockets or all)",
+				argv[i]);
 		opt.named |= names[k].views;
 		all |= names[k].views == 0;
 	}
@@ -614,7 +634,8 @@ int main(int argc, char **argv)
 			putchar('\n');
 		}
 		hvt_table_print(v->t, stdout,
-				(opt.noheadings ? HVT_TABLE_NOHEADINGS : 0) | (opt.raw ? HVT_TABLE_RAW : 0));
+				(opt.noheadings ? HVT_TABLE_NOHEADINGS : 0) |
+					(opt.raw ? HVT_TABLE_RAW : 0));
 	}
 	if (opt.json) {
 		hvt_jw_end(&w);

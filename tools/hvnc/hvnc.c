@@ -134,12 +134,13 @@ static void check_conflicts(int zero_relay, int nrelay_opts, int send_only, int 
 		{ opt.sh_exec != NULL, opt.to_text != NULL, "-c", "--to" },
 		{ opt.zero, opt.listen, "-z", "-l" },
 		{ opt.zero, serve, "-z", "-e, -c or --to" },
-		{ opt.zero, zero_relay, "-z", "-d, -q, -i, --send-only, --recv-only or --progress" },
+		{ opt.zero, zero_relay, "-z",
+		  "-d, -q, -i, --send-only, --recv-only or --progress" },
 		{ send_only, recv_only, "--send-only", "--recv-only" },
-		{ serve && opt.to_text == NULL, nrelay_opts,
-		  "-e or -c", "-d, -q, -i, --no-shutdown, --send-only, --recv-only or --progress" },
-		{ opt.to_text != NULL, no_stdin || send_only || recv_only || quit,
-		  "--to", "-d, -q, --send-only or --recv-only" },
+		{ serve && opt.to_text == NULL, nrelay_opts, "-e or -c",
+		  "-d, -q, -i, --no-shutdown, --send-only, --recv-only or --progress" },
+		{ opt.to_text != NULL, no_stdin || send_only || recv_only || quit, "--to",
+		  "-d, -q, --send-only or --recv-only" },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].a && table[i].b)
@@ -247,8 +248,7 @@ static int conn_env(hvt_sock s, struct hvt_env *env)
 				 hvt_guid_format(&peer.service, 0, g));
 		}
 		break;
-	case HVT_UNIX:
-		break;
+	case HVT_UNIX: break;
 	}
 	return n;
 }
@@ -401,11 +401,18 @@ int main(int argc, char **argv)
 				hvt_usage_error("invalid -i '%s': must be more than 0", g.optarg);
 			nrelay = zero_relay = 1;
 			break;
-		case 'q': opt.relay.quit_ms = duration("-q", g.optarg); quit = nrelay = zero_relay = 1; break;
+		case 'q':
+			opt.relay.quit_ms = duration("-q", g.optarg);
+			quit = nrelay = zero_relay = 1;
+			break;
 		case 'd': opt.relay.no_stdin = no_stdin = nrelay = zero_relay = 1; break;
 		case OPT_NO_SHUTDOWN: opt.relay.no_shutdown = nrelay = 1; break;
-		case OPT_SEND_ONLY: opt.relay.send_only = send_only = nrelay = zero_relay = 1; break;
-		case OPT_RECV_ONLY: opt.relay.recv_only = recv_only = nrelay = zero_relay = 1; break;
+		case OPT_SEND_ONLY:
+			opt.relay.send_only = send_only = nrelay = zero_relay = 1;
+			break;
+		case OPT_RECV_ONLY:
+			opt.relay.recv_only = recv_only = nrelay = zero_relay = 1;
+			break;
 		case OPT_PROGRESS: opt.relay.progress = nrelay = zero_relay = 1; break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;

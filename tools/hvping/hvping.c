@@ -12,15 +12,15 @@
 #include "ping.h"
 #include "sys.h"
 
-#define HELLO_WAIT_MS 2000u      /* client: a responder answers the hello within this */
+#define HELLO_WAIT_MS	    2000u  /* client: a responder answers the hello within this */
 #define SERVE_HELLO_WAIT_MS 10000u /* responder: a client sends its hello within this */
-#define DEFAULT_SIZE 56u
-#define DEFAULT_TIMEOUT_MS 5000u
-#define DAY_MS 86400000u
+#define DEFAULT_SIZE	    56u
+#define DEFAULT_TIMEOUT_MS  5000u
+#define DAY_MS		    86400000u
 
 static struct {
 	int listen, quiet, json, connect, verbose;
-	uint64_t count;       /* 0 = until interrupted */
+	uint64_t count; /* 0 = until interrupted */
 	uint64_t interval_ms, timeout_ms, size, max_conns;
 	struct hvt_addr addr;
 	char name[HVT_ADDR_STRLEN]; /* the address as printed */
@@ -107,21 +107,21 @@ enum phase { PH_CONNECT, PH_HELLO, PH_REPLY };
 
 struct result {
 	int ok, interrupted;
-	int echo;                 /* an echo reply (else a connect time) */
+	int echo; /* an echo reply (else a connect time) */
 	uint64_t ns;
-	enum phase phase;         /* on failure */
+	enum phase phase; /* on failure */
 	enum hvt_ping_status st;
 	int code;
 };
 
 static struct {
 	hvt_sock s;
-	int fellback;             /* the peer is no responder: timing connects */
+	int fellback; /* the peer is no responder: timing connects */
 	uint64_t echo_replies;
 	uint8_t *buf, *reply;
 	uint64_t sent, received;
 	struct hvt_ping_stats stats;
-	int failed;               /* the last failure, for the hint */
+	int failed; /* the last failure, for the hint */
 	struct result last_fail;
 	char error[256];
 } cl;
@@ -209,7 +209,8 @@ static void probe_echo(uint32_t seq, struct result *r)
 			}
 			if (is_non_responder(st) && cl.echo_replies == 0) {
 				hvt_warnx("%s does not answer the hvping protocol; timing connects "
-					  "instead (--connect)", opt.name);
+					  "instead (--connect)",
+					  opt.name);
 				if (opt.verbose)
 					hvt_warnx("%s: %s", opt.name,
 						  hello_reason(st, code, why, sizeof why));
@@ -236,7 +237,8 @@ static void probe_echo(uint32_t seq, struct result *r)
 		cl.s = HVT_SOCK_INVALID;
 		fail(r, PH_REPLY, st, code);
 		if (opt.verbose && !r->interrupted)
-			hvt_warnx("closed the connection to %s; the next probe reconnects", opt.name);
+			hvt_warnx("closed the connection to %s; the next probe reconnects",
+				  opt.name);
 		return;
 	}
 	cl.echo_replies++;
@@ -249,9 +251,7 @@ static const char *error_text(const struct result *r, char *buf, size_t len)
 {
 	char d[32], why[256];
 	switch (r->phase) {
-	case PH_CONNECT:
-		snprintf(buf, len, "%s", hvt_strerror(r->code));
-		break;
+	case PH_CONNECT: snprintf(buf, len, "%s", hvt_strerror(r->code)); break;
 	case PH_HELLO:
 		if (r->st == HVT_PING_BAD_VERSION || r->st == HVT_PING_TOO_LARGE)
 			snprintf(buf, len, "hvping protocol: %s", hvt_ping_status_text(r->st));
@@ -275,8 +275,7 @@ static const char *error_text(const struct result *r, char *buf, size_t len)
 static const char *hint_for(const struct result *r)
 {
 	switch (r->phase) {
-	case PH_CONNECT:
-		return hvt_hint(opt.addr.family, r->code);
+	case PH_CONNECT: return hvt_hint(opt.addr.family, r->code);
 	case PH_HELLO:
 		if (r->st == HVT_PING_BAD_VERSION)
 			return "the responder speaks another protocol version: use the same hvping "
@@ -368,7 +367,8 @@ static void report_probe(uint64_t seq, const struct result *r)
 		printf("seq=%llu bytes=%llu time=%s ms\n", (unsigned long long)seq,
 		       (unsigned long long)opt.size, probe_ms(r->ns, t, sizeof t));
 	else if (r->ok)
-		printf("seq=%llu time=%s ms\n", (unsigned long long)seq, probe_ms(r->ns, t, sizeof t));
+		printf("seq=%llu time=%s ms\n", (unsigned long long)seq,
+		       probe_ms(r->ns, t, sizeof t));
 	else
 		printf("seq=%llu error: %s\n", (unsigned long long)seq, cl.error);
 	fflush(stdout);
@@ -491,7 +491,7 @@ static int run_client(void)
 struct conn {
 	hvt_sock s;
 	struct hvt_addr peer;
-	unsigned long long id;   /* numbers the -v lines of concurrent connections */
+	unsigned long long id; /* numbers the -v lines of concurrent connections */
 };
 
 static int serve_task(void *ctx)
@@ -630,15 +630,30 @@ int main(int argc, char **argv)
 	opt.max_conns = 100;
 	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qlm:vhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': opt.count = number("-c", g.optarg, 1, UINT32_MAX); count = 1; break;
-		case 'i': opt.interval_ms = duration("-i", g.optarg, 0); interval = 1; break;
-		case 'W': opt.timeout_ms = duration("-W", g.optarg, 1); timeout = 1; break;
-		case 's': opt.size = number("-s", g.optarg, 0, HVT_PING_MAX_SIZE); size = 1; break;
+		case 'c':
+			opt.count = number("-c", g.optarg, 1, UINT32_MAX);
+			count = 1;
+			break;
+		case 'i':
+			opt.interval_ms = duration("-i", g.optarg, 0);
+			interval = 1;
+			break;
+		case 'W':
+			opt.timeout_ms = duration("-W", g.optarg, 1);
+			timeout = 1;
+			break;
+		case 's':
+			opt.size = number("-s", g.optarg, 0, HVT_PING_MAX_SIZE);
+			size = 1;
+			break;
 		case OPT_CONNECT: opt.connect = 1; break;
 		case 'q': opt.quiet = 1; break;
 		case OPT_JSON: opt.json = 1; break;
 		case 'l': opt.listen = 1; break;
-		case 'm': opt.max_conns = number("-m", g.optarg, 1, 100000); max_conns = 1; break;
+		case 'm':
+			opt.max_conns = number("-m", g.optarg, 1, 100000);
+			max_conns = 1;
+			break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;

@@ -34,15 +34,15 @@ static struct {
 enum { OPT_FORCE = 256, OPT_FILE, OPT_PRINT };
 
 static const struct hvt_option longopts[] = {
-	{"name", hvt_required_argument, NULL, 'n'},
-	{"force", hvt_no_argument, NULL, OPT_FORCE},
-	{"file", hvt_required_argument, NULL, OPT_FILE},
-	{"print", hvt_required_argument, NULL, OPT_PRINT},
-	{"json", hvt_no_argument, NULL, 'j'},
-	{"verbose", hvt_no_argument, NULL, 'v'},
-	{"help", hvt_no_argument, NULL, 'h'},
-	{"version", hvt_no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+	{ "name", hvt_required_argument, NULL, 'n' },
+	{ "force", hvt_no_argument, NULL, OPT_FORCE },
+	{ "file", hvt_required_argument, NULL, OPT_FILE },
+	{ "print", hvt_required_argument, NULL, OPT_PRINT },
+	{ "json", hvt_no_argument, NULL, 'j' },
+	{ "verbose", hvt_no_argument, NULL, 'v' },
+	{ "help", hvt_no_argument, NULL, 'h' },
+	{ "version", hvt_no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(void)
@@ -93,7 +93,10 @@ static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+		   : (s[0] & 0xF0) == 0xE0 ? 3
+		   : (s[0] & 0xF8) == 0xF0 ? 4
+					   : 0;
 	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
 		return 0;
 	for (size_t i = 1; i < n; i++)
@@ -208,7 +211,8 @@ static size_t resolve(const struct hvt_service *v, size_t n, const char *arg, si
 	const char *why;
 	if (parse_service(arg, &g, &is_port, &port, &why) == 0) {
 		for (size_t i = 0; i < n; i++)
-			if (!v[i].deleted && v[i].form != HVT_KEY_NOT_GUID && hvt_guid_equal(&v[i].guid, &g))
+			if (!v[i].deleted && v[i].form != HVT_KEY_NOT_GUID &&
+			    hvt_guid_equal(&v[i].guid, &g))
 				out[k++] = i;
 		if (k)
 			return k;
@@ -258,7 +262,8 @@ static void warn_form(const struct hvt_service *e)
 	if (e->deleted)
 		return;
 	if (e->form == HVT_KEY_OTHER_FORM)
-		hvt_warnx("warning: key '%s' is not the unbraced GUID form Hyper-V expects", e->key);
+		hvt_warnx("warning: key '%s' is not the unbraced GUID form Hyper-V expects",
+			  e->key);
 	else if (e->form == HVT_KEY_NOT_GUID)
 		hvt_warnx("warning: key '%s' is not a GUID", e->key);
 }
@@ -281,8 +286,8 @@ static void json_service(const struct hvt_service *e)
 		fputs("null", stdout);
 	fputs(", \"key\": ", stdout);
 	json_str(e->key);
-	printf(", \"canonical\": %s, \"deleted\": %s}", e->form == HVT_KEY_STANDARD ? "true" : "false",
-	       e->deleted ? "true" : "false");
+	printf(", \"canonical\": %s, \"deleted\": %s}",
+	       e->form == HVT_KEY_STANDARD ? "true" : "false", e->deleted ? "true" : "false");
 }
 
 static const char *name_or_note(const struct hvt_service *e, char *buf, size_t len)
@@ -312,7 +317,8 @@ static void do_list(const struct hvt_service *v, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t port;
 			char t[16];
-			if (v[i].form != HVT_KEY_NOT_GUID && hvt_guid_to_port(&v[i].guid, &port) == 0) {
+			if (v[i].form != HVT_KEY_NOT_GUID &&
+			    hvt_guid_to_port(&v[i].guid, &port) == 0) {
 				int w = snprintf(t, sizeof t, "%lu", (unsigned long)port);
 				if (w > pw)
 					pw = w;
@@ -456,8 +462,7 @@ static void print_commands(int add, const char *key, const char *name)
 		}
 		putchar('\n');
 		break;
-	case PRINT_NONE:
-		break;
+	case PRINT_NONE: break;
 	}
 	free(path);
 }
@@ -465,13 +470,15 @@ static void print_commands(int add, const char *key, const char *name)
 static void check_print_name(const char *name)
 {
 	if (opt.print == PRINT_CMD && strpbrk(name, "\"%"))
-		hvt_usage_error("--print cmd cannot pass a name containing '\"' or '%%' safely through "
-				"cmd.exe: use --print powershell or --print reg");
+		hvt_usage_error(
+			"--print cmd cannot pass a name containing '\"' or '%%' safely through "
+			"cmd.exe: use --print powershell or --print reg");
 	if (opt.print == PRINT_REG) {
 		for (const char *p = name; *p; p++)
 			if ((unsigned char)*p >= 0x80) {
-				hvt_warnx("warning: regedit reads a .reg file without byte order mark in the "
-					  "ANSI code page: for a non-ASCII name write the file with --file");
+				hvt_warnx(
+					"warning: regedit reads a .reg file without byte order mark in the "
+					"ANSI code page: for a non-ASCII name write the file with --file");
 				break;
 			}
 	}
@@ -537,16 +544,16 @@ static size_t find_one(const struct hvt_service *v, size_t n, const char *arg, c
 		return i;
 	}
 	if (k > 1) {
-		hvt_warnx("'%s' matches %lu services in %s: name one by its GUID", arg, (unsigned long)k,
-			  where);
+		hvt_warnx("'%s' matches %lu services in %s: name one by its GUID", arg,
+			  (unsigned long)k, where);
 		list_stderr(v, k, idx);
 		free(idx);
 		exit(EXIT_CONFLICT);
 	}
 	free(idx);
 	if (count_live(v, n) == 0)
-		hvt_diex(EXIT_NOTFOUND, "no service matches '%s': no services are registered in %s", arg,
-			 where);
+		hvt_diex(EXIT_NOTFOUND, "no service matches '%s': no services are registered in %s",
+			 arg, where);
 	hvt_warnx("no service matches '%s' in %s; registered services:", arg, where);
 	list_stderr(v, n, NULL);
 	exit(EXIT_NOTFOUND);
@@ -593,22 +600,24 @@ static void cmd_add(const char *arg)
 	list_store(st, &v, &n);
 	const struct hvt_service *cur = NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].deleted || v[i].form == HVT_KEY_NOT_GUID || !hvt_guid_equal(&v[i].guid, &g))
+		if (v[i].deleted || v[i].form == HVT_KEY_NOT_GUID ||
+		    !hvt_guid_equal(&v[i].guid, &g))
 			continue;
 		if (v[i].form == HVT_KEY_STANDARD)
 			cur = &v[i];
 		else
-			hvt_warnx("warning: key '%s' in %s also names this service; Hyper-V expects the "
-				  "unbraced form (remove it with: hvreg remove '%s')",
-				  v[i].key, where, v[i].key);
+			hvt_warnx(
+				"warning: key '%s' in %s also names this service; Hyper-V expects the "
+				"unbraced form (remove it with: hvreg remove '%s')",
+				v[i].key, where, v[i].key);
 	}
 
 	char err[512];
 	const char *what; /* for -v */
 	if (cur && cur->name && (!opt.name || strcmp(cur->name, opt.name) == 0)) {
 		if (opt.verbose)
-			hvt_warnx("%s is already registered as \"%s\" in %s: nothing changed", gb, cur->name,
-				  where);
+			hvt_warnx("%s is already registered as \"%s\" in %s: nothing changed", gb,
+				  cur->name, where);
 		/* Nothing to write: the file (or registry) is left as it is. */
 		printf("%s\n", gb);
 		hvt_services_free(v, n);
@@ -616,18 +625,21 @@ static void cmd_add(const char *arg)
 		return;
 	}
 	if (cur && cur->name && !opt.force) {
-		hvt_warnx("%s is already registered as \"%s\" in %s (use --force to rename it to \"%s\")",
-			  gb, cur->name, where, opt.name);
+		hvt_warnx(
+			"%s is already registered as \"%s\" in %s (use --force to rename it to \"%s\")",
+			gb, cur->name, where, opt.name);
 		exit(EXIT_CONFLICT);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (&v[i] != cur && !v[i].deleted && v[i].name && strcmp(v[i].name, name) == 0 &&
 		    !(v[i].form != HVT_KEY_NOT_GUID && hvt_guid_equal(&v[i].guid, &g))) {
 			char ob[HVT_GUID_STRLEN];
-			hvt_warnx("warning: %s in %s has the same name \"%s\": remove and show by name "
-				  "will be ambiguous",
-				  v[i].form == HVT_KEY_NOT_GUID ? v[i].key : guid_text(&v[i].guid, ob),
-				  where, name);
+			hvt_warnx(
+				"warning: %s in %s has the same name \"%s\": remove and show by name "
+				"will be ambiguous",
+				v[i].form == HVT_KEY_NOT_GUID ? v[i].key
+							      : guid_text(&v[i].guid, ob),
+				where, name);
 		}
 	if (cur)
 		what = cur->name ? "renamed" : "named";
@@ -637,7 +649,8 @@ static void cmd_add(const char *arg)
 	store_call(hvt_store_commit(st, err, sizeof err), err);
 	if (opt.verbose) {
 		if (cur && cur->name)
-			hvt_warnx("%s %s from \"%s\" to \"%s\" in %s", what, gb, cur->name, name, where);
+			hvt_warnx("%s %s from \"%s\" to \"%s\" in %s", what, gb, cur->name, name,
+				  where);
 		else
 			hvt_warnx("%s %s as \"%s\" in %s", what, gb, name, where);
 	} else if (!opt.name) {
@@ -659,7 +672,9 @@ static void cmd_remove(const char *arg)
 		if (rc == -2)
 			hvt_usage_error("invalid vsock port '%s': %s", arg, why);
 		if (rc < 0)
-			hvt_usage_error("--print needs a service GUID or vsock port, not a name: '%s'", arg);
+			hvt_usage_error(
+				"--print needs a service GUID or vsock port, not a name: '%s'",
+				arg);
 		char gb[HVT_GUID_STRLEN];
 		print_commands(0, guid_text(&g, gb), NULL);
 		return;
@@ -707,19 +722,13 @@ static void cmd_show(const char *arg)
 int main(int argc, char **argv)
 {
 	hvt_init(argv[0]);
-	struct hvt_getopt go = {.optind = 1};
+	struct hvt_getopt go = { .optind = 1 };
 	int c;
 	while ((c = hvt_getopt_long(&go, argc, argv, "n:jvhV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'n':
-			opt.name = go.optarg;
-			break;
-		case OPT_FORCE:
-			opt.force = 1;
-			break;
-		case OPT_FILE:
-			opt.file = go.optarg;
-			break;
+		case 'n': opt.name = go.optarg; break;
+		case OPT_FORCE: opt.force = 1; break;
+		case OPT_FILE: opt.file = go.optarg; break;
 		case OPT_PRINT:
 			if (strcmp(go.optarg, "powershell") == 0)
 				opt.print = PRINT_POWERSHELL;
@@ -728,23 +737,15 @@ int main(int argc, char **argv)
 			else if (strcmp(go.optarg, "reg") == 0)
 				opt.print = PRINT_REG;
 			else
-				hvt_usage_error("invalid --print format '%s' (expected powershell, cmd or reg)",
-						go.optarg);
+				hvt_usage_error(
+					"invalid --print format '%s' (expected powershell, cmd or reg)",
+					go.optarg);
 			break;
-		case 'j':
-			opt.json = 1;
-			break;
-		case 'v':
-			opt.verbose = 1;
-			break;
-		case 'h':
-			usage();
-			break;
-		case 'V':
-			hvt_version();
-			break;
-		default:
-			exit(HVT_EXIT_USAGE);
+		case 'j': opt.json = 1; break;
+		case 'v': opt.verbose = 1; break;
+		case 'h': usage(); break;
+		case 'V': hvt_version(); break;
+		default: exit(HVT_EXIT_USAGE);
 		}
 	}
 	char **args = argv + go.optind;
@@ -792,18 +793,10 @@ int main(int argc, char **argv)
 
 	const char *arg = nargs > 1 ? args[1] : NULL;
 	switch (cmd) {
-	case CMD_ADD:
-		cmd_add(arg);
-		break;
-	case CMD_REMOVE:
-		cmd_remove(arg);
-		break;
-	case CMD_LIST:
-		cmd_list();
-		break;
-	case CMD_SHOW:
-		cmd_show(arg);
-		break;
+	case CMD_ADD: cmd_add(arg); break;
+	case CMD_REMOVE: cmd_remove(arg); break;
+	case CMD_LIST: cmd_list(); break;
+	case CMD_SHOW: cmd_show(arg); break;
 	}
 	return HVT_EXIT_OK;
 }
