@@ -1,4 +1,4 @@
-/* Sockets for every family behind one interface. Implemented in common/posix/net.c and
+/* Sockets for every family behind one interface. Implemented in common/linux/net.c and
  * common/win/net.c. Functions return 0 or a platform error code (errno value on POSIX,
  * WSA/Win32 code on Windows); hvt_strerror() gives its text, hvt_hint() the likely cause. */
 #ifndef HVT_NET_H
@@ -66,7 +66,7 @@ int hvt_err_timeout(void); /* the platform's "timed out" code */
  * and is something listening?"), or NULL when there is nothing useful to add. */
 const char *hvt_hint(enum hvt_family f, int code);
 
-/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one (common/hints.c). */
+/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one (common/net.c). */
 void hvt_report(const char *what, const struct hvt_addr *a, int code);
 /* prog: listening on ADDRESS (the bound address, with the local CID for vsock; a when the
  * system cannot say). */

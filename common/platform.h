@@ -1,5 +1,5 @@
 /* Small platform hooks used by the portable files of common/ (not by tools).
- * common/posix/platform.c, common/win/platform.c. */
+ * common/linux/platform.c, common/win/platform.c. */
 #ifndef HVT_PLATFORM_H
 #define HVT_PLATFORM_H
 

@@ -1,5 +1,5 @@
 /* .reg files: reader, editor, writer (regfile.h). Portable C11. The service store over a .reg
- * file or the live registry (registry.h) is store.c. */
+ * file or the live registry (registry.h) is registry.c. */
 #include "regfile.h"
 
 #include <stdarg.h>

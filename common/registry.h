@@ -12,8 +12,8 @@
  * changed at once by put/delete). Every function returns an hvt_store_status and, on failure,
  * a one-line message in err (no program name; for malformed files "FILE:LINE: what").
  *
- * The store lives in common/store.c (portable; the .reg file backend is common/regfile.c); the
- * platform layer below is common/posix/registry.c and common/win/registry.c. */
+ * The store lives in common/registry.c (portable; the .reg file backend is common/regfile.c); the
+ * platform layer below is common/linux/registry.c and common/win/registry.c. */
 #ifndef HVT_REGISTRY_H
 #define HVT_REGISTRY_H
 
@@ -107,7 +107,7 @@ int hvt_service_name_check(const char *name, const char **why);
 /* Classifies a key name; *g gets the GUID unless HVT_KEY_NOT_GUID. */
 enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g);
 
-/* ---- platform layer (common/posix/registry.c, common/win/registry.c), used by store.c ---- */
+/* ---- platform layer (common/linux/registry.c, common/win/registry.c), used by registry.c ---- */
 
 /* The live registry. POSIX: every call returns HVT_STORE_NOLIVE with a message. */
 int hvt_live_open(int flags, char *err, size_t errlen);

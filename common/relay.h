@@ -1,5 +1,5 @@
 /* Moving bytes: stdin/stdout <-> socket, and socket <-> socket. POSIX: one poll loop, splice(2)
- * where both ends allow it (common/posix/relay.c). Windows: one thread per direction
+ * where both ends allow it (common/linux/relay.c). Windows: one thread per direction
  * (common/win/relay.c), since a pipe stdin cannot be waited on. */
 #ifndef HVT_RELAY_H
 #define HVT_RELAY_H

@@ -1,5 +1,5 @@
 /* Processes, tasks, clocks and signals: what differs between POSIX and Windows besides
- * sockets. common/posix/sys.c, common/win/sys.c. */
+ * sockets. common/linux/sys.c, common/win/sys.c. */
 #ifndef HVT_SYS_H
 #define HVT_SYS_H
 

@@ -7,9 +7,9 @@
  * Msvm_ComputerSystem, through COM loaded at run time; it knows every VM of the Hyper-V
  * manager, stopped ones too, with their names), and merges both by VM id. When neither
  * answers (old Windows, Wine), the list is HVT_VMS_UNAVAILABLE with a one-line reason.
- * Other systems (common/posix/vms.c): always HVT_VMS_UNAVAILABLE.
+ * Other systems (common/linux/vms.c): always HVT_VMS_UNAVAILABLE.
  *
- * The JSON parsing and the merge are portable (common/vmlookup.c) and unit-tested. */
+ * The JSON parsing and the merge are portable (common/vms.c) and unit-tested. */
 #ifndef HVT_VMS_H
 #define HVT_VMS_H
 
@@ -55,10 +55,10 @@ void hvt_vms_set_lister(hvt_vms_lister fn);
  * service answers; elsewhere 0). hvlist shows the vms view by default only where it is 1. */
 int hvt_vms_supported(void);
 
-/* The platform's lister (common/posix/vms.c, common/win/vms.c). */
+/* The platform's lister (common/linux/vms.c, common/win/vms.c). */
 int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
 
-/* ---- portable helpers (common/vmlookup.c) ---- */
+/* ---- portable helpers (common/vms.c) ---- */
 
 /* Parses the result document of HcsEnumerateComputeSystems (UTF-8): a JSON array of objects
  * with string members Id, Name, State, SystemType, Owner (others are skipped; null is an

@@ -1,4 +1,4 @@
-/* The .reg reader and the service store over it (common/regfile.c, common/store.c). The input
+/* The .reg reader and the service store over it (common/regfile.c, common/registry.c). The input
  * is a file image.
  *  - hvt_regfile_parse: a refusal has a "NAME:LINE: what" / "NAME: what" message; whatever is
  *    accepted serializes back to the same bytes (every line is kept as read).

@@ -3,7 +3,7 @@
  * that blocks in ReadFile, sends, and half-closes the socket at EOF; the calling thread
  * receives and writes stdout, and keeps the clock (-i, -q, --progress, Ctrl-C).
  * Socket <-> socket (--to) runs both directions on threads and the caller only watches.
- * Behaviour and results follow common/posix/relay.c. */
+ * Behaviour and results follow common/linux/relay.c. */
 #include "win.h"
 
 #include <process.h>

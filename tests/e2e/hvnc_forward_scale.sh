@@ -1,6 +1,6 @@
 #!/bin/sh
 # platform: posix
-# The event-driven forwarder (hvnc -l -k --to, common/posix/forward.c) under load: 300
+# The event-driven forwarder (hvnc -l -k --to, common/linux/forward.c) under load: 300
 # concurrent connections each echoing checksummed data through it (bench/loadgen.c against
 # bench/echod.c), large transfers that fill the socket buffers (back-pressure, buffered
 # remainders), half-close passed on both ways, no descriptor left behind once they close, -m

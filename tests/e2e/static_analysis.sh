@@ -1,7 +1,7 @@
 #!/bin/sh
 # platform: posix
 # clang-tidy (checks in .clang-tidy, every finding an error) and cppcheck over the project's
-# own C files (common/, common/posix/, tools/), using this tree's compile_commands.json.
+# own C files (common/, common/linux/, tools/), using this tree's compile_commands.json.
 # Runs in the native tree only: the sanitizer tree would analyse the same code again.
 # A false positive is suppressed where it is, with a reason: NOLINT(check): why, or
 # cppcheck-suppress ID.
@@ -16,7 +16,7 @@ done
 [ -f "$HVT_BUILD/compile_commands.json" ] || fail "no $HVT_BUILD/compile_commands.json"
 
 cd "$HVT_SRC" || fail "cd $HVT_SRC"
-files=$(ls common/*.c common/posix/*.c tools/*/*.c)
+files=$(ls common/*.c common/linux/*.c tools/*/*.c)
 
 # clang-tidy: two files at a time in parallel; prints nothing for a clean file.
 start=$(date +%s)
@@ -35,7 +35,7 @@ ok "clang-tidy: $(echo "$files" | wc -w) files clean in $(($(date +%s) - start))
 start=$(date +%s)
 # shellcheck disable=SC2086
 cppcheck --enable=warning,portability,performance --error-exitcode=1 --inline-suppr \
-	--std=c11 -j2 -q -I common -I common/posix -D_GNU_SOURCE -D__linux__ -D__GNUC__ \
+	--std=c11 -j2 -q -I common -I common/linux -D_GNU_SOURCE -D__linux__ -D__GNUC__ \
 	'-DHVT_VERSION="0"' $files >"$T/cppcheck.err" 2>&1 ||
 	{ cat "$T/cppcheck.err" >&2; fail "cppcheck (exit $?)"; }
 [ -s "$T/cppcheck.err" ] && { cat "$T/cppcheck.err" >&2; fail "cppcheck: output above"; }

@@ -1,5 +1,5 @@
 /* common/regfile.c: the .reg reader and writer (encodings, round trips, edits, malformed
- * files with line numbers); common/store.c: the service store over a .reg file, and the live
+ * files with line numbers); common/registry.c: the service store over a .reg file, and the live
  * store. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* common/vmlookup.c and the JSON reader of common/json.c: the Host Compute Service's
+/* common/vms.c and the JSON reader of common/json.c: the Host Compute Service's
  * compute-system list, merging with WMI's VMs, sorting, and name lookup. */
 #include <setjmp.h>
 #include <stdarg.h>

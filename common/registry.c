@@ -1,5 +1,5 @@
 /* The service store (registry.h) over a .reg file (regfile.h) or the live registry. Portable
- * C11; the platform layer is posix/registry.c and win/registry.c. */
+ * C11; the platform layer is linux/registry.c and win/registry.c. */
 #include "registry.h"
 
 #include <stdio.h>
