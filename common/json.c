@@ -53,8 +53,8 @@ static void quote(const char *s, void (*put)(void *, const char *, size_t), void
 			if (named) {
 				put(ctx, named, 2);
 			} else {
-				memcpy(esc, "\\u00",
-				       4); /* NOLINT(bugprone-not-null-terminated-result): bytes */
+				/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes */
+				memcpy(esc, "\\u00", 4);
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 15];
 				put(ctx, esc, 6);

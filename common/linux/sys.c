@@ -67,8 +67,8 @@ int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock 
 	if (pid < 0)
 		return errno;
 	if (pid == 0) {
-		int rc = fn(
-			(void *)(uintptr_t)ctx); /* NOLINT(performance-no-int-to-ptr): by design */
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): by design */
+		int rc = fn((void *)(uintptr_t)ctx);
 		fflush(NULL);
 		_exit(rc);
 	}
