@@ -1,11 +1,7 @@
-/* The address grammar every tool shares (documented in hvsock(7)):
- *   hv:VM:SERVICE     VM = GUID, well-known name or the name of a VM on this host (looked up
- *                     through vms.h); SERVICE = GUID, vsock-N, N or 0xN
- *   vsock:CID:PORT    CID = number, any, hypervisor, local, host; PORT = number or template GUID
- *   tcp:HOST:PORT     IPv4, [IPv6] or a name
- *   unix:PATH         unix:@name is the Linux abstract namespace
- * Without a scheme: two GUID-like parts -> hv, two numbers -> vsock. With HVT_ADDR_LISTEN the
- * VM/CID/HOST part may be left out (hv:SERVICE, vsock:PORT, tcp:PORT). */
+/* Addresses, the grammar every tool shares (hvsock(7)): SCHEME:REST, where each scheme is a
+ * family module (family.h, common/family_*.c) that parses REST and prints it back. Without a
+ * scheme, the families' bare forms are tried (VM:SERVICE for hv, CID:PORT for vsock). With
+ * HVT_ADDR_LISTEN the VM/CID/HOST part may be left out (hv:SERVICE, vsock:PORT, tcp:PORT). */
 #ifndef HVT_ADDR_H
 #define HVT_ADDR_H
 
@@ -13,7 +9,7 @@
 #include <stdint.h>
 #include "guid.h"
 
-enum hvt_family { HVT_HV = 1, HVT_VSOCK, HVT_TCP, HVT_UNIX };
+struct hvt_family; /* family.h */
 
 #define HVT_CID_ANY	   0xFFFFFFFFu
 #define HVT_CID_HYPERVISOR 0u
@@ -24,13 +20,14 @@ enum hvt_family { HVT_HV = 1, HVT_VSOCK, HVT_TCP, HVT_UNIX };
 #define HVT_HOST_MAX 256
 #define HVT_PATH_MAX 108 /* sun_path */
 
+/* The parts families use; each module says which are its own. */
 struct hvt_addr {
-	enum hvt_family family;
-	hvt_guid vm, service;	 /* HVT_HV */
-	uint32_t cid, port;	 /* HVT_VSOCK; port also for HVT_TCP */
-	char host[HVT_HOST_MAX]; /* HVT_TCP: without brackets; "" = any (listen) */
-	char path[HVT_PATH_MAX]; /* HVT_UNIX: without the '@' */
-	int abstract;		 /* HVT_UNIX: Linux abstract namespace */
+	const struct hvt_family *fam; /* NULL: unknown */
+	hvt_guid vm, service;	      /* hv */
+	uint32_t cid, port;	      /* vsock; port also for tcp */
+	char host[HVT_HOST_MAX];      /* tcp: without brackets; "" = any (listen) */
+	char path[HVT_PATH_MAX];      /* unix: without the '@' */
+	int abstract;		      /* unix: Linux abstract namespace */
 };
 
 enum { HVT_ADDR_LISTEN = 1 };
@@ -39,11 +36,12 @@ enum { HVT_ADDR_LISTEN = 1 };
  * what was expected. */
 int hvt_addr_parse(const char *s, int flags, struct hvt_addr *out, char *err, size_t errlen);
 
-/* Canonical text: hv:VM:SERVICE (well-known VM names by name, service as GUID), vsock:CID:PORT
- * (CID any shown as "any"), tcp:HOST:PORT ([v6]), unix:PATH or unix:@name. Returns buf. */
+/* Canonical text, which parses back to the same address (well-known VM names by name,
+ * services as GUIDs, CID any as "any", [v6]). Returns buf. */
 #define HVT_ADDR_STRLEN 400
 char *hvt_addr_format(const struct hvt_addr *a, char *buf, size_t len);
 
-const char *hvt_family_name(enum hvt_family f); /* "hv", "vsock", "tcp", "unix" */
+/* Same family and the same canonical text. */
+int hvt_addr_equal(const struct hvt_addr *a, const struct hvt_addr *b);
 
 #endif

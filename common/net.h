@@ -1,6 +1,7 @@
-/* Sockets for every family behind one interface. Implemented in common/linux/net.c and
- * common/win/net.c. Functions return 0 or a platform error code (errno value on POSIX,
- * WSA/Win32 code on Windows); hvt_strerror() gives its text, hvt_hint() the likely cause. */
+/* Sockets for every family behind one interface. The portable half is common/net.c (with each
+ * family's module, family.h); the platform halves are common/linux/net.c and common/win/net.c.
+ * Functions return 0 or a platform error code (errno value on Linux, WSA/Win32 code on
+ * Windows); hvt_strerror() gives its text, hvt_hint() the likely cause. */
 #ifndef HVT_NET_H
 #define HVT_NET_H
 
@@ -29,13 +30,23 @@ int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out);
 /* Accepts; peer may be NULL. Retries on EINTR and on transient errors (ECONNABORTED). */
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer);
 
+/* Environment describing a connection for a program run per connection (UCSPI style). */
+struct hvt_env {
+	const char *name;
+	char value[HVT_ADDR_STRLEN];
+};
+#define HVT_ENV_MAX 8
+/* PROTO, HVNC_PEER, HVNC_LOCAL and the family's own (TCPREMOTEIP, VSOCKREMOTECID, ...) for
+ * connected socket s; returns how many were set in env (at most HVT_ENV_MAX). */
+int hvt_conn_env(hvt_sock s, struct hvt_env *env);
+
 /* Local and peer address of a socket (for -v lines and listings). */
 int hvt_sock_local(hvt_sock s, struct hvt_addr *out);
 int hvt_sock_peer(hvt_sock s, struct hvt_addr *out);
 
 int hvt_sock_shutdown_write(hvt_sock s);
 void hvt_sock_close(hvt_sock s);
-/* Removes a listening unix socket file again (no-op for other families). */
+/* After a listener on a is closed: removes its unix socket file (nothing for other families). */
 void hvt_sock_unlink(const struct hvt_addr *a);
 
 /* Sends all of buf; 0 or error code. */
@@ -62,11 +73,11 @@ enum hvt_errkind {
 enum hvt_errkind hvt_errkind(int code);
 int hvt_err_timeout(void); /* the platform's "timed out" code */
 
-/* One-line hint for an error on family f ("is the service registered on the host (hvreg add)
- * and is something listening?"), or NULL when there is nothing useful to add. */
-const char *hvt_hint(enum hvt_family f, int code);
+/* One-line hint for an error on address a ("is the service registered on the host (hvreg
+ * add) and is something listening?"), or NULL when there is nothing useful to add. */
+const char *hvt_hint(const struct hvt_addr *a, int code);
 
-/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one (common/net.c). */
+/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one. */
 void hvt_report(const char *what, const struct hvt_addr *a, int code);
 /* prog: listening on ADDRESS (the bound address, with the local CID for vsock; a when the
  * system cannot say). */

@@ -26,13 +26,6 @@ int hvt_tasks_running(void);
 /* Blocks until fewer than n tasks run (or an interrupt arrives). */
 void hvt_tasks_wait_below(int n);
 
-/* Environment describing a connection for a program run per connection (UCSPI style). */
-struct hvt_env {
-	const char *name;
-	char value[HVT_ADDR_STRLEN];
-};
-#define HVT_ENV_MAX 8
-
 /* Runs a program with the socket as its stdin and stdout and waits for it: argv run directly
  * (no shell) when shell_cmd is NULL, else shell_cmd through /bin/sh -c (cmd.exe /c on Windows).
  * env adds variables. Returns the program's exit status (0-255), or -code when it could not

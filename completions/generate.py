@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #   none     a number, duration or free text: nothing to offer
 #   file     a file name
 #   command  a program (and its arguments) or a shell command
-#   address  an hvtools address (hv:, vsock:, tcp:, unix:)
+#   address  an hvtools address (the schemes come from the tools' 'Addresses' section)
 #   columns  hvlist columns, comma-separated
 #   values   one of a fixed list (VALUES below)
 ARG_KINDS = {
@@ -71,6 +71,8 @@ OPT_RE = re.compile(
 )
 ITEM_RE = re.compile(r"^  (?P<name>[a-z][a-z0-9-]*)(?: (?P<arg>\S+))?\s{2,}(?P<desc>\S.*)$")
 COL_RE = re.compile(r"^  (?P<name>[A-Z][A-Z0-9_]*)\s{2,}(?P<desc>\S.*)$")
+# An address family in the 'Addresses' section (common/families.c is where they come from).
+ADDR_RE = re.compile(r"^  (?P<syntax>(?P<scheme>[a-z][a-z0-9-]*):\S*)\s{2,}(?P<desc>\S.*)$")
 
 
 def sections(text):
@@ -111,7 +113,7 @@ def parse_tool(tool, cmd):
     text = res.stdout
     secs = sections(text)
     t = {"name": tool, "options": [], "operand": None, "commands": [], "views": [],
-         "columns": {}}
+         "columns": {}, "schemes": []}
 
     opts = section(secs, "Options")
     if not opts:
@@ -179,7 +181,43 @@ def parse_tool(tool, cmd):
         if not usage.rstrip().endswith(" ADDRESS"):
             raise Fail(f"{tool} --help: unknown operand in {usage!r}")
         t["operand"] = "address"
+        addrs = section(secs, "Addresses")
+        if not addrs:
+            raise Fail(f"{tool} --help has no 'Addresses' section")
+        for line in addrs:
+            m = ADDR_RE.match(line)
+            if not m:
+                raise Fail(f"{tool} --help: cannot read address line {line!r}")
+            t["schemes"].append({"scheme": m["scheme"], "syntax": m["syntax"],
+                                 "desc": m["desc"].strip()})
     return t
+
+
+def schemes_of(tools):
+    """The address schemes, which every tool that takes an address must list alike."""
+    lists = [t["schemes"] for t in tools.values() if t["operand"] == "address"]
+    if not lists:
+        raise Fail("no tool lists its address schemes")
+    for other in lists[1:]:
+        if other != lists[0]:
+            raise Fail("the tools' --help list different address schemes")
+    return lists[0]
+
+
+def gen_schemes(shell, schemes):
+    """The scheme list for the templates' @SCHEMES@ (what an address starts with)."""
+    if shell == "bash":
+        return " ".join(x["scheme"] + ":" for x in schemes)
+    lines = []
+    for x in schemes:
+        desc = f"{x['desc']} ({x['syntax']})"
+        if shell == "zsh":
+            lines.append("            " + sq(x["scheme"] + "\\:" + ":" + zsh_desc(desc)))
+        elif shell == "fish":
+            lines.append(f"        printf '%s\\t%s\\n' {x['scheme']}: {fish_q(desc)}")
+        else:
+            lines.append(f"            $items += , @({ps_q(x['scheme'] + ':')}, {ps_q(desc)})")
+    return "\n".join(lines)
 
 
 def check_dynamic(tools):
@@ -429,12 +467,13 @@ def gen_ps(tools):
 
 # ---- main ----------------------------------------------------------------------------------
 
-def fill(template, data):
+def fill(template, data, schemes):
     with open(os.path.join(HERE, "templates", template), encoding="utf-8") as f:
         text = f.read()
-    if "@GENERATED@" not in text:
-        raise Fail(f"templates/{template} has no @GENERATED@ line")
-    return text.replace("@GENERATED@\n", data)
+    for mark in ("@GENERATED@", "@SCHEMES@"):
+        if mark not in text:
+            raise Fail(f"templates/{template} has no {mark}")
+    return text.replace("@GENERATED@\n", data).replace("@SCHEMES@", schemes)
 
 
 def tool_commands(build):
@@ -468,13 +507,16 @@ def main(argv):
         for tool, cmd in tool_commands(build).items():
             tools[tool] = parse_tool(tool, cmd)
         check_dynamic(tools)
+        schemes = schemes_of(tools)
         files = {
-            "bash/hvtools": fill("hvtools.bash", gen_bash(tools)),
-            "zsh/_hvtools": fill("_hvtools.zsh", gen_zsh(tools)),
-            "powershell/hvtools.ps1": fill("hvtools.ps1", gen_ps(tools)),
+            "bash/hvtools": fill("hvtools.bash", gen_bash(tools), gen_schemes("bash", schemes)),
+            "zsh/_hvtools": fill("_hvtools.zsh", gen_zsh(tools), gen_schemes("zsh", schemes)),
+            "powershell/hvtools.ps1": fill("hvtools.ps1", gen_ps(tools),
+                                           gen_schemes("ps", schemes)),
         }
         for t in tools.values():
-            files[f"fish/{t['name']}.fish"] = fill("hvtools.fish", gen_fish(t)) \
+            files[f"fish/{t['name']}.fish"] = fill("hvtools.fish", gen_fish(t),
+                                                   gen_schemes("fish", schemes)) \
                 .replace("@TOOL@", t["name"])
     except Fail as e:
         print(f"completions/generate.py: {e}", file=sys.stderr)

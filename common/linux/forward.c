@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +25,21 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <unistd.h>
-#include <linux/vm_sockets.h>
 
 #include "msg.h"
-#include "posix_net.h"
+#include "family.h"
+#include "sockaddr.h"
 #include "relay.h"
 #include "sys.h"
 
-#define CHUNK (64u << 10) /* most bytes read at once; size of a pool buffer */
-#define POOL_MAX                                                                                   \
-	1024		 /* buffers in use at most (64 MiB); beyond that, MSG_PEEK;
-			     * HVT_FWD_POOL_MAX=N sets another limit (tests) */
+#define CHUNK	     (64u << 10) /* most bytes read at once; size of a pool buffer */
+/* Buffers in use at most (64 MiB); beyond that, MSG_PEEK. HVT_FWD_POOL_MAX=N sets another
+ * limit (tests). */
+#define POOL_MAX     1024
 #define POOL_KEEP    32	 /* free buffers kept for reuse */
 #define BUDGET	     16	 /* reads per direction per turn */
 #define ACCEPT_BATCH 64	 /* accepts per turn */
-#define MAX_TARGETS  8	 /* addresses a tcp name may resolve to */
 #define RETRY_MS     10	 /* a unix listener's backlog is full: connect again after this */
 #define PAUSE_MS     100 /* out of descriptors: stop accepting this long */
 #define NEVER_NS     UINT64_MAX
@@ -82,9 +77,7 @@ static struct {
 	const struct hvt_forward_opts *o;
 	const struct hvt_addr *to, *laddr;
 	char to_text[HVT_ADDR_STRLEN];
-	struct sockaddr_storage ta[MAX_TARGETS];
-	socklen_t talen[MAX_TARGETS];
-	int nta;
+	struct hvt_sockaddrs ta; /* the target's socket addresses, resolved once */
 	int ep, lfd;
 	int accepting;	       /* the listener is in the epoll set for input */
 	uint64_t paused_until; /* out of descriptors: no accepting before this */
@@ -120,58 +113,13 @@ static void pool_put(char *b)
 
 static int resolve_target(void)
 {
-	const struct hvt_addr *a = F.to;
-	F.nta = 0;
-	if (a->family == HVT_TCP) {
-		struct addrinfo hints, *res;
-		char port[16];
-		memset(&hints, 0, sizeof hints);
-		hints.ai_family = AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_ADDRCONFIG;
-		snprintf(port, sizeof port, "%u", (unsigned)a->port);
-		int rc = getaddrinfo(a->host, port, &hints, &res);
-		if (rc == EAI_SYSTEM)
-			return errno;
-		if (rc != 0)
-			return HVT_GAI_BASE - rc;
-		for (struct addrinfo *ai = res; ai && F.nta < MAX_TARGETS; ai = ai->ai_next) {
-			if (ai->ai_addrlen > sizeof F.ta[0])
-				continue;
-			memcpy(&F.ta[F.nta], ai->ai_addr, ai->ai_addrlen);
-			F.talen[F.nta++] = ai->ai_addrlen;
-		}
-		freeaddrinfo(res);
-		return F.nta ? 0 : EHOSTUNREACH;
-	}
-	struct sockaddr_storage *ss = &F.ta[0];
-	memset(ss, 0, sizeof *ss);
-	if (a->family == HVT_VSOCK) {
-		struct sockaddr_vm *vm = (struct sockaddr_vm *)ss;
-		vm->svm_family = AF_VSOCK;
-		vm->svm_cid = a->cid;
-		vm->svm_port = a->port;
-		F.talen[0] = sizeof *vm;
-	} else if (a->family == HVT_UNIX) {
-		struct sockaddr_un *un = (struct sockaddr_un *)ss;
-		size_t n = strlen(a->path), off = a->abstract ? 1 : 0;
-		if (n + off + 1 > sizeof un->sun_path)
-			return ENAMETOOLONG;
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path + off, a->path, n);
-		F.talen[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + off + n +
-					 (a->abstract ? 0 : 1));
-	} else {
-		return EAFNOSUPPORT; /* hv: Windows only */
-	}
-	F.nta = 1;
-	return 0;
+	return hvt_addr_sockaddrs(F.to, 0, &F.ta);
 }
 
 static void report_connect(int code)
 {
 	hvt_warnx("connect %s: %s", F.to_text, hvt_strerror(code));
-	const char *hint = hvt_hint(F.to->family, code);
+	const char *hint = hvt_hint(F.to, code);
 	if (hint)
 		hvt_warnx("hint: %s", hint);
 }
@@ -381,32 +329,24 @@ static void connected(struct pair *p)
 static void start_connect(struct pair *p)
 {
 	int rc = 0;
-	if (F.nta == 0 && (rc = resolve_target()) != 0) {
+	if (F.ta.n == 0 && (rc = resolve_target()) != 0) {
 		report_connect(rc);
 		pair_kill(p);
 		return;
 	}
-	for (; p->target < F.nta; p->target++) {
-		const struct sockaddr_storage *ss = &F.ta[p->target];
-		int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	for (; p->target < F.ta.n; p->target++) {
+		const struct sockaddr *sa = (const struct sockaddr *)&F.ta.a[p->target].ss;
+		int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				F.ta.a[p->target].proto);
 		if (fd < 0) {
 			rc = errno;
 			continue;
 		}
-		if (ss->ss_family == AF_VSOCK && F.o->wait_ms) {
-			/* The kernel's own connect timeout (default 2 s) would cut -w short. */
-			struct timeval tv = { .tv_sec = (time_t)(F.o->wait_ms / 1000),
-					      .tv_usec =
-						      (suseconds_t)(F.o->wait_ms % 1000) * 1000 };
-			setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv, sizeof tv);
-		}
-		if (ss->ss_family == AF_INET || ss->ss_family == AF_INET6) {
-			int one = 1;
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		}
-		int c = connect(fd, (const struct sockaddr *)ss, F.talen[p->target]);
+		if (F.to->fam->sockopts)
+			F.to->fam->sockopts((hvt_sock)fd, F.to, HVT_STAGE_CONNECT, F.o->wait_ms);
+		int c = connect(fd, sa, F.ta.a[p->target].len);
 		rc = c == 0 ? 0 : errno;
-		if (rc == EAGAIN && ss->ss_family == AF_UNIX) {
+		if (rc == EAGAIN) {
 			/* The unix listener's backlog is full: a blocking connect would wait. */
 			close(fd);
 			p->retry_ns = F.now + RETRY_MS * 1000000ull;
@@ -457,7 +397,7 @@ static void connect_event(struct pair *p)
 	}
 	close(p->e[1].fd);
 	p->e[1].fd = -1;
-	if (p->target + 1 < F.nta) {
+	if (p->target + 1 < F.ta.n) {
 		p->target++;
 		set_state(p, 0);
 		start_connect(p);
@@ -509,17 +449,12 @@ static int accept_some(void)
 			}
 			return e;
 		}
-		if (F.o->verbose) {
-			struct hvt_addr peer;
-			if (hvt_sockaddr_from(&ss, len, &peer) != 0)
-				memset(&peer, 0, sizeof peer);
+		struct hvt_addr peer;
+		if (hvt_addr_from_sockaddr((struct sockaddr *)&ss, len, &peer) == 0 &&
+		    peer.fam->sockopts)
+			peer.fam->sockopts((hvt_sock)fd, &peer, HVT_STAGE_ACCEPTED, 0);
+		if (F.o->verbose)
 			hvt_warnx("connection from %s", hvt_addr_format(&peer, buf, sizeof buf));
-		}
-		/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): accept4 filled ss */
-		if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) {
-			int one = 1;
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		}
 		struct pair *p = calloc(1, sizeof *p);
 		if (!p) {
 			hvt_warn(ENOMEM, "cannot serve connection");
@@ -678,7 +613,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 					hvt_warnx("accept on %s: %s",
 						  hvt_addr_format(listen_addr, buf, sizeof buf),
 						  hvt_strerror(rc));
-					const char *hint = hvt_hint(listen_addr->family, rc);
+					const char *hint = hvt_hint(listen_addr, rc);
 					if (hint)
 						hvt_warnx("hint: %s", hint);
 				}

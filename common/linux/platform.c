@@ -6,7 +6,7 @@
 #include <netdb.h>
 #include <string.h>
 
-#include "posix_net.h"
+#include "sysnet.h"
 
 void hvt_platform_init(void)
 {

@@ -31,7 +31,7 @@ static void report_connect(int code)
 {
 	char buf[HVT_ADDR_STRLEN];
 	hvt_warnx("connect %s: %s", hvt_addr_format(target, buf, sizeof buf), hvt_strerror(code));
-	const char *hint = hvt_hint(target->family, code);
+	const char *hint = hvt_hint(target, code);
 	if (hint)
 		hvt_warnx("hint: %s", hint);
 }
@@ -82,7 +82,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 				return 0;
 			hvt_warnx("accept on %s: %s", hvt_addr_format(listen_addr, buf, sizeof buf),
 				  hvt_strerror(rc));
-			const char *hint = hvt_hint(listen_addr->family, rc);
+			const char *hint = hvt_hint(listen_addr, rc);
 			if (hint)
 				hvt_warnx("hint: %s", hint);
 			return rc;

@@ -1,20 +1,16 @@
-/* Winsock for hv (AF_HYPERV), tcp and unix (AF_UNIX, Windows 10 1803+). vsock is Linux-only:
- * its addresses fail here with WSAEAFNOSUPPORT, as AF_HYPERV does where Hyper-V sockets are
- * missing (Wine, Windows without Hyper-V). Sockets are overlapped (the relay threads send and
- * receive on one socket at the same time) and never inherited by programs we start. */
-#include "win.h"
+/* Winsock, family by family through the modules (family.h): hv (AF_HYPERV), tcp and unix
+ * (AF_UNIX, Windows 10 1803+). vsock is Linux-only: its addresses fail here with
+ * WSAEAFNOSUPPORT, as AF_HYPERV does where Hyper-V sockets are missing (Wine, Windows without
+ * Hyper-V). Sockets are overlapped (the relay threads send and receive on one socket at the
+ * same time) and never inherited by programs we start. */
+#include "sysnet.h"
 
-#include <afunix.h>
-#include <hvsocket.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "family.h"
+#include "sockaddr.h"
 #include "sys.h"
-
-/* ws2def.h of the Windows SDK; mingw-w64 10 has hvsocket.h but not this. */
-#ifndef AF_HYPERV
-#define AF_HYPERV 34
-#endif
 
 static SOCKET sk(hvt_sock s)
 {
@@ -68,95 +64,25 @@ int hvt_win_wait(SOCKET s, int want_write, uint64_t ms)
 	}
 }
 
-int hvt_win_sockaddr_from(const struct sockaddr *sa, int len, struct hvt_addr *a)
+void hvt_sock_setopt(hvt_sock s, int level, int name, const void *v, size_t len)
 {
-	memset(a, 0, sizeof *a);
-	switch (sa->sa_family) {
-	case AF_HYPERV: {
-		const SOCKADDR_HV *hv = (const SOCKADDR_HV *)(const void *)sa;
-		uint8_t b[16];
-		if (len < (int)sizeof *hv)
-			return WSAEINVAL;
-		a->family = HVT_HV;
-		memcpy(b, &hv->VmId, 16);
-		hvt_guid_from_win(b, &a->vm);
-		memcpy(b, &hv->ServiceId, 16);
-		hvt_guid_from_win(b, &a->service);
-		return 0;
-	}
-	case AF_INET: {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		a->family = HVT_TCP;
-		inet_ntop(AF_INET, &in->sin_addr, a->host, sizeof a->host);
-		a->port = ntohs(in->sin_port);
-		return 0;
-	}
-	case AF_INET6: {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		a->family = HVT_TCP;
-		inet_ntop(AF_INET6, &in6->sin6_addr, a->host, sizeof a->host);
-		a->port = ntohs(in6->sin6_port);
-		return 0;
-	}
-	case AF_UNIX: {
-		const struct sockaddr_un *un = (const struct sockaddr_un *)(const void *)sa;
-		size_t off = offsetof(struct sockaddr_un, sun_path);
-		size_t n = len > (int)off ? (size_t)len - off : 0;
-		if (n > sizeof un->sun_path)
-			n = sizeof un->sun_path;
-		a->family = HVT_UNIX;
-		if (n > 0 && un->sun_path[0] == '\0') {
-			a->abstract = 1;
-			n--;
-			if (n >= sizeof a->path)
-				n = sizeof a->path - 1;
-			memcpy(a->path, un->sun_path + 1, n);
-		} else {
-			if (n >= sizeof a->path)
-				n = sizeof a->path - 1;
-			memcpy(a->path, un->sun_path, n);
-			a->path[strnlen(a->path, n)] = '\0';
-		}
-		return 0;
-	}
-	default: return WSAEAFNOSUPPORT;
-	}
+	setsockopt(sk(s), level, name, (const char *)v, (int)len);
 }
 
-/* sockaddr for hv and unix addresses (tcp goes through getaddrinfo). */
-static int sockaddr_to(const struct hvt_addr *a, struct sockaddr_storage *ss, int *len, int *proto)
+int hvt_gai_error(int rc)
 {
-	memset(ss, 0, sizeof *ss);
-	*proto = 0;
-	switch (a->family) {
-	case HVT_HV: {
-		SOCKADDR_HV *hv = (SOCKADDR_HV *)(void *)ss;
-		uint8_t b[16];
-		hv->Family = AF_HYPERV;
-		hvt_guid_to_win(&a->vm, b);
-		memcpy(&hv->VmId, b, 16);
-		hvt_guid_to_win(&a->service, b);
-		memcpy(&hv->ServiceId, b, 16);
-		*len = (int)sizeof *hv;
-		*proto = HV_PROTOCOL_RAW;
-		return 0;
-	}
-	case HVT_UNIX: {
-		struct sockaddr_un *un = (struct sockaddr_un *)(void *)ss;
-		size_t n = strlen(a->path);
-		size_t off = a->abstract ? 1 : 0;
-		if (n + off + 1 > sizeof un->sun_path)
-			return WSAENAMETOOLONG;
-		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path + off, a->path, n);
-		*len = (int)(offsetof(struct sockaddr_un, sun_path) + off + n +
-			     (a->abstract ? 0 : 1));
-		return 0;
-	}
-	case HVT_VSOCK: /* AF_VSOCK is Linux's; Windows reaches Linux guests through hv: */
-	case HVT_TCP: break;
-	}
-	return WSAEAFNOSUPPORT;
+	return rc; /* a WSA code already */
+}
+
+void hvt_tcp_listen_opts(hvt_sock s)
+{
+	/* Windows' SO_REUSEADDR would let another process take the port over: the exclusive
+	 * mode is what Linux listeners get by default. Dual stack like Linux: [::] also takes
+	 * IPv4 (fails harmlessly on an IPv4 socket). */
+	BOOL one = TRUE;
+	DWORD off = 0;
+	setsockopt(sk(s), SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof one);
+	setsockopt(sk(s), IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof off);
 }
 
 static int new_socket(int family, int proto, SOCKET *out)
@@ -181,75 +107,38 @@ static int set_blocking(SOCKET s, int on)
 	return ioctlsocket(s, (long)FIONBIO, &nb) == 0 ? 0 : WSAGetLastError();
 }
 
-/* A paused VM keeps its hvsocket connections (HVSOCKET_CONNECTED_SUSPEND). Best effort. */
-static void hv_keep_on_suspend(SOCKET s)
+/* A non-blocking connect in progress: done when the socket turns writable (or fails). */
+static int step_connect(void *arg, uint64_t slice_ms)
 {
-	ULONG one = 1;
-	setsockopt(s, HV_PROTOCOL_RAW, HVSOCKET_CONNECTED_SUSPEND, (const char *)&one, sizeof one);
+	SOCKET s = *(SOCKET *)arg;
+	int n = hvt_win_wait(s, 1, slice_ms);
+	if (n < 0)
+		return -n;
+	if (n == 0)
+		return HVT_CLOCK_AGAIN;
+	int err = 0;
+	int len = (int)sizeof err;
+	if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
+		return WSAGetLastError();
+	return err;
 }
 
-static int wait_connect(SOCKET s, const struct hvt_addr *a, uint64_t timeout_ms,
-			hvt_waiting_fn waiting, void *ctx)
-{
-	uint64_t start = hvt_now_ns();
-	uint64_t next_note = 3000;
-	for (;;) {
-		uint64_t elapsed = (hvt_now_ns() - start) / 1000000u;
-		uint64_t slice = next_note > elapsed ? next_note - elapsed : 0;
-		if (timeout_ms) {
-			if (elapsed >= timeout_ms)
-				return WSAETIMEDOUT;
-			if (timeout_ms - elapsed < slice)
-				slice = timeout_ms - elapsed;
-		}
-		int n = hvt_win_wait(s, 1, slice);
-		if (n < 0)
-			return -n;
-		if (n > 0) {
-			int err = 0;
-			int len = (int)sizeof err;
-			if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
-				return WSAGetLastError();
-			return err;
-		}
-		elapsed = (hvt_now_ns() - start) / 1000000u;
-		if (elapsed >= next_note) {
-			if (waiting)
-				waiting(a, elapsed, ctx);
-			next_note += 3000;
-		}
-	}
-}
-
-static int connect_one(int family, int proto, const struct sockaddr *sa, int salen,
-		       const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		       void *ctx, SOCKET *out)
+int hvt_sock_connect_one(const struct sockaddr *sa, socklen_t len, int proto,
+			 const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
+			 void *ctx, hvt_sock *out)
 {
 	SOCKET s;
 	int rc;
-	if ((rc = new_socket(family, proto, &s)) != 0)
+	if ((rc = new_socket(sa->sa_family, proto, &s)) != 0)
 		return rc;
-	if (family == AF_HYPERV) {
-		if (timeout_ms) {
-			/* The stack's own connect timeout would cut -w short; 300 s is its maximum. */
-			ULONG ms = timeout_ms > HVSOCKET_CONNECT_TIMEOUT_MAX
-					   ? HVSOCKET_CONNECT_TIMEOUT_MAX
-					   : (ULONG)timeout_ms;
-			setsockopt(s, HV_PROTOCOL_RAW, HVSOCKET_CONNECT_TIMEOUT, (const char *)&ms,
-				   sizeof ms);
-		}
-		hv_keep_on_suspend(s);
-	}
-	if (family == AF_INET || family == AF_INET6) {
-		BOOL one = TRUE;
-		setsockopt(s, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
-	}
+	if (a->fam->sockopts)
+		a->fam->sockopts((hvt_sock)s, a, HVT_STAGE_CONNECT, timeout_ms);
 	/* Non-blocking connect and select: -w, Ctrl-C and the "still connecting" notes. */
 	if ((rc = set_blocking(s, 0)) == 0) {
-		if (connect(s, sa, salen) == 0)
+		if (connect(s, sa, len) == 0)
 			rc = 0;
 		else if ((rc = WSAGetLastError()) == WSAEWOULDBLOCK)
-			rc = wait_connect(s, a, timeout_ms, waiting, ctx);
+			rc = hvt_connect_clock(a, timeout_ms, waiting, ctx, step_connect, &s);
 	}
 	if (rc == 0)
 		rc = set_blocking(s, 1);
@@ -257,60 +146,17 @@ static int connect_one(int family, int proto, const struct sockaddr *sa, int sal
 		closesocket(s);
 		return rc;
 	}
-	*out = s;
+	*out = (hvt_sock)s;
 	return 0;
 }
 
-static int resolve(const struct hvt_addr *a, int passive, struct addrinfo **res)
-{
-	struct addrinfo hints;
-	char port[16];
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_protocol = IPPROTO_TCP;
-	/* No AI_ADDRCONFIG: on Windows it ignores loopback, so "localhost" would fail on a
-	 * machine with no other network. */
-	hints.ai_flags = passive ? AI_PASSIVE : 0;
-	snprintf(port, sizeof port, "%u", (unsigned)a->port);
-	return getaddrinfo(a->host[0] ? a->host : NULL, port, &hints, res);
-}
-
-int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		     void *ctx, hvt_sock *out)
-{
-	SOCKET s = INVALID_SOCKET;
-	int rc;
-	if (a->family == HVT_TCP) {
-		struct addrinfo *res, *ai;
-		if ((rc = resolve(a, 0, &res)) != 0)
-			return rc;
-		rc = WSAEHOSTUNREACH;
-		for (ai = res; ai; ai = ai->ai_next) {
-			rc = connect_one(ai->ai_family, 0, ai->ai_addr, (int)ai->ai_addrlen, a,
-					 timeout_ms, waiting, ctx, &s);
-			if (rc == 0 || rc == WSAEINTR)
-				break;
-		}
-		freeaddrinfo(res);
-	} else {
-		struct sockaddr_storage ss;
-		int len, proto;
-		if ((rc = sockaddr_to(a, &ss, &len, &proto)) != 0)
-			return rc;
-		rc = connect_one(ss.ss_family, proto, (struct sockaddr *)&ss, len, a, timeout_ms,
-				 waiting, ctx, &s);
-	}
-	if (rc == 0)
-		*out = (hvt_sock)s;
-	return rc;
-}
+/* ---- unix socket files ------------------------------------------------------------------ */
 
 /* A socket file nobody accepts on is left from a dead listener: replace it. */
-static int clear_stale_unix(const struct hvt_addr *a, const struct sockaddr *sa, int len)
+static int clear_stale_unix(const char *path, const struct sockaddr *sa, int len)
 {
 	SOCKET t;
-	DWORD attr = GetFileAttributesA(a->path);
+	DWORD attr = GetFileAttributesA(path);
 	if (attr == INVALID_FILE_ATTRIBUTES || (attr & FILE_ATTRIBUTE_DIRECTORY))
 		return WSAEADDRINUSE;
 	if (new_socket(AF_UNIX, 0, &t) != 0)
@@ -319,69 +165,45 @@ static int clear_stale_unix(const struct hvt_addr *a, const struct sockaddr *sa,
 	closesocket(t);
 	if (rc != WSAECONNREFUSED)
 		return WSAEADDRINUSE;
-	return DeleteFileA(a->path) ? 0 : (int)GetLastError();
+	return DeleteFileA(path) ? 0 : (int)GetLastError();
 }
 
-static int listen_one(int family, int proto, const struct sockaddr *sa, int salen,
-		      const struct hvt_addr *a, int backlog, SOCKET *out)
+int hvt_unix_bind(hvt_sock s, const struct sockaddr *sa, size_t len, const char *path)
+{
+	int rc = bind(sk(s), sa, (int)len) == 0 ? 0 : WSAGetLastError();
+	if (path && rc == WSAEADDRINUSE && (rc = clear_stale_unix(path, sa, (int)len)) == 0)
+		rc = bind(sk(s), sa, (int)len) == 0 ? 0 : WSAGetLastError();
+	return rc;
+}
+
+void hvt_unix_unlink(const char *path)
+{
+	DeleteFileA(path);
+}
+
+/* ---- listen, accept ---------------------------------------------------------------------- */
+
+int hvt_sock_listen_one(const struct sockaddr *sa, socklen_t len, int proto,
+			const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
 	SOCKET s;
 	int rc;
-	if ((rc = new_socket(family, proto, &s)) != 0)
+	if ((rc = new_socket(sa->sa_family, proto, &s)) != 0)
 		return rc;
-	if (family == AF_INET || family == AF_INET6) {
-		/* Windows' SO_REUSEADDR would let another process take the port over: the
-		 * exclusive mode is what Linux listeners get by default. */
-		BOOL one = TRUE;
-		setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof one);
-	}
-	if (family == AF_INET6) {
-		/* Dual stack like Linux: [::] also takes IPv4. */
-		DWORD off = 0;
-		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof off);
-	}
-	if (family == AF_HYPERV)
-		hv_keep_on_suspend(s);
-	rc = bind(s, sa, salen) == 0 ? 0 : WSAGetLastError();
-	if (family == AF_UNIX && !a->abstract && rc == WSAEADDRINUSE &&
-	    (rc = clear_stale_unix(a, sa, salen)) == 0)
-		rc = bind(s, sa, salen) == 0 ? 0 : WSAGetLastError();
+	if (a->fam->sockopts)
+		a->fam->sockopts((hvt_sock)s, a, HVT_STAGE_LISTEN, 0);
+	if (a->fam->bind)
+		rc = a->fam->bind((hvt_sock)s, sa, (size_t)len, a);
+	else
+		rc = bind(s, sa, len) == 0 ? 0 : WSAGetLastError();
 	if (rc == 0 && listen(s, backlog) != 0)
 		rc = WSAGetLastError();
 	if (rc != 0) {
 		closesocket(s);
 		return rc;
 	}
-	*out = s;
+	*out = (hvt_sock)s;
 	return 0;
-}
-
-int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
-{
-	SOCKET s = INVALID_SOCKET;
-	int rc;
-	if (a->family == HVT_TCP) {
-		struct addrinfo *res, *ai;
-		if ((rc = resolve(a, 1, &res)) != 0)
-			return rc;
-		rc = WSAEADDRNOTAVAIL;
-		for (ai = res; ai; ai = ai->ai_next) {
-			rc = listen_one(ai->ai_family, 0, ai->ai_addr, (int)ai->ai_addrlen, a,
-					backlog, &s);
-			if (rc == 0)
-				break;
-		}
-		freeaddrinfo(res);
-	} else {
-		struct sockaddr_storage ss;
-		int len, proto;
-		if ((rc = sockaddr_to(a, &ss, &len, &proto)) != 0)
-			return rc;
-		rc = listen_one(ss.ss_family, proto, (struct sockaddr *)&ss, len, a, backlog, &s);
-	}
-	if (rc == 0)
-		*out = (hvt_sock)s;
-	return rc;
 }
 
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
@@ -395,11 +217,13 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 		int len = (int)sizeof ss;
 		SOCKET s = accept(sk(l), (struct sockaddr *)&ss, &len);
 		if (s != INVALID_SOCKET) {
+			struct hvt_addr p;
 			SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
-			if (ss.ss_family == AF_HYPERV)
-				hv_keep_on_suspend(s);
-			if (peer && hvt_win_sockaddr_from((struct sockaddr *)&ss, len, peer) != 0)
-				memset(peer, 0, sizeof *peer);
+			if (hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, &p) == 0 &&
+			    p.fam->sockopts)
+				p.fam->sockopts((hvt_sock)s, &p, HVT_STAGE_ACCEPTED, 0);
+			if (peer)
+				*peer = p;
 			*out = (hvt_sock)s;
 			return 0;
 		}
@@ -416,7 +240,7 @@ int hvt_sock_local(hvt_sock s, struct hvt_addr *out)
 	int len = (int)sizeof ss;
 	if (getsockname(sk(s), (struct sockaddr *)&ss, &len) != 0)
 		return WSAGetLastError();
-	return hvt_win_sockaddr_from((struct sockaddr *)&ss, len, out);
+	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, out);
 }
 
 int hvt_sock_peer(hvt_sock s, struct hvt_addr *out)
@@ -425,7 +249,7 @@ int hvt_sock_peer(hvt_sock s, struct hvt_addr *out)
 	int len = (int)sizeof ss;
 	if (getpeername(sk(s), (struct sockaddr *)&ss, &len) != 0)
 		return WSAGetLastError();
-	return hvt_win_sockaddr_from((struct sockaddr *)&ss, len, out);
+	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, out);
 }
 
 int hvt_sock_shutdown_write(hvt_sock s)
@@ -437,12 +261,6 @@ void hvt_sock_close(hvt_sock s)
 {
 	if (s != HVT_SOCK_INVALID)
 		closesocket(sk(s));
-}
-
-void hvt_sock_unlink(const struct hvt_addr *a)
-{
-	if (a->family == HVT_UNIX && !a->abstract)
-		DeleteFileA(a->path);
 }
 
 int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len)

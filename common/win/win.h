@@ -23,7 +23,4 @@
  * (UINT64_MAX = forever). Returns 1 ready, 0 timed out, or -code (-WSAEINTR on Ctrl-C). */
 int hvt_win_wait(SOCKET s, int want_write, uint64_t ms);
 
-/* sockaddr -> hvt_addr for every family Windows knows (AF_HYPERV, AF_INET/6, AF_UNIX). */
-int hvt_win_sockaddr_from(const struct sockaddr *sa, int len, struct hvt_addr *a);
-
 #endif

@@ -104,8 +104,10 @@ function __hvtools_address --argument-names tool
     else if string match -q -- 'tcp:*' $low
         return
     else
-        printf '%s\t%s\n' hv: 'Hyper-V socket, hv:VM:SERVICE' vsock: 'AF_VSOCK socket, vsock:CID:PORT' \
-            tcp: 'TCP, tcp:HOST:PORT' unix: 'unix socket, unix:PATH'
+        printf '%s\t%s\n' hv: 'Hyper-V socket (Windows); VM by id or name (hv:VM:SERVICE)'
+        printf '%s\t%s\n' vsock: 'AF_VSOCK (Linux); CID any, host, local or a number (vsock:CID:PORT)'
+        printf '%s\t%s\n' tcp: 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)'
+        printf '%s\t%s\n' unix: 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)'
     end
 end
 

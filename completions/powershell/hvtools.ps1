@@ -215,10 +215,10 @@ $hvtoolsCompleter = {
                 $items += , @("$pre$full", $full)
             }
         } else {
-            $items += , @('hv:', 'Hyper-V socket, hv:VM:SERVICE')
-            $items += , @('vsock:', 'AF_VSOCK socket, vsock:CID:PORT')
-            $items += , @('tcp:', 'TCP, tcp:HOST:PORT')
-            $items += , @('unix:', 'unix socket, unix:PATH')
+            $items += , @('hv:', 'Hyper-V socket (Windows); VM by id or name (hv:VM:SERVICE)')
+            $items += , @('vsock:', 'AF_VSOCK (Linux); CID any, host, local or a number (vsock:CID:PORT)')
+            $items += , @('tcp:', 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)')
+            $items += , @('unix:', 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)')
         }
         foreach ($it in $items) {
             if ($it[0].ToLowerInvariant().StartsWith($low)) { Result ($cur + $it[0].Substring($cur.Length)) $it[1] }

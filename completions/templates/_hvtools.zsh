@@ -88,10 +88,7 @@ _hvtools_address()
         _message -e hosts 'HOST:PORT'
     else
         items=(
-            'hv\::Hyper-V socket, hv:VM:SERVICE'
-            'vsock\::AF_VSOCK socket, vsock:CID:PORT'
-            'tcp\::TCP, tcp:HOST:PORT'
-            'unix\::unix socket, unix:PATH'
+@SCHEMES@
         )
         _describe -t schemes 'address' items -S ''
     fi

@@ -70,7 +70,7 @@ _hvtools_address()
         ;;
     tcp:*) ;;
     *)
-        c=(hv: vsock: tcp: unix:)
+        c=(@SCHEMES@)
         compopt -o nospace
         ;;
     esac

@@ -104,8 +104,7 @@ function __hvtools_address --argument-names tool
     else if string match -q -- 'tcp:*' $low
         return
     else
-        printf '%s\t%s\n' hv: 'Hyper-V socket, hv:VM:SERVICE' vsock: 'AF_VSOCK socket, vsock:CID:PORT' \
-            tcp: 'TCP, tcp:HOST:PORT' unix: 'unix socket, unix:PATH'
+@SCHEMES@
     end
 end
 

@@ -101,10 +101,7 @@ $hvtoolsCompleter = {
                 $items += , @("$pre$full", $full)
             }
         } else {
-            $items += , @('hv:', 'Hyper-V socket, hv:VM:SERVICE')
-            $items += , @('vsock:', 'AF_VSOCK socket, vsock:CID:PORT')
-            $items += , @('tcp:', 'TCP, tcp:HOST:PORT')
-            $items += , @('unix:', 'unix socket, unix:PATH')
+@SCHEMES@
         }
         foreach ($it in $items) {
             if ($it[0].ToLowerInvariant().StartsWith($low)) { Result ($cur + $it[0].Substring($cur.Length)) $it[1] }

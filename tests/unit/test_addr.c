@@ -5,11 +5,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "addr.h"
+#include "family.h"
 #include "vms.h"
 
 #define CHECK(cond, ...)                                                                           \
@@ -190,17 +192,20 @@ static const struct ok_case {
 	{ "2:5000", L, "vsock:2:5000" },
 };
 
+/* Field by field, not through the text (hvt_addr_equal), so that a format that loses a part
+ * fails here. */
 static int addr_equal(const struct hvt_addr *a, const struct hvt_addr *b)
 {
-	if (a->family != b->family)
+	if (a->fam != b->fam)
 		return 0;
-	switch (a->family) {
-	case HVT_HV:
+	if (a->fam == &hvt_family_hv)
 		return hvt_guid_equal(&a->vm, &b->vm) && hvt_guid_equal(&a->service, &b->service);
-	case HVT_VSOCK: return a->cid == b->cid && a->port == b->port;
-	case HVT_TCP: return a->port == b->port && strcmp(a->host, b->host) == 0;
-	case HVT_UNIX: return a->abstract == b->abstract && strcmp(a->path, b->path) == 0;
-	}
+	if (a->fam == &hvt_family_vsock)
+		return a->cid == b->cid && a->port == b->port;
+	if (a->fam == &hvt_family_tcp)
+		return a->port == b->port && strcmp(a->host, b->host) == 0;
+	if (a->fam == &hvt_family_unix)
+		return a->abstract == b->abstract && strcmp(a->path, b->path) == 0;
 	return 0;
 }
 
@@ -235,7 +240,7 @@ static void test_fields(void **state)
 	(void)state;
 
 	assert_int_equal(hvt_addr_parse("hv:parent:5000", 0, &a, err, sizeof err), 0);
-	assert_int_equal(a.family, HVT_HV);
+	assert_ptr_equal(a.fam, &hvt_family_hv);
 	assert_true(hvt_guid_equal(&a.vm, &HVT_GUID_PARENT));
 	assert_int_equal(hvt_guid_to_port(&a.service, &port), 0);
 	assert_int_equal(port, 5000);
@@ -246,7 +251,7 @@ static void test_fields(void **state)
 	assert_true(hvt_guid_equal(&a.service, &g));
 
 	assert_int_equal(hvt_addr_parse("vsock:host:5000", 0, &a, err, sizeof err), 0);
-	assert_int_equal(a.family, HVT_VSOCK);
+	assert_ptr_equal(a.fam, &hvt_family_vsock);
 	assert_int_equal(a.cid, HVT_CID_HOST);
 	assert_int_equal(a.port, 5000);
 	assert_int_equal(hvt_addr_parse("vsock:hypervisor:1", 0, &a, err, sizeof err), 0);
@@ -262,7 +267,7 @@ static void test_fields(void **state)
 	assert_int_equal(a.port, HVT_PORT_ANY);
 
 	assert_int_equal(hvt_addr_parse("tcp:[fe80::1%eth0]:22", 0, &a, err, sizeof err), 0);
-	assert_int_equal(a.family, HVT_TCP);
+	assert_ptr_equal(a.fam, &hvt_family_tcp);
 	assert_string_equal(a.host, "fe80::1%eth0");
 	assert_int_equal(a.port, 22);
 	assert_int_equal(hvt_addr_parse("tcp:80", L, &a, err, sizeof err), 0);
@@ -270,7 +275,7 @@ static void test_fields(void **state)
 	assert_int_equal(a.port, 80);
 
 	assert_int_equal(hvt_addr_parse("unix:@name", 0, &a, err, sizeof err), 0);
-	assert_int_equal(a.family, HVT_UNIX);
+	assert_ptr_equal(a.fam, &hvt_family_unix);
 	assert_int_equal(a.abstract, 1);
 	assert_string_equal(a.path, "name");
 	assert_int_equal(hvt_addr_parse("unix:/run/x.sock", 0, &a, err, sizeof err), 0);
@@ -615,7 +620,7 @@ static void test_format(void **state)
 	(void)state;
 
 	memset(&a, 0, sizeof a);
-	a.family = HVT_HV;
+	a.fam = &hvt_family_hv;
 	assert_int_equal(hvt_guid_parse("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", &a.vm, NULL), 0);
 	a.service = HVT_GUID_PARENT; /* a service id need not follow the template */
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf),
@@ -626,7 +631,7 @@ static void test_format(void **state)
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "hv:broadcast:" PARENT);
 
 	memset(&a, 0, sizeof a);
-	a.family = HVT_VSOCK;
+	a.fam = &hvt_family_vsock;
 	a.cid = HVT_CID_ANY;
 	a.port = HVT_PORT_ANY;
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "vsock:any:4294967295");
@@ -640,7 +645,7 @@ static void test_format(void **state)
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "vsock:4294967294:4294967294");
 
 	memset(&a, 0, sizeof a);
-	a.family = HVT_TCP;
+	a.fam = &hvt_family_tcp;
 	a.port = 80;
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "tcp:80");
 	strcpy(a.host, "::1");
@@ -654,7 +659,7 @@ static void test_format(void **state)
 	assert_int_equal(strlen(buf), 4 + 255 + 6);
 
 	memset(&a, 0, sizeof a);
-	a.family = HVT_UNIX;
+	a.fam = &hvt_family_unix;
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "unix:"); /* unnamed */
 	strcpy(a.path, "/run/s");
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "unix:/run/s");
@@ -669,7 +674,7 @@ static void test_format(void **state)
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "unknown");
 
 	/* small buffers: truncated and terminated; zero length leaves buf alone */
-	a.family = HVT_HV;
+	a.fam = &hvt_family_hv;
 	a.vm = HVT_GUID_PARENT;
 	memset(buf, 'X', sizeof buf);
 	assert_ptr_equal(hvt_addr_format(&a, buf, 5), buf);
@@ -683,12 +688,25 @@ static void test_format(void **state)
 static void test_family_names(void **state)
 {
 	(void)state;
-	assert_string_equal(hvt_family_name(HVT_HV), "hv");
-	assert_string_equal(hvt_family_name(HVT_VSOCK), "vsock");
-	assert_string_equal(hvt_family_name(HVT_TCP), "tcp");
-	assert_string_equal(hvt_family_name(HVT_UNIX), "unix");
-	assert_string_equal(hvt_family_name((enum hvt_family)0), "unknown");
-	assert_string_equal(hvt_family_name((enum hvt_family)99), "unknown");
+	/* Every family is found by its scheme in any case, and only by it. */
+	for (size_t i = 0; hvt_families[i]; i++) {
+		const char *name = hvt_families[i]->name;
+		char upper[32];
+		size_t n = strlen(name);
+		assert_ptr_equal(hvt_family_find(name, n), hvt_families[i]);
+		for (size_t k = 0; k <= n; k++)
+			upper[k] = (char)toupper((unsigned char)name[k]);
+		assert_ptr_equal(hvt_family_find(upper, n), hvt_families[i]);
+		assert_null(hvt_family_find(name, n - 1));
+		/* every descriptor has what the tools and the help rely on */
+		assert_non_null(hvt_families[i]->parse);
+		assert_non_null(hvt_families[i]->format);
+		assert_non_null(hvt_families[i]->proto);
+		assert_non_null(strchr(hvt_families[i]->syntax, ':'));
+		assert_int_equal(strncmp(hvt_families[i]->syntax, name, n), 0);
+	}
+	assert_null(hvt_family_find("nosuch", 6));
+	assert_ptr_equal(hvt_family_find("vsock", 5), &hvt_family_vsock);
 }
 
 /* VM names (hv:NAME:SERVICE) through fake VM lists: the platform's list is never asked. */
@@ -790,7 +808,7 @@ static void test_vm_names(void **state)
 			hvt_guid g;
 			CHECK(rc == 0, "'%s' rejected: %s", cases[i].in, err);
 			assert_int_equal(hvt_guid_parse(cases[i].vm, &g, NULL), 0);
-			CHECK(a.family == HVT_HV && hvt_guid_equal(&a.vm, &g),
+			CHECK(a.fam == &hvt_family_hv && hvt_guid_equal(&a.vm, &g),
 			      "'%s': VM %s, want %s", cases[i].in, hvt_guid_format(&a.vm, 0, got),
 			      hvt_guid_format(&g, 0, want));
 		} else {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "family.h"
 #include "forward.h"
 #include "hvgetopt.h"
 #include "msg.h"
@@ -29,9 +30,12 @@ static void usage(void)
 	printf("Usage: %s [options] ADDRESS\n"
 	       "       %s -l [options] ADDRESS\n"
 	       "Netcat for Hyper-V sockets: relay stdin/stdout, a program or another address to a\n"
-	       "connection. ADDRESS is hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT or unix:PATH\n"
-	       "(see hvsock(7)).\n"
+	       "connection.\n"
 	       "\n"
+	       "Addresses (see hvsock(7)):\n",
+	       hvt_progname(), hvt_progname());
+	hvt_families_help(stdout);
+	printf("\n"
 	       "Options:\n"
 	       "  -l, --listen            listen for a connection instead of connecting\n"
 	       "  -k, --keep-open         with -l, keep accepting connections\n"
@@ -53,8 +57,7 @@ static void usage(void)
 	       "  -V, --version           show the version and exit\n"
 	       "\n"
 	       "Durations take s (default), ms, m or h: 5, 1.5s, 250ms.\n"
-	       "Exit status: 0 success, 1 failure, 2 usage error, 128+N killed by signal N.\n",
-	       hvt_progname(), hvt_progname());
+	       "Exit status: 0 success, 1 failure, 2 usage error, 128+N killed by signal N.\n");
 	exit(HVT_EXIT_OK);
 }
 
@@ -157,7 +160,7 @@ static void note_waiting(const struct hvt_addr *a, uint64_t elapsed_ms, void *ct
 	(void)ctx;
 	if (!opt.verbose)
 		return;
-	const char *hint = hvt_hint(a->family, hvt_err_timeout());
+	const char *hint = hvt_hint(a, hvt_err_timeout());
 	hvt_warnx("still connecting to %s after %llu s%s%s", hvt_addr_format(a, buf, sizeof buf),
 		  (unsigned long long)(elapsed_ms / 1000), hint ? ": " : "", hint ? hint : "");
 }
@@ -191,68 +194,6 @@ static int relay_status(int rc, const struct hvt_relay_result *r)
 	return HVT_EXIT_FAIL;
 }
 
-/* UCSPI-style description of the connection for -e/-c programs. */
-static int conn_env(hvt_sock s, struct hvt_env *env)
-{
-	struct hvt_addr local, peer;
-	int n = 0;
-	int have_local = hvt_sock_local(s, &local) == 0;
-	int have_peer = hvt_sock_peer(s, &peer) == 0;
-	const struct hvt_addr *any = have_local ? &local : have_peer ? &peer : NULL;
-	if (!any)
-		return 0;
-	static const char *proto[] = { "", "HV", "VSOCK", "TCP", "UNIX" };
-	env[n].name = "PROTO";
-	snprintf(env[n++].value, sizeof env[0].value, "%s", proto[any->family]);
-	if (have_peer) {
-		env[n].name = "HVNC_PEER";
-		hvt_addr_format(&peer, env[n++].value, sizeof env[0].value);
-	}
-	if (have_local) {
-		env[n].name = "HVNC_LOCAL";
-		hvt_addr_format(&local, env[n++].value, sizeof env[0].value);
-	}
-	char g[HVT_GUID_STRLEN];
-	switch (any->family) {
-	case HVT_VSOCK:
-		if (have_peer) {
-			env[n].name = "VSOCKREMOTECID";
-			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.cid);
-			env[n].name = "VSOCKREMOTEPORT";
-			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.port);
-		}
-		if (have_local) {
-			env[n].name = "VSOCKLOCALPORT";
-			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)local.port);
-		}
-		break;
-	case HVT_TCP:
-		if (have_peer) {
-			env[n].name = "TCPREMOTEIP";
-			snprintf(env[n++].value, sizeof env[0].value, "%s", peer.host);
-			env[n].name = "TCPREMOTEPORT";
-			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)peer.port);
-		}
-		if (have_local) {
-			env[n].name = "TCPLOCALPORT";
-			snprintf(env[n++].value, sizeof env[0].value, "%u", (unsigned)local.port);
-		}
-		break;
-	case HVT_HV:
-		if (have_peer) {
-			env[n].name = "HVREMOTEVMID";
-			snprintf(env[n++].value, sizeof env[0].value, "%s",
-				 hvt_guid_format(&peer.vm, 0, g));
-			env[n].name = "HVREMOTESERVICEID";
-			snprintf(env[n++].value, sizeof env[0].value, "%s",
-				 hvt_guid_format(&peer.service, 0, g));
-		}
-		break;
-	case HVT_UNIX: break;
-	}
-	return n;
-}
-
 /* Serves one established connection s per the options; closes s. Returns an exit status. */
 static int serve(hvt_sock s)
 {
@@ -260,7 +201,7 @@ static int serve(hvt_sock s)
 	int status, rc;
 	if (opt.exec || opt.sh_exec) {
 		struct hvt_env env[HVT_ENV_MAX];
-		int nenv = conn_env(s, env);
+		int nenv = hvt_conn_env(s, env);
 		rc = hvt_run_on_socket(s, opt.exec_argv, opt.sh_exec, env, nenv);
 		hvt_sock_close(s);
 		if (rc < 0) {

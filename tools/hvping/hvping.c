@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "family.h"
 #include "hvgetopt.h"
 #include "msg.h"
 #include "net.h"
@@ -31,9 +32,12 @@ static void usage(void)
 	printf("Usage: %s [options] ADDRESS\n"
 	       "       %s -l [-m N] [-v] ADDRESS\n"
 	       "Measure round trips to ADDRESS: echo probes through an hvping responder\n"
-	       "(%s -l), or connect times to any listener. ADDRESS is hv:VM:SERVICE,\n"
-	       "vsock:CID:PORT, tcp:HOST:PORT or unix:PATH (see hvsock(7)).\n"
+	       "(%s -l), or connect times to any listener.\n"
 	       "\n"
+	       "Addresses (see hvsock(7)):\n",
+	       hvt_progname(), hvt_progname(), hvt_progname());
+	hvt_families_help(stdout);
+	printf("\n"
 	       "Options:\n"
 	       "  -c, --count N           stop after N probes (default: until interrupted)\n"
 	       "  -i, --interval TIME     time between the starts of probes (1s; 0 = back to back)\n"
@@ -51,7 +55,7 @@ static void usage(void)
 	       "TIME takes s (default), ms, m or h: 1, 0.2, 250ms.\n"
 	       "Exit status: 0 some probe was answered, 1 none was, 2 usage error.\n"
 	       "With -l: 0 stopped by a signal, 1 failure.\n",
-	       hvt_progname(), hvt_progname(), hvt_progname(), HVT_PING_MAX_SIZE, DEFAULT_SIZE);
+	       HVT_PING_MAX_SIZE, DEFAULT_SIZE);
 	exit(HVT_EXIT_OK);
 }
 
@@ -275,7 +279,7 @@ static const char *error_text(const struct result *r, char *buf, size_t len)
 static const char *hint_for(const struct result *r)
 {
 	switch (r->phase) {
-	case PH_CONNECT: return hvt_hint(opt.addr.family, r->code);
+	case PH_CONNECT: return hvt_hint(&opt.addr, r->code);
 	case PH_HELLO:
 		if (r->st == HVT_PING_BAD_VERSION)
 			return "the responder speaks another protocol version: use the same hvping "

@@ -1,0 +1,104 @@
+/* Address families as modules (docs/architecture.md). A family is one descriptor: its scheme
+ * and help, how it parses and prints its addresses, what it tells a -e/-c program, the hints
+ * for its errors, and how its addresses become sockets. The table of families is
+ * common/families.c; every tool, --help text, man page table and completion takes the list of
+ * schemes from there. A family's module is common/family_NAME.c (portable); what only one
+ * platform has comes from that platform's sysnet.h (common/linux/, common/win/). */
+#ifndef HVT_FAMILY_H
+#define HVT_FAMILY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "net.h"
+
+struct sockaddr;
+struct hvt_sockaddrs; /* sockaddr.h */
+
+/* The parser's state, for the messages of a module's parse(). */
+struct hvt_addr_ctx {
+	const char *s; /* the whole input */
+	int listen;    /* HVT_ADDR_LISTEN: the host/VM/CID part may be left out */
+	char *err;
+	size_t errlen;
+};
+
+/* When a family's socket options are set (sockopts). */
+enum hvt_sock_stage {
+	HVT_STAGE_CONNECT, /* a new socket, before connect(); timeout_ms is -w (0: none) */
+	HVT_STAGE_LISTEN,  /* a new socket, before bind() */
+	HVT_STAGE_ACCEPTED /* a socket accept() returned */
+};
+
+struct hvt_family {
+	const char *name;   /* the scheme: "vsock" in vsock:CID:PORT */
+	const char *syntax; /* "vsock:CID:PORT", for --help, hvsock(7) and completions */
+	const char *help;   /* one line: what it reaches */
+	const char *proto;  /* UCSPI PROTO for -e/-c programs: "VSOCK" */
+
+	/* rest: the text after "scheme:". Returns 0, or -1 with the message set through
+	 * hvt_addr_bad_form / hvt_addr_bad_part. */
+	int (*parse)(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr *a);
+	/* Without a scheme: 1 when s is this family's bare form (then *rc is parse's result),
+	 * 0 when it is not. NULL: no bare form. */
+	int (*parse_bare)(const struct hvt_addr_ctx *c, const char *s, struct hvt_addr *a, int *rc);
+	/* The canonical text, scheme included. */
+	void (*format)(const struct hvt_addr *a, char *buf, size_t len);
+	/* Adds the family's UCSPI variables (local or peer NULL when unknown); returns how many
+	 * (at most HVT_FAMILY_ENV_MAX). NULL: none. */
+	int (*env)(const struct hvt_addr *local, const struct hvt_addr *peer, struct hvt_env *env);
+	/* A one-line hint for an error of this kind on this family, or NULL for the generic one
+	 * (common/net.c). NULL: generic hints only. */
+	const char *(*hint)(enum hvt_errkind kind);
+	/* Said after "listening on ADDRESS" (the local CID of a vsock listener): writes " (...)"
+	 * into buf, or nothing. NULL: nothing. */
+	void (*listen_note)(const struct hvt_addr *local, char *buf, size_t len);
+
+	/* Sockets. sockaddrs: the socket addresses to try, in order (several for a tcp name);
+	 * 0 or a platform error code (EAFNOSUPPORT-like where the platform lacks the family). */
+	int (*sockaddrs)(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out);
+	/* 1 when sa is of this family (a filled in), 0 when not. */
+	int (*from_sockaddr)(const struct sockaddr *sa, size_t len, struct hvt_addr *a);
+	/* Options for a socket of this family at stage st (best effort). NULL: none. */
+	void (*sockopts)(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage st,
+			 uint64_t timeout_ms);
+	/* bind() for a family that needs more (a unix socket file). NULL: plain bind. */
+	int (*bind)(hvt_sock s, const struct sockaddr *sa, size_t len, const struct hvt_addr *a);
+	/* After the listener is closed (removes the unix socket file). NULL: nothing. */
+	void (*unlisten)(const struct hvt_addr *a);
+};
+
+#define HVT_FAMILY_ENV_MAX 4
+
+/* The families, in the order --help lists them and bare forms are tried; NULL-terminated. */
+extern const struct hvt_family *const hvt_families[];
+/* The family with this scheme (case-insensitive, n bytes of name), or NULL. */
+const struct hvt_family *hvt_family_find(const char *name, size_t n);
+
+/* The built-in families, for code that makes their addresses from system data. */
+extern const struct hvt_family hvt_family_hv, hvt_family_vsock, hvt_family_tcp, hvt_family_unix;
+
+/* "  SYNTAX   help" for every family, for --help (one line each). */
+void hvt_families_help(FILE *f);
+
+/* ---- for the modules' parse() (common/addr.c) ---- */
+
+/* "invalid address 'S': EXPECTED"; returns -1. */
+int hvt_addr_bad_form(const struct hvt_addr_ctx *c, const char *expected);
+/* "invalid WHAT 'P' in 'S': EXPECTED" (P = p[0..n)); returns -1. */
+int hvt_addr_bad_part(const struct hvt_addr_ctx *c, const char *what, const char *p, size_t n,
+		      const char *expected);
+/* p[0..n) equals the lower-case literal lit, ignoring ASCII case. */
+int hvt_addr_ieq(const char *p, size_t n, const char *lit);
+/* Copies p[0..n) into buf as a string; -1 when it does not fit. */
+int hvt_addr_slice(char *buf, size_t size, const char *p, size_t n);
+/* A number min-max in p[0..n) (0x... too with hex_ok); 0 or -1. */
+int hvt_addr_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok, uint64_t *v);
+/* A GUID in any form in p[0..n); 0 or -1. */
+int hvt_addr_guid(const char *p, size_t n, hvt_guid *g);
+
+#define HVT_U32_RANGE "0-4294967295"
+
+#endif

@@ -1,0 +1,215 @@
+/* vsock:CID:PORT (vsock:PORT when listening): AF_VSOCK, what a Linux guest of Hyper-V (hv_sock),
+ * KVM (vhost-vsock) or QEMU's vsock_loopback speaks. Linux only: Windows reaches Linux guests
+ * through hv: and the vsock port template. */
+#include "family.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sockaddr.h"
+
+static int parse_cid(const char *p, size_t n, uint32_t *cid)
+{
+	static const struct {
+		const char *name;
+		uint32_t cid;
+	} names[] = { { "any", HVT_CID_ANY },
+		      { "hypervisor", HVT_CID_HYPERVISOR },
+		      { "local", HVT_CID_LOCAL },
+		      { "host", HVT_CID_HOST } };
+	uint64_t v;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (hvt_addr_ieq(p, n, names[i].name)) {
+			*cid = names[i].cid;
+			return 0;
+		}
+	}
+	if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &v) < 0)
+		return -1;
+	*cid = (uint32_t)v;
+	return 0;
+}
+
+/* Number, template GUID, or "any" when listening. */
+static int parse_port(const struct hvt_addr_ctx *c, const char *p, size_t n, uint32_t *port)
+{
+	uint64_t v;
+	hvt_guid g;
+	if (c->listen && hvt_addr_ieq(p, n, "any")) {
+		*port = HVT_PORT_ANY;
+		return 0;
+	}
+	if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &v) == 0) {
+		*port = (uint32_t)v;
+		return 0;
+	}
+	if (hvt_addr_guid(p, n, &g) == 0) {
+		if (hvt_guid_to_port(&g, port) == 0)
+			return 0;
+		return hvt_addr_bad_part(
+			c, "vsock port", p, n,
+			"not a vsock template GUID (xxxxxxxx-facb-11e6-bd58-64006a7986d3)");
+	}
+	return hvt_addr_bad_part(
+		c, "vsock port", p, n,
+		c->listen ? "expected a number " HVT_U32_RANGE ", any or a vsock template GUID"
+			  : "expected a number " HVT_U32_RANGE " or a vsock template GUID");
+}
+
+/* rest: CID:PORT, or PORT when listening. */
+static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr *a)
+{
+	const char *colon = strchr(rest, ':');
+	const char *port = rest;
+	a->cid = HVT_CID_ANY;
+	if (colon) {
+		if (parse_cid(rest, (size_t)(colon - rest), &a->cid) < 0)
+			return hvt_addr_bad_part(c, "vsock CID", rest, (size_t)(colon - rest),
+						 "expected a number " HVT_U32_RANGE
+						 ", any, host, local or hypervisor");
+		port = colon + 1;
+	} else if (!c->listen) {
+		return hvt_addr_bad_form(c, "expected vsock:CID:PORT");
+	}
+	return parse_port(c, port, strlen(port), &a->port);
+}
+
+/* Decimal digits, or 0x and hex digits. */
+static int looks_numeric(const char *p, size_t n)
+{
+	size_t i = 0;
+	int hex = n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+	if (hex)
+		i = 2;
+	if (i == n)
+		return 0;
+	for (; i < n; i++) {
+		char ch = p[i];
+		int ok = (ch >= '0' && ch <= '9') ||
+			 (hex && ((ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* CID:PORT with two numbers. */
+static int parse_bare(const struct hvt_addr_ctx *c, const char *s, struct hvt_addr *a, int *rc)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || !looks_numeric(s, (size_t)(colon - s)) ||
+	    !looks_numeric(colon + 1, strlen(colon + 1)))
+		return 0;
+	*rc = parse(c, s, a);
+	return 1;
+}
+
+static void format(const struct hvt_addr *a, char *buf, size_t len)
+{
+	if (a->cid == HVT_CID_ANY)
+		snprintf(buf, len, "vsock:any:%lu", (unsigned long)a->port);
+	else
+		snprintf(buf, len, "vsock:%lu:%lu", (unsigned long)a->cid, (unsigned long)a->port);
+}
+
+static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct hvt_env *e)
+{
+	int n = 0;
+	if (peer) {
+		e[n].name = "VSOCKREMOTECID";
+		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)peer->cid);
+		e[n].name = "VSOCKREMOTEPORT";
+		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)peer->port);
+	}
+	if (local) {
+		e[n].name = "VSOCKLOCALPORT";
+		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)local->port);
+	}
+	return n;
+}
+
+static const char *hint(enum hvt_errkind kind)
+{
+	switch (kind) {
+	case HVT_E_TIMEDOUT:
+		return "is the service registered on the host (hvreg add), the VM id right and the "
+		       "VM running, and is something listening? (WSL2 needs the exact VM id, not a "
+		       "wildcard listener)";
+	case HVT_E_RESET:
+		return "nothing is listening on that vsock port (vsock reports a reset, not a "
+		       "refusal)";
+	case HVT_E_ACCESS:
+		return "binding this VM id is not allowed (another user's WSL VM?) or the process "
+		       "is not elevated";
+	case HVT_E_ADDRINUSE:
+		return "another listener already holds this service (only one wildcard listener "
+		       "per service)";
+	case HVT_E_ADDRNOTAVAIL: return "no VM with that id exists (yet)";
+	case HVT_E_AFNOSUPPORT:
+		return "AF_VSOCK is not available here: in a Linux guest load the vsock transport "
+		       "(hv_sock under Hyper-V, vsock_loopback for local tests); on Windows use "
+		       "hv:VM:PORT";
+	default: return NULL;
+	}
+}
+
+static void listen_note(const struct hvt_addr *local, char *buf, size_t len)
+{
+	uint32_t cid;
+	(void)local;
+	if (hvt_local_cid(&cid) == 0)
+		snprintf(buf, len, " (local CID %u)", (unsigned)cid);
+}
+
+static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
+{
+	struct sockaddr_vm vm;
+	(void)passive;
+	if (!HVT_HAVE_VSOCK)
+		return HVT_EAFNOSUPPORT;
+	memset(&vm, 0, sizeof vm);
+	vm.svm_family = (unsigned short)HVT_AF_VSOCK;
+	vm.svm_cid = a->cid;
+	vm.svm_port = a->port;
+	hvt_sockaddrs_add(out, &vm, sizeof vm, 0);
+	return 0;
+}
+
+static int from_sockaddr(const struct sockaddr *sa, size_t len, struct hvt_addr *a)
+{
+	const struct sockaddr_vm *vm = (const struct sockaddr_vm *)(const void *)sa;
+	if (!HVT_HAVE_VSOCK || sa->sa_family != HVT_AF_VSOCK || len < sizeof *vm)
+		return 0;
+	a->cid = vm->svm_cid;
+	a->port = vm->svm_port;
+	return 1;
+}
+
+static void sockopts(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage st,
+		     uint64_t timeout_ms)
+{
+	(void)a;
+	if (st == HVT_STAGE_CONNECT && timeout_ms) {
+		/* The kernel's own connect timeout (default 2 s) would cut -w short. */
+		struct timeval tv;
+		tv.tv_sec = (long)(timeout_ms / 1000);
+		tv.tv_usec = (long)(timeout_ms % 1000) * 1000;
+		hvt_sock_setopt(s, HVT_AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv, sizeof tv);
+	}
+}
+
+const struct hvt_family hvt_family_vsock = {
+	.name = "vsock",
+	.syntax = "vsock:CID:PORT",
+	.help = "AF_VSOCK (Linux); CID any, host, local or a number",
+	.proto = "VSOCK",
+	.parse = parse,
+	.parse_bare = parse_bare,
+	.format = format,
+	.env = env,
+	.hint = hint,
+	.listen_note = listen_note,
+	.sockaddrs = sockaddrs,
+	.from_sockaddr = from_sockaddr,
+	.sockopts = sockopts,
+};
