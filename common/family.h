@@ -66,8 +66,15 @@ struct hvt_family {
 			 uint64_t timeout_ms);
 	/* bind() for a family that needs more (a unix socket file). NULL: plain bind. */
 	int (*bind)(hvt_sock s, const struct sockaddr *sa, size_t len, const struct hvt_addr *a);
+	/* After connect: a handshake on the blocking socket, within timeout_ms (0: the
+	 * family's own limit). 0 or an error code. NULL: none. */
+	int (*connected)(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms);
 	/* After the listener is closed (removes the unix socket file). NULL: nothing. */
 	void (*unlisten)(const struct hvt_addr *a);
+
+	/* How the relays move bytes on a connection of this family (relay.h). NULL: it is a
+	 * socket (hvt_sock_end_ops). */
+	const struct hvt_end_ops *end;
 };
 
 #define HVT_FAMILY_ENV_MAX 4

@@ -5,7 +5,7 @@
  * connection pair; non-blocking connects, both directions of every pair non-blocking, buffers
  * taken from a small pool only while bytes wait for a slow reader, so an idle pair costs its
  * two socket descriptors and about 200 bytes. RLIMIT_NOFILE is raised to its hard limit.
- * Windows (common/win/forward.c): one thread per connection running hvt_relay_socks(), see
+ * Windows (common/win/forward.c): one thread per connection running hvt_relay_pair(), see
  * the comment there and docs/performance.md. */
 #ifndef HVT_FORWARD_H
 #define HVT_FORWARD_H
@@ -31,6 +31,11 @@ struct hvt_forward_opts {
  * connection (the target refuses, a reset, -i) is reported on stderr and ends that pair only.
  * Returns 0 when interrupted, or an error code when the server itself cannot go on (reported
  * on stderr already). Does not close l. */
+/* Whether hvt_forward can serve connections to `to` (the Linux event loop cannot wait for a
+ * family's handshake after connect, family.h `connected`); otherwise serve each connection
+ * on its own with hvt_relay_pair. */
+int hvt_forward_serves(const struct hvt_addr *to);
+
 int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
 		const struct hvt_forward_opts *o);
 

@@ -64,6 +64,8 @@ int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 		if (rc == 0 || hvt_interrupted())
 			break;
 	}
+	if (rc == 0 && a->fam->connected && (rc = a->fam->connected(*out, a, timeout_ms)) != 0)
+		hvt_sock_close(*out);
 	return rc;
 }
 
@@ -113,13 +115,13 @@ int hvt_connect_clock(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting
 
 /* ---- a connection's environment (UCSPI) ------------------------------------------------ */
 
-int hvt_conn_env(hvt_sock s, struct hvt_env *env)
+int hvt_conn_env(hvt_sock s, const struct hvt_addr *a, struct hvt_env *env)
 {
 	struct hvt_addr local, peer;
 	int n = 0;
 	int have_local = hvt_sock_local(s, &local) == 0;
 	int have_peer = hvt_sock_peer(s, &peer) == 0;
-	const struct hvt_family *f = have_local ? local.fam : have_peer ? peer.fam : NULL;
+	const struct hvt_family *f = a->fam;
 	if (!f)
 		return 0;
 	env[n].name = "PROTO";
@@ -132,8 +134,11 @@ int hvt_conn_env(hvt_sock s, struct hvt_env *env)
 		env[n].name = "HVNC_LOCAL";
 		hvt_addr_format(&local, env[n++].value, sizeof env->value);
 	}
+	/* The family's own variables, from the socket's addresses when they are of that family
+	 * (a hybrid vsock connection is a unix socket underneath: it has none). */
 	if (f->env)
-		n += f->env(have_local ? &local : NULL, have_peer ? &peer : NULL, env + n);
+		n += f->env(have_local && local.fam == f ? &local : NULL,
+			    have_peer && peer.fam == f ? &peer : NULL, env + n);
 	return n;
 }
 

@@ -37,8 +37,9 @@ struct hvt_env {
 };
 #define HVT_ENV_MAX 8
 /* PROTO, HVNC_PEER, HVNC_LOCAL and the family's own (TCPREMOTEIP, VSOCKREMOTECID, ...) for
- * connected socket s; returns how many were set in env (at most HVT_ENV_MAX). */
-int hvt_conn_env(hvt_sock s, struct hvt_env *env);
+ * socket s, connected through address a (what the user gave: -l ADDRESS or ADDRESS); returns
+ * how many were set in env (at most HVT_ENV_MAX). */
+int hvt_conn_env(hvt_sock s, const struct hvt_addr *a, struct hvt_env *env);
 
 /* Local and peer address of a socket (for -v lines and listings). */
 int hvt_sock_local(hvt_sock s, struct hvt_addr *out);

@@ -13,8 +13,8 @@
  *   ... d.socks[0 .. d.n) ...
  *   hvt_vsockdiag_free(&d);
  *
- * The live side is common/linux/vsockdiag_live.c (netlink socket, /dev/vsock, /sys/module,
- * /proc) and common/win/vsockdiag_live.c (not available). */
+ * The live side is common/linux/vsockdiag.c (netlink socket, /dev/vsock, /sys/module,
+ * /proc) and common/win/vsockdiag.c (not available). */
 #ifndef HVT_VSOCKDIAG_H
 #define HVT_VSOCKDIAG_H
 

@@ -535,6 +535,11 @@ static void raise_nofile(void)
 	}
 }
 
+int hvt_forward_serves(const struct hvt_addr *to)
+{
+	return to->fam && to->fam->sockaddrs && !to->fam->connected && !to->fam->end;
+}
+
 int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
 		const struct hvt_forward_opts *o)
 {

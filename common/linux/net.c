@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "family.h"
+#include "relay.h"
 #include "sockaddr.h"
 #include "sys.h"
 
@@ -332,3 +333,32 @@ int hvt_err_timeout(void)
 {
 	return ETIMEDOUT;
 }
+
+/* ---- a socket as a relay's end --------------------------------------------------------- */
+
+static long end_read(hvt_sock h, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t n = recv(fd_of(h), buf, len, 0);
+		if (n >= 0)
+			return (long)n;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int end_wait(hvt_sock h, uint64_t ms)
+{
+	struct pollfd p = { .fd = fd_of(h), .events = POLLIN };
+	int n = poll(&p, 1, ms > 1000000 ? 1000000 : (int)ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	return n > 0;
+}
+
+const struct hvt_end_ops hvt_sock_end_ops = {
+	.read = end_read,
+	.write = hvt_sock_send_all,
+	.shutdown_write = hvt_sock_shutdown_write,
+	.wait_readable = end_wait,
+};

@@ -1,4 +1,4 @@
-/* The POSIX relay: one poll loop moving two directions ("pumps"). Each pump moves bytes from a
+/* The Linux relay: one poll loop moving two directions ("pumps"). Each pump moves bytes from a
  * source fd to a sink fd through a private pipe with splice(2), so data is not copied through
  * user space; where splice is refused (a terminal, an O_APPEND file) or measured slower (into
  * TCP and vsock, out of vsock: copy_is_faster) the pump uses a read/write buffer instead.
@@ -28,16 +28,17 @@ struct pump {
 	int src_is_sock, sink_is_sock;
 	int src_dom, sink_dom; /* socket domains of our sockets, else AF_UNSPEC */
 	int src_is_fifo, src_is_file, sink_is_fifo;
-	int sink_is_file;  /* a regular file or /dev/null: a write never blocks */
-	int shutdown_sink; /* half-close the sink socket at source EOF */
-	int mid[2];	   /* private pipe, or -1 in copy mode */
-	size_t cap;	   /* what mid or buf holds at most */
-	size_t pending;	   /* bytes in mid or buf not yet written */
-	char *buf;	   /* copy mode */
-	size_t off;	   /* copy mode: start of pending bytes in the ring */
-	int eof;	   /* source said EOF */
-	int done;	   /* everything written (and sink shut down) */
-	int active;	   /* this direction is used at all */
+	int sink_is_file;		    /* a regular file or /dev/null: a write never blocks */
+	int shutdown_sink;		    /* half-close the sink at source EOF */
+	const struct hvt_end_ops *sink_ops; /* the sink's half-close, when it is a connection */
+	int mid[2];			    /* private pipe, or -1 in copy mode */
+	size_t cap;			    /* what mid or buf holds at most */
+	size_t pending;			    /* bytes in mid or buf not yet written */
+	char *buf;			    /* copy mode */
+	size_t off;			    /* copy mode: start of pending bytes in the ring */
+	int eof;			    /* source said EOF */
+	int done;			    /* everything written (and sink shut down) */
+	int active;			    /* this direction is used at all */
 	uint64_t bytes;
 	const char *src_name, *sink_name;
 };
@@ -279,8 +280,8 @@ static void pump_finish(struct pump *p)
 {
 	if (p->eof && p->pending == 0 && !p->done) {
 		p->done = 1;
-		if (p->shutdown_sink)
-			shutdown(p->sink, SHUT_WR);
+		if (p->shutdown_sink && p->sink_ops)
+			p->sink_ops->shutdown_write((hvt_sock)p->sink);
 	}
 }
 
@@ -409,16 +410,17 @@ static int run(struct pump *up, struct pump *down, int stop_on_down_eof,
 	return rc;
 }
 
-int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
+int hvt_relay_stdio(struct hvt_end c, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
 	struct pump up, down;
-	int fd = (int)s, rc;
+	int fd = (int)c.h, rc;
 	memset(r, 0, sizeof *r);
 	set_nonblock(fd);
 	int read_stdin = !o->no_stdin && !o->recv_only;
 	if ((rc = pump_init(&up, 0, 0, fd, 1, !o->no_shutdown && !o->recv_only, "read from stdin",
 			    "send")) != 0)
 		return rc;
+	up.sink_ops = c.ops;
 	if ((rc = pump_init(&down, fd, 1, 1, 0, 0, "receive", "write to stdout")) != 0) {
 		pump_free(&up);
 		return rc;
@@ -442,11 +444,11 @@ int hvt_relay_stdio(hvt_sock s, const struct hvt_relay_opts *o, struct hvt_relay
 	return rc;
 }
 
-int hvt_relay_socks(hvt_sock a, hvt_sock b, const struct hvt_relay_opts *o,
-		    struct hvt_relay_result *r)
+int hvt_relay_pair(struct hvt_end a, struct hvt_end b, const struct hvt_relay_opts *o,
+		   struct hvt_relay_result *r)
 {
 	struct pump ab, ba;
-	int fa = (int)a, fb = (int)b, rc;
+	int fa = (int)a.h, fb = (int)b.h, rc;
 	memset(r, 0, sizeof *r);
 	set_nonblock(fa);
 	set_nonblock(fb);
@@ -457,6 +459,8 @@ int hvt_relay_socks(hvt_sock a, hvt_sock b, const struct hvt_relay_opts *o,
 		pump_free(&ab);
 		return rc;
 	}
+	ab.sink_ops = b.ops;
+	ba.sink_ops = a.ops;
 	rc = run(&ba, &ab, 0, o, r);
 	if (rc == EPIPE && ab.done)
 		rc = r->error = 0;

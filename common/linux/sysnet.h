@@ -37,6 +37,8 @@ typedef struct {
 #define HVT_EAFNOSUPPORT EAFNOSUPPORT
 #define HVT_ENAMETOOLONG ENAMETOOLONG
 #define HVT_EHOSTUNREACH EHOSTUNREACH
+#define HVT_ECONNREFUSED ECONNREFUSED
+#define HVT_EPROTO	 EPROTO /* a peer broke its protocol */
 
 /* getaddrinfo errors are carried as HVT_GAI_BASE - EAI_xxx (EAI codes are negative). */
 #define HVT_GAI_BASE   100000

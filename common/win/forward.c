@@ -1,5 +1,5 @@
 /* The Windows forwarding server (common/forward.h): one thread per connection, each running
- * hvt_relay_socks() of common/win/relay.c (which moves the two directions on two more threads).
+ * hvt_relay_pair() of common/win/relay.c (which moves the two directions on two more threads).
  *
  * Why not an event loop as on POSIX: Windows has no readiness API that scales (select() is
  * limited to FD_SETSIZE sockets and WSAPoll to the same linear scans; WSAEventSelect to 64
@@ -21,7 +21,7 @@
 #include "sys.h"
 
 static const struct hvt_forward_opts *opts;
-static const struct hvt_addr *target;
+static const struct hvt_addr *target, *listening;
 
 struct task {
 	hvt_sock s;
@@ -54,7 +54,7 @@ static int serve(void *ctx)
 	hvt_relay_opts_init(&ro);
 	ro.idle_ms = opts->idle_ms;
 	ro.no_shutdown = opts->no_shutdown;
-	rc = hvt_relay_socks(s, t, &ro, &r);
+	rc = hvt_relay_pair(hvt_end_of(s, listening), hvt_end_of(t, target), &ro, &r);
 	if (r.idle_timeout)
 		hvt_warnx("idle for %.1f s, closing", (double)opts->idle_ms / 1000.0);
 	else if (rc != 0 && !hvt_interrupted())
@@ -64,12 +64,19 @@ static int serve(void *ctx)
 	return rc == 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
 }
 
+int hvt_forward_serves(const struct hvt_addr *to)
+{
+	(void)to; /* every connection is a hvt_sock_connect() and a relay of its own */
+	return 1;
+}
+
 int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
 		const struct hvt_forward_opts *o)
 {
 	char buf[HVT_ADDR_STRLEN];
 	opts = o;
 	target = to;
+	listening = listen_addr;
 	for (;;) {
 		hvt_tasks_wait_below((int)o->max_conns);
 		if (hvt_interrupted())

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "family.h"
+#include "relay.h"
 #include "sockaddr.h"
 #include "sys.h"
 
@@ -322,3 +323,23 @@ int hvt_err_timeout(void)
 {
 	return WSAETIMEDOUT;
 }
+
+/* ---- a socket as a relay's end --------------------------------------------------------- */
+
+static long end_read(hvt_sock h, void *buf, size_t len)
+{
+	int n = recv(sk(h), buf, len > (1u << 30) ? (1 << 30) : (int)len, 0);
+	return n == SOCKET_ERROR ? -(long)WSAGetLastError() : (long)n;
+}
+
+static int end_wait(hvt_sock h, uint64_t ms)
+{
+	return hvt_win_wait(sk(h), 0, ms);
+}
+
+const struct hvt_end_ops hvt_sock_end_ops = {
+	.read = end_read,
+	.write = hvt_sock_send_all,
+	.shutdown_write = hvt_sock_shutdown_write,
+	.wait_readable = end_wait,
+};

@@ -1,9 +1,9 @@
-/* The Windows relay: one thread per direction. A pipe stdin cannot be waited on (under Wine
- * it is always "signalled" and PeekNamedPipe fails), so stdin is read by a thread of its own
- * that blocks in ReadFile, sends, and half-closes the socket at EOF; the calling thread
- * receives and writes stdout, and keeps the clock (-i, -q, --progress, Ctrl-C).
- * Socket <-> socket (--to) runs both directions on threads and the caller only watches.
- * Behaviour and results follow common/linux/relay.c. */
+/* The Windows relay: one thread per direction, each moving bytes from one end (relay.h) to
+ * another; the calling thread only watches them and keeps the clock (-i, -q, --progress,
+ * Ctrl-C). A pipe stdin cannot be waited on (under Wine it is always "signalled" and
+ * PeekNamedPipe fails), so its thread blocks in ReadFile and is cancelled when the relay
+ * ends; ends that can be waited on (sockets) are read in slices, so that their thread sees
+ * the end of the relay by itself. Behaviour and results follow common/linux/relay.c. */
 #include "win.h"
 
 #include <process.h>
@@ -26,14 +26,68 @@ struct pump {
 	int error;	       /* valid once done */
 	const char *where;     /* valid once done, with error */
 	uint64_t done_at;      /* hvt_now_ns() when done */
-	HANDLE in;	       /* stdin pump: the handle to read */
-	int console;	       /* stdin is a console: CRLF -> LF, ^Z line = EOF */
-	SOCKET src;	       /* socket pump: source */
-	SOCKET sink;	       /* where the bytes go */
-	int shutdown_sink;     /* half-close sink at source EOF */
+	struct hvt_end src, sink;
+	int shutdown_sink; /* half-close sink at source EOF */
 	const char *src_name, *sink_name;
 	HANDLE thread;
 };
+
+/* ---- the standard handles as ends -------------------------------------------------------- */
+
+static long file_read(hvt_sock h, void *buf, size_t len)
+{
+	DWORD n = 0;
+	if (ReadFile((HANDLE)h, buf, len > BUF_SIZE ? BUF_SIZE : (DWORD)len, &n, NULL))
+		return (long)n;
+	DWORD e = GetLastError();
+	/* A pipe's writer has gone: that is the pipe's EOF. */
+	return e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF ? 0 : -(long)e;
+}
+
+/* Console input arrives as lines ending in CRLF: send LF as a terminal does on POSIX. A line
+ * that starts with ^Z is the console's end of input. Returns the new length, or -1 for EOF. */
+static long console_text(char *buf, DWORD n)
+{
+	if (n > 0 && buf[0] == 0x1A)
+		return -1;
+	DWORD o = 0;
+	for (DWORD i = 0; i < n; i++) {
+		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
+			continue;
+		buf[o++] = buf[i];
+	}
+	return (long)o;
+}
+
+static long console_read(hvt_sock h, void *buf, size_t len)
+{
+	for (;;) {
+		long n = file_read(h, buf, len);
+		if (n <= 0)
+			return n;
+		n = console_text(buf, (DWORD)n);
+		if (n != 0)
+			return n < 0 ? 0 : n;
+	}
+}
+
+static int file_write(hvt_sock h, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		DWORD done = 0;
+		if (!WriteFile((HANDLE)h, p, len > BUF_SIZE ? BUF_SIZE : (DWORD)len, &done, NULL))
+			return (int)GetLastError();
+		p += done;
+		len -= done;
+	}
+	return 0;
+}
+
+static const struct hvt_end_ops file_ops = { .read = file_read, .write = file_write };
+static const struct hvt_end_ops console_ops = { .read = console_read, .write = file_write };
+
+/* ---- pumps ------------------------------------------------------------------------------- */
 
 static struct pump *pump_new(void)
 {
@@ -65,29 +119,14 @@ static uint64_t bytes_of(struct pump *p)
 static void finish(struct pump *p, int rc, const char *where)
 {
 	if (rc == 0 && !p->stop && p->shutdown_sink)
-		shutdown(p->sink, SD_SEND);
+		p->sink.ops->shutdown_write(p->sink.h);
 	p->error = rc;
 	p->where = where;
 	p->done_at = hvt_now_ns();
 	InterlockedExchange(&p->done, 1);
 }
 
-/* Console input arrives as lines ending in CRLF: send LF as a terminal does on POSIX. A line
- * that starts with ^Z is the console's end of input. Returns the new length, or -1 for EOF. */
-static long console_text(char *buf, DWORD n)
-{
-	if (n > 0 && buf[0] == 0x1A)
-		return -1;
-	DWORD o = 0;
-	for (DWORD i = 0; i < n; i++) {
-		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
-			continue;
-		buf[o++] = buf[i];
-	}
-	return (long)o;
-}
-
-static unsigned __stdcall stdin_main(void *arg)
+static unsigned __stdcall pump_main(void *arg)
 {
 	struct pump *p = arg;
 	char *buf = malloc(BUF_SIZE);
@@ -98,65 +137,25 @@ static unsigned __stdcall stdin_main(void *arg)
 		where = p->src_name;
 	}
 	while (rc == 0 && !p->stop) {
-		DWORD n = 0;
-		if (!ReadFile(p->in, buf, BUF_SIZE, &n, NULL)) {
-			DWORD e = GetLastError();
-			/* A pipe's writer has gone: that is the pipe's EOF. */
-			if (e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF || p->stop)
+		if (p->src.ops->wait_readable) {
+			int w = p->src.ops->wait_readable(p->src.h, HVT_WIN_SLICE_MS);
+			if (w == 0 || w == -WSAEINTR)
+				continue; /* the relay decides what Ctrl-C means */
+			if (w < 0) {
+				rc = -w;
+				where = p->src_name;
 				break;
-			rc = (int)e;
+			}
+		}
+		long n = p->src.ops->read(p->src.h, buf, BUF_SIZE);
+		if (n == 0 || p->stop)
+			break;
+		if (n < 0) {
+			rc = (int)-n;
 			where = p->src_name;
 			break;
 		}
-		if (n == 0)
-			break;
-		long len = (long)n;
-		if (p->console && (len = console_text(buf, n)) < 0)
-			break;
-		if (p->stop)
-			break;
-		int e = hvt_sock_send_all((hvt_sock)p->sink, buf, (size_t)len);
-		if (e != 0) {
-			rc = e;
-			where = p->sink_name;
-			break;
-		}
-		InterlockedExchangeAdd64(&p->bytes, len);
-	}
-	free(buf);
-	finish(p, rc, where);
-	pump_release(p);
-	return 0;
-}
-
-static unsigned __stdcall sock_main(void *arg)
-{
-	struct pump *p = arg;
-	char *buf = malloc(BUF_SIZE);
-	int rc = 0;
-	const char *where = NULL;
-	if (!buf) {
-		rc = ERROR_NOT_ENOUGH_MEMORY;
-		where = p->src_name;
-	}
-	while (rc == 0 && !p->stop) {
-		int w = hvt_win_wait(p->src, 0, HVT_WIN_SLICE_MS);
-		if (w == 0 || w == -WSAEINTR)
-			continue; /* the relay decides what Ctrl-C means */
-		if (w < 0) {
-			rc = -w;
-			where = p->src_name;
-			break;
-		}
-		int n = recv(p->src, buf, (int)BUF_SIZE, 0);
-		if (n == 0)
-			break;
-		if (n == SOCKET_ERROR) {
-			rc = WSAGetLastError();
-			where = p->src_name;
-			break;
-		}
-		int e = hvt_sock_send_all((hvt_sock)p->sink, buf, (size_t)n);
+		int e = p->sink.ops->write(p->sink.h, buf, (size_t)n);
 		if (e != 0) {
 			rc = e;
 			where = p->sink_name;
@@ -170,9 +169,9 @@ static unsigned __stdcall sock_main(void *arg)
 	return 0;
 }
 
-static int pump_start(struct pump *p, unsigned(__stdcall *fn)(void *))
+static int pump_start(struct pump *p)
 {
-	uintptr_t h = _beginthreadex(NULL, 0, fn, p, 0, NULL);
+	uintptr_t h = _beginthreadex(NULL, 0, pump_main, p, 0, NULL);
 	if (h == 0) {
 		int e = (int)GetLastError();
 		return e ? e : ERROR_NOT_ENOUGH_MEMORY;
@@ -181,20 +180,42 @@ static int pump_start(struct pump *p, unsigned(__stdcall *fn)(void *))
 	return 0;
 }
 
-/* The relay is over: the thread must stop using its handles. A thread blocked in ReadFile on
- * stdin is cancelled where the system allows it, else left behind (it holds its own
- * reference and sends nothing once stop is set). */
+/* The relay is over: the thread must stop using its ends. A thread blocked in a read that
+ * cannot be waited on (stdin) is cancelled where the system allows it, else left behind (it
+ * holds its own reference and writes nothing once stop is set). */
 static void pump_stop(struct pump *p)
 {
 	if (!p)
 		return;
 	InterlockedExchange(&p->stop, 1);
+	int blocking = !p->src.ops->wait_readable;
 	if (p->thread && WaitForSingleObject(p->thread, 0) != WAIT_OBJECT_0) {
-		if (p->in)
+		if (blocking)
 			CancelSynchronousIo(p->thread);
-		WaitForSingleObject(p->thread, p->in ? 200 : 2000);
+		WaitForSingleObject(p->thread, blocking ? 200 : 2000);
 	}
 	pump_release(p);
+}
+
+/* A new pump from src to sink, started. NULL with *rc set when it could not be. */
+static struct pump *pump_run(struct hvt_end src, struct hvt_end sink, int shutdown_sink,
+			     const char *src_name, const char *sink_name, int *rc)
+{
+	struct pump *p = pump_new();
+	if (!p) {
+		*rc = ERROR_NOT_ENOUGH_MEMORY;
+		return NULL;
+	}
+	p->src = src;
+	p->sink = sink;
+	p->shutdown_sink = shutdown_sink;
+	p->src_name = src_name;
+	p->sink_name = sink_name;
+	if ((*rc = pump_start(p)) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 /* After the peer closed for good, a failed send is not data the peer wanted (EPIPE on
@@ -262,81 +283,39 @@ static void note_traffic(struct clock *c, uint64_t total)
 	}
 }
 
-static int write_stdout(HANDLE out, const char *buf, DWORD n)
+/* Watches up (towards the connection: "sent") and down (from it: "received"); either may be
+ * NULL (that direction is not used). up_eof_at: when up is NULL, the time its EOF counts
+ * from for -q (0: never). */
+static int watch(struct pump *up, struct pump *down, uint64_t up_eof_at, int stop_on_down_eof,
+		 const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
-	while (n > 0) {
-		DWORD done = 0;
-		if (!WriteFile(out, buf, n, &done, NULL))
-			return (int)GetLastError();
-		buf += done;
-		n -= done;
-	}
-	return 0;
-}
-
-int hvt_relay_stdio(hvt_sock sock, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
-{
-	SOCKET s = (SOCKET)sock;
-	struct pump *up = NULL;
-	int rc = 0;
-	memset(r, 0, sizeof *r);
-	fflush(stdout); /* what the tool printed comes before the data */
-
-	int read_stdin = !o->no_stdin && !o->recv_only;
-	int up_active = !o->recv_only;
-	int down_active = !o->send_only;
-	int shutdown_up = !o->no_shutdown && !o->recv_only;
-	uint64_t up_eof_at = 0, up_bytes = 0;
-	int up_done = !up_active;
-	if (read_stdin) {
-		if (!(up = pump_new()))
-			return r->error = ERROR_NOT_ENOUGH_MEMORY;
-		up->in = GetStdHandle(STD_INPUT_HANDLE);
-		up->console = hvt_isatty(0);
-		up->sink = s;
-		up->shutdown_sink = shutdown_up;
-		up->src_name = "read from stdin";
-		up->sink_name = "send";
-		if ((rc = pump_start(up, stdin_main)) != 0) {
-			free(up);
-			return r->error = rc;
-		}
-	} else if (up_active) {
-		/* -d: as if stdin were empty, so the half-close follows at once. */
-		if (shutdown_up)
-			shutdown(s, SD_SEND);
-		up_done = 1;
-		up_eof_at = hvt_now_ns();
-	}
-
-	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
-	char *buf = down_active ? malloc(BUF_SIZE) : NULL;
-	if (down_active && !buf) {
-		pump_stop(up);
-		return r->error = ERROR_NOT_ENOUGH_MEMORY;
-	}
-	/* An interactive user is done when the peer is; a pipe or file still gets sent in full. */
-	int stop_on_down_eof = hvt_isatty(0);
-	int down_done = !down_active;
 	struct clock c = { 0 };
+	HANDLE threads[2];
+	DWORD nthreads = 0;
+	int rc = 0;
 	c.start = c.last_traffic = hvt_now_ns();
-
+	if (up)
+		threads[nthreads++] = up->thread;
+	if (down)
+		threads[nthreads++] = down->thread;
 	for (;;) {
-		if (up && !up_done && is_done(up)) {
-			up_done = 1;
+		int up_done = !up || is_done(up), down_done = !down || is_done(down);
+		if (up && up_done && !up_eof_at)
 			up_eof_at = up->done_at;
-			c.last_traffic = hvt_now_ns();
-			if (up->error) {
-				if (peer_gone(up->error) && down_active && down_done)
-					break; /* the peer closed for good: not data it wanted */
-				rc = up->error;
-				r->where = up->where;
-				break;
+		uint64_t sent = up ? bytes_of(up) : 0, received = down ? bytes_of(down) : 0;
+		note_traffic(&c, sent + received);
+		struct pump *failed = down && down_done && down->error ? down
+				      : up && up_done && up->error     ? up
+								       : NULL;
+		if (failed) {
+			/* The peer closed for good before we could send the rest: not data the
+			 * peer wanted. */
+			if (!(failed == up && peer_gone(up->error) && down && down_done)) {
+				rc = failed->error;
+				r->where = failed->where;
 			}
+			break;
 		}
-		if (up)
-			up_bytes = bytes_of(up);
-		note_traffic(&c, up_bytes + r->received);
 		if (up_done && down_done)
 			break;
 		if (down_done && stop_on_down_eof)
@@ -351,118 +330,63 @@ int hvt_relay_stdio(hvt_sock sock, const struct hvt_relay_opts *o, struct hvt_re
 		if (limit)
 			break;
 		if (o->progress)
-			progress(&c, up_bytes, r->received, 0);
-
-		if (down_done) {
-			WaitForSingleObject(up->thread, (DWORD)wait);
-			continue;
-		}
-		int w = hvt_win_wait(s, 0, wait);
-		if (w == 0 || w == -WSAEINTR)
-			continue;
-		if (w < 0) {
-			rc = -w;
-			r->where = "receive";
-			break;
-		}
-		int n = recv(s, buf, (int)BUF_SIZE, 0);
-		if (n == SOCKET_ERROR) {
-			rc = WSAGetLastError();
-			r->where = "receive";
-			break;
-		}
-		if (n == 0) {
-			down_done = 1;
-			c.last_traffic = hvt_now_ns();
-			continue;
-		}
-		if ((rc = write_stdout(out, buf, (DWORD)n)) != 0) {
-			r->where = "write to stdout";
-			break;
-		}
-		r->received += (uint64_t)n;
+			progress(&c, sent, received, 0);
+		WaitForMultipleObjects(nthreads, threads, TRUE, (DWORD)wait);
 	}
-	if (up)
-		up_bytes = bytes_of(up);
-	r->sent = up_bytes;
+	r->sent = up ? bytes_of(up) : 0;
+	r->received = down ? bytes_of(down) : 0;
 	if (o->progress)
 		progress(&c, r->sent, r->received, 1);
-	free(buf);
 	pump_stop(up);
+	pump_stop(down);
 	r->error = rc;
 	return rc;
 }
 
-int hvt_relay_socks(hvt_sock a, hvt_sock b, const struct hvt_relay_opts *o,
-		    struct hvt_relay_result *r)
+int hvt_relay_stdio(struct hvt_end conn, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
-	struct pump *ab = pump_new(), *ba = pump_new();
+	struct pump *up = NULL, *down = NULL;
+	uint64_t up_eof_at = 0;
 	int rc = 0;
 	memset(r, 0, sizeof *r);
-	if (!ab || !ba) {
-		free(ab);
-		free(ba);
-		return r->error = ERROR_NOT_ENOUGH_MEMORY;
-	}
-	ab->src = (SOCKET)a;
-	ab->sink = (SOCKET)b;
-	ab->src_name = "receive";
-	ab->sink_name = "send to target";
-	ba->src = (SOCKET)b;
-	ba->sink = (SOCKET)a;
-	ba->src_name = "receive from target";
-	ba->sink_name = "send";
-	ab->shutdown_sink = ba->shutdown_sink = !o->no_shutdown;
-	if ((rc = pump_start(ab, sock_main)) != 0) {
-		free(ab);
-		free(ba);
-		return r->error = rc;
-	}
-	if ((rc = pump_start(ba, sock_main)) != 0) {
-		free(ba);
-		pump_stop(ab);
-		return r->error = rc;
-	}
+	fflush(stdout); /* what the tool printed comes before the data */
 
-	/* As on POSIX: "up" is target -> a (sent), "down" is a -> target (received). */
-	struct clock c = { 0 };
-	c.start = c.last_traffic = hvt_now_ns();
-	uint64_t up_eof_at = 0;
-	HANDLE both[2] = { ab->thread, ba->thread };
-	for (;;) {
-		int ab_done = is_done(ab), ba_done = is_done(ba);
-		if (ba_done && !up_eof_at)
-			up_eof_at = ba->done_at;
-		note_traffic(&c, bytes_of(ab) + bytes_of(ba));
-		struct pump *failed = ab_done && ab->error ? ab : ba_done && ba->error ? ba : NULL;
-		if (failed) {
-			if (!(failed == ba && peer_gone(failed->error) && ab_done && !ab->error)) {
-				rc = failed->error;
-				r->where = failed->where;
-			}
-			break;
-		}
-		if (ab_done && ba_done)
-			break;
-		if (hvt_interrupted()) {
-			rc = WSAEINTR;
-			r->where = "interrupted";
-			break;
-		}
-		int limit;
-		uint64_t wait = next_wait(o, &c, up_eof_at, r, &limit);
-		if (limit)
-			break;
-		if (o->progress)
-			progress(&c, bytes_of(ba), bytes_of(ab), 0);
-		WaitForMultipleObjects(2, both, TRUE, (DWORD)wait);
+	int shutdown_up = !o->no_shutdown && !o->recv_only;
+	if (!o->no_stdin && !o->recv_only) {
+		struct hvt_end in = { (hvt_sock)GetStdHandle(STD_INPUT_HANDLE),
+				      hvt_isatty(0) ? &console_ops : &file_ops };
+		if (!(up = pump_run(in, conn, shutdown_up, "read from stdin", "send", &rc)))
+			return r->error = rc;
+	} else if (!o->recv_only) {
+		/* -d: as if stdin were empty, so the half-close follows at once. */
+		if (shutdown_up)
+			conn.ops->shutdown_write(conn.h);
+		up_eof_at = hvt_now_ns();
 	}
-	r->sent = bytes_of(ba);
-	r->received = bytes_of(ab);
-	if (o->progress)
-		progress(&c, r->sent, r->received, 1);
-	pump_stop(ab);
-	pump_stop(ba);
-	r->error = rc;
-	return rc;
+	if (!o->send_only) {
+		struct hvt_end out = { (hvt_sock)GetStdHandle(STD_OUTPUT_HANDLE), &file_ops };
+		if (!(down = pump_run(conn, out, 0, "receive", "write to stdout", &rc))) {
+			pump_stop(up);
+			return r->error = rc;
+		}
+	}
+	/* An interactive user is done when the peer is; a pipe or file still gets sent in full. */
+	return watch(up, down, up_eof_at, hvt_isatty(0), o, r);
+}
+
+int hvt_relay_pair(struct hvt_end a, struct hvt_end b, const struct hvt_relay_opts *o,
+		   struct hvt_relay_result *r)
+{
+	int rc = 0;
+	memset(r, 0, sizeof *r);
+	/* As on Linux: "up" is target -> a (sent), "down" is a -> target (received). */
+	struct pump *down = pump_run(a, b, !o->no_shutdown, "receive", "send to target", &rc);
+	if (!down)
+		return r->error = rc;
+	struct pump *up = pump_run(b, a, !o->no_shutdown, "receive from target", "send", &rc);
+	if (!up) {
+		pump_stop(down);
+		return r->error = rc;
+	}
+	return watch(up, down, 0, 0, o, r);
 }

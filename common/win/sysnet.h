@@ -36,6 +36,8 @@ struct sockaddr_vm {
 #define HVT_EAFNOSUPPORT WSAEAFNOSUPPORT
 #define HVT_ENAMETOOLONG WSAENAMETOOLONG
 #define HVT_EHOSTUNREACH WSAEHOSTUNREACH
+#define HVT_ECONNREFUSED WSAECONNREFUSED
+#define HVT_EPROTO	 ERROR_INVALID_DATA /* a peer broke its protocol */
 
 /* No AI_ADDRCONFIG: on Windows it ignores loopback, so "localhost" would fail on a machine
  * with no other network. */

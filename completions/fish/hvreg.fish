@@ -108,6 +108,7 @@ function __hvtools_address --argument-names tool
         printf '%s\t%s\n' vsock: 'AF_VSOCK (Linux); CID any, host, local or a number (vsock:CID:PORT)'
         printf '%s\t%s\n' tcp: 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)'
         printf '%s\t%s\n' unix: 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)'
+        printf '%s\t%s\n' vsock-mux: 'hybrid vsock (Firecracker, Cloud Hypervisor) (vsock-mux:PATH:PORT)'
     end
 end
 

@@ -219,6 +219,7 @@ $hvtoolsCompleter = {
             $items += , @('vsock:', 'AF_VSOCK (Linux); CID any, host, local or a number (vsock:CID:PORT)')
             $items += , @('tcp:', 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)')
             $items += , @('unix:', 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)')
+            $items += , @('vsock-mux:', 'hybrid vsock (Firecracker, Cloud Hypervisor) (vsock-mux:PATH:PORT)')
         }
         foreach ($it in $items) {
             if ($it[0].ToLowerInvariant().StartsWith($low)) { Result ($cur + $it[0].Substring($cur.Length)) $it[1] }

@@ -133,7 +133,7 @@ expect "hvlist --file takes files" "hvlist --file drv.b" drv.bash
 
 # Addresses, part by part (hvnc and hvping share them; --to too).
 for t in hvnc hvping "hvnc -l" "hvnc --to"; do
-	expect "$t schemes" "$t " hv: tcp: unix: vsock: nospace
+	expect "$t schemes" "$t " $(want_schemes) nospace
 done
 expect "hv well-known VM ids" "hvnc hv:" broadcast: children: loopback: parent: silohost: wildcard: nospace
 expect "hv VM prefix" "hvnc hv:p" parent: nospace
@@ -152,8 +152,8 @@ mkdir -p sockdir
 expect "unix paths" "hvnc unix:sock" sockdir/ sockfile
 expect "unix directory" "hvnc unix:sockd" sockdir/ nospace
 expect "one address only" "hvnc hv:parent:5000 "
-expect "option arguments are not operands" "hvnc -w 5 -e cat "  hv: tcp: unix: vsock: nospace
-expect "after --, operands" "hvnc -- " hv: tcp: unix: vsock: nospace
+expect "option arguments are not operands" "hvnc -w 5 -e cat "  $(want_schemes) nospace
+expect "after --, operands" "hvnc -- " $(want_schemes) nospace
 expect "numbers: nothing to offer" "hvping -c "
 c "hvnc -e ca" >got
 grep -qx cat got || fail "hvnc -e: command names (no cat in: $(head -c 200 got))"

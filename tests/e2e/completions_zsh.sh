@@ -125,7 +125,7 @@ expect "hvlist --output=+" "hvlist vms --output=+ST" --output=+STATE,
 expect "hvlist --file takes files" "hvlist --file drv.z" drv.zsh
 
 for t in hvnc hvping "hvnc -l" "hvnc --to"; do
-	expect "$t schemes" "$t " hv: tcp: unix: vsock:
+	expect "$t schemes" "$t " $(want_schemes)
 done
 expect "hv well-known VM ids" "hvnc hv:" hv:broadcast: hv:children: hv:loopback: hv:parent: \
 	hv:silohost: hv:wildcard:
@@ -144,7 +144,7 @@ mkdir -p sockdir
 : >sockfile
 expect "unix paths" "hvnc unix:sock" unix:sockdir unix:sockfile
 expect "one address only" "hvnc hv:parent:5000 h"
-expect "option arguments are not operands" "hvnc -w 5 -e cat " hv: tcp: unix: vsock:
+expect "option arguments are not operands" "hvnc -w 5 -e cat " $(want_schemes)
 expect "numbers: nothing to offer" "hvping -c "
 
 timeout 120 zsh -f drv.zsh cases "$T" >drv.out 2>drv.err || {

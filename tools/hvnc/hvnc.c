@@ -201,7 +201,7 @@ static int serve(hvt_sock s)
 	int status, rc;
 	if (opt.exec || opt.sh_exec) {
 		struct hvt_env env[HVT_ENV_MAX];
-		int nenv = hvt_conn_env(s, env);
+		int nenv = hvt_conn_env(s, &opt.addr, env);
 		rc = hvt_run_on_socket(s, opt.exec_argv, opt.sh_exec, env, nenv);
 		hvt_sock_close(s);
 		if (rc < 0) {
@@ -216,13 +216,14 @@ static int serve(hvt_sock s)
 			hvt_sock_close(s);
 			return HVT_EXIT_FAIL;
 		}
-		rc = hvt_relay_socks(s, t, &opt.relay, &r);
+		rc = hvt_relay_pair(hvt_end_of(s, &opt.addr), hvt_end_of(t, &opt.to), &opt.relay,
+				    &r);
 		status = relay_status(rc, &r);
 		hvt_sock_close(t);
 		hvt_sock_close(s);
 		return status;
 	}
-	rc = hvt_relay_stdio(s, &opt.relay, &r);
+	rc = hvt_relay_stdio(hvt_end_of(s, &opt.addr), &opt.relay, &r);
 	status = relay_status(rc, &r);
 	hvt_sock_close(s);
 	return status;
@@ -287,7 +288,7 @@ static int run_listen(void)
 	if (opt.verbose)
 		hvt_note_listening(l, &opt.addr);
 	int status;
-	if (opt.keep && opt.to_text && !opt.relay.progress) {
+	if (opt.keep && opt.to_text && !opt.relay.progress && hvt_forward_serves(&opt.to)) {
 		/* All connections in one event loop, no process each (common/forward.h). */
 		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
 					       opt.relay.no_shutdown, opt.verbose };

@@ -1,5 +1,4 @@
-/* Linux side of vsockdiag.h: the NETLINK_SOCK_DIAG dump, /dev/vsock, /sys/module and /proc.
- * Other POSIX systems have no AF_VSOCK diag: the socket() call fails and we say so. */
+/* Linux side of vsockdiag.h: the NETLINK_SOCK_DIAG dump, /dev/vsock, /sys/module and /proc. */
 #include "vsockdiag.h"
 
 #include <dirent.h>
@@ -13,17 +12,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#ifdef __linux__
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/vm_sockets_diag.h>
-#endif
 
 #include "msg.h"
 #include "net.h"
 #include "strutil.h"
-
-#ifdef __linux__
 
 int hvt_vsockdiag_supported(void)
 {
@@ -123,23 +118,6 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	return rc;
 }
 
-#else /* !__linux__ */
-
-int hvt_vsockdiag_supported(void)
-{
-	return 0;
-}
-
-int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *err, size_t errlen)
-{
-	(void)d;
-	(void)save_path;
-	return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-			"not available on this system: vsock sockets are listed on Linux "
-			"(NETLINK_SOCK_DIAG)");
-}
-
-#endif
 
 void hvt_vsock_info(struct hvt_vsock_info *info)
 {

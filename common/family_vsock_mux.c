@@ -1,0 +1,142 @@
+/* vsock-mux:PATH:PORT: "hybrid vsock" of Firecracker and Cloud Hypervisor (systemd calls it
+ * vsock-mux). The VMM exposes the guest's vsock as the unix socket PATH. To reach guest port
+ * PORT, connect to PATH and send "CONNECT PORT\n"; the VMM answers "OK HOSTPORT\n" and the rest
+ * is the guest's stream; with no guest listener it closes the socket without a word. A guest
+ * connecting to host port PORT reaches the unix socket PATH_PORT, which is where a listener
+ * goes. Sources: Firecracker docs/vsock.md, Cloud Hypervisor docs/vsock.md
+ * (../shared/reference/jobs-in-the-wild.md section 4); untested against either VMM here (not
+ * in Debian 12): tests/e2e/vsock_mux.sh plays the VMM as documented. */
+#include "family.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "sockaddr.h"
+#include "sys.h"
+
+#define OK_WAIT_MS 5000u /* for the OK line when -w is not given (systemd waits 5 s too) */
+#define LINE_MAX   64u	 /* "OK 4294967295\n" and then some */
+
+/* PATH_PORT, the unix socket a guest-initiated connection arrives at. */
+static int listen_path(const struct hvt_addr *a, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s_%lu", a->path, (unsigned long)a->port);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* rest: PATH:PORT, split at the last colon (a path may hold colons). */
+static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr *a)
+{
+	const char *colon = strrchr(rest, ':');
+	char buf[HVT_PATH_MAX];
+	uint64_t v;
+	if (!colon)
+		return hvt_addr_bad_form(c, "expected vsock-mux:PATH:PORT");
+	size_t n = (size_t)(colon - rest);
+	if (n == 0 || hvt_addr_slice(a->path, sizeof a->path, rest, n) < 0)
+		return hvt_addr_bad_part(c, "vsock-mux path", rest, n,
+					 "expected the VMM's unix socket, a path of 1-107 bytes");
+	if (hvt_addr_num(colon + 1, strlen(colon + 1), 0, 0xFFFFFFFFu, 1, &v) < 0)
+		return hvt_addr_bad_part(c, "vsock-mux port", colon + 1, strlen(colon + 1),
+					 "expected a guest port number " HVT_U32_RANGE);
+	a->port = (uint32_t)v;
+	if (c->listen && listen_path(a, buf, sizeof buf) < 0)
+		return hvt_addr_bad_part(c, "vsock-mux path", rest, n,
+					 "too long to listen on: PATH_PORT must fit in 107 bytes");
+	return 0;
+}
+
+static void format(const struct hvt_addr *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "vsock-mux:%s:%lu", a->path, (unsigned long)a->port);
+}
+
+static const char *hint(enum hvt_errkind kind)
+{
+	switch (kind) {
+	case HVT_E_REFUSED:
+		return "nothing listens on that guest port yet, or the VMM refused the CONNECT "
+		       "(a VMM closes it without a word; retry once the guest listens)";
+	case HVT_E_TIMEDOUT:
+		return "the VMM did not answer the CONNECT line: is PATH a Firecracker or Cloud "
+		       "Hypervisor vsock socket?";
+	case HVT_E_NOTFOUND:
+		return "no such socket: PATH is the VMM's vsock socket (uds_path / socket=)";
+	default: return NULL;
+	}
+}
+
+static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
+{
+	struct hvt_addr u = *a;
+	u.fam = &hvt_family_unix;
+	u.abstract = 0;
+	if (passive && listen_path(a, u.path, sizeof u.path) < 0)
+		return HVT_ENAMETOOLONG;
+	return hvt_addr_sockaddrs(&u, passive, out);
+}
+
+static int bind_file(hvt_sock s, const struct sockaddr *sa, size_t len, const struct hvt_addr *a)
+{
+	char path[HVT_PATH_MAX];
+	if (listen_path(a, path, sizeof path) < 0)
+		return HVT_ENAMETOOLONG;
+	return hvt_unix_bind(s, sa, len, path);
+}
+
+static void unlisten(const struct hvt_addr *a)
+{
+	char path[HVT_PATH_MAX];
+	if (listen_path(a, path, sizeof path) == 0)
+		hvt_unix_unlink(path);
+}
+
+/* Sends CONNECT and reads the answer one byte at a time, so that not a byte of the guest's
+ * stream after the OK line is taken from the socket. */
+static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
+{
+	char line[LINE_MAX + 1], addr[HVT_ADDR_STRLEN];
+	size_t n = 0;
+	int len = snprintf(line, sizeof line, "CONNECT %lu\n", (unsigned long)a->port);
+	int rc = hvt_sock_send_all(s, line, (size_t)len);
+	if (rc != 0)
+		return rc;
+	uint64_t wait = timeout_ms ? timeout_ms : OK_WAIT_MS, start = hvt_now_ns();
+	for (;;) {
+		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
+		if (spent >= wait)
+			return hvt_err_timeout();
+		long r = hvt_sock_recv(s, line + n, 1, wait - spent);
+		if (r < 0)
+			return (int)-r;
+		if (r == 0) /* closed without an answer: no guest listener, or refused */
+			return HVT_ECONNREFUSED;
+		if (line[n] == '\n')
+			break;
+		if (++n == LINE_MAX)
+			break;
+	}
+	line[n] = '\0';
+	uint64_t hostport;
+	if (n > 3 && strncmp(line, "OK ", 3) == 0 &&
+	    hvt_addr_num(line + 3, n - 3, 0, 0xFFFFFFFFu, 0, &hostport) == 0)
+		return 0;
+	hvt_warnx("%s: the VMM answered '%.*s' to CONNECT, not OK",
+		  hvt_addr_format(a, addr, sizeof addr), (int)n, line);
+	return HVT_EPROTO;
+}
+
+const struct hvt_family hvt_family_vsock_mux = {
+	.name = "vsock-mux",
+	.syntax = "vsock-mux:PATH:PORT",
+	.help = "hybrid vsock (Firecracker, Cloud Hypervisor)",
+	.proto = "VSOCKMUX",
+	.parse = parse,
+	.format = format,
+	.hint = hint,
+	.sockaddrs = sockaddrs,
+	.bind = bind_file,
+	.unlisten = unlisten,
+	.connected = connected,
+};
