@@ -140,6 +140,7 @@ static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct
 	return n;
 }
 
+/* What Winsock's errors mean on hvsockets (../shared/reference/hvsocket.md section 6). */
 static const char *hint(enum hvt_errkind kind)
 {
 	switch (kind) {
@@ -148,12 +149,14 @@ static const char *hint(enum hvt_errkind kind)
 		       "VM running, and is something listening? (WSL2 needs the exact VM id, not a "
 		       "wildcard listener)";
 	case HVT_E_ACCESS:
-		return "binding this VM id is not allowed (another user's WSL VM?) or the process "
-		       "is not elevated";
+		return "is the service registered on the host (hvreg add)? Binding a VM id needs "
+		       "elevation, and another user's WSL VM is not yours to bind";
 	case HVT_E_ADDRINUSE:
 		return "another listener already holds this service (only one wildcard listener "
 		       "per service)";
 	case HVT_E_ADDRNOTAVAIL: return "no VM with that id exists (yet)";
+	case HVT_E_NETDOWN: return "the VM is starting or restarting: retry in a moment";
+	case HVT_E_NETUNREACH: return "that VM is not running, or no VM has that id";
 	case HVT_E_AFNOSUPPORT:
 		return "Hyper-V sockets (AF_HYPERV) are not available on this system; from a Linux "
 		       "guest use vsock:host:PORT";
@@ -207,17 +210,13 @@ static void sockopts(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage s
 	hvt_sock_setopt(s, HV_PROTOCOL_RAW, HVSOCKET_CONNECTED_SUSPEND, &one, sizeof one);
 }
 
+/* A row per role: names, parsing and text, messages, sockets, the rest. */
+// clang-format off
 const struct hvt_family hvt_family_hv = {
-	.name = "hv",
-	.syntax = "hv:VM:SERVICE",
+	.name = "hv", .syntax = "hv:VM:SERVICE", .proto = "HV",
 	.help = "Hyper-V socket (Windows); VM by id or name",
-	.proto = "HV",
-	.parse = parse,
-	.parse_bare = parse_bare,
-	.format = format,
-	.env = env,
-	.hint = hint,
-	.sockaddrs = sockaddrs,
-	.from_sockaddr = from_sockaddr,
-	.sockopts = sockopts,
+	.parse = parse, .parse_bare = parse_bare, .format = format,
+	.env = env, .hint = hint,
+	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
+// clang-format on

@@ -171,16 +171,13 @@ static void sockopts(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage s
 	}
 }
 
+/* A row per role: names, parsing and text, messages, sockets, the rest. */
+// clang-format off
 const struct hvt_family hvt_family_tcp = {
-	.name = "tcp",
-	.syntax = "tcp:HOST:PORT",
+	.name = "tcp", .syntax = "tcp:HOST:PORT", .proto = "TCP",
 	.help = "TCP; HOST is a name, an IPv4 address or [IPv6]",
-	.proto = "TCP",
-	.parse = parse,
-	.format = format,
-	.env = env,
-	.hint = hint,
-	.sockaddrs = sockaddrs,
-	.from_sockaddr = from_sockaddr,
-	.sockopts = sockopts,
+	.parse = parse, .format = format,
+	.env = env, .hint = hint,
+	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
+// clang-format on

@@ -87,16 +87,14 @@ static void unlisten(const struct hvt_addr *a)
 		hvt_unix_unlink(a->path);
 }
 
+/* A row per role: names, parsing and text, messages, sockets, the rest. */
+// clang-format off
 const struct hvt_family hvt_family_unix = {
-	.name = "unix",
-	.syntax = "unix:PATH",
+	.name = "unix", .syntax = "unix:PATH", .proto = "UNIX",
 	.help = "unix socket; PATH or @NAME (Linux abstract name)",
-	.proto = "UNIX",
-	.parse = parse,
-	.format = format,
+	.parse = parse, .format = format,
 	.hint = hint,
-	.sockaddrs = sockaddrs,
-	.from_sockaddr = from_sockaddr,
-	.bind = bind_file,
-	.unlisten = unlisten,
+	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr,
+	.bind = bind_file, .unlisten = unlisten,
 };
+// clang-format on

@@ -128,23 +128,29 @@ static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct
 	return n;
 }
 
+/* What vsock errors mean (af_vsock.c, hv_sock.c; ../shared/reference/hvsocket.md section 6). */
 static const char *hint(enum hvt_errkind kind)
 {
 	switch (kind) {
 	case HVT_E_TIMEDOUT:
-		return "is the service registered on the host (hvreg add), the VM id right and the "
-		       "VM running, and is something listening? (WSL2 needs the exact VM id, not a "
-		       "wildcard listener)";
+		return "no answer: under Hyper-V (hv_sock) a connect to a port nobody listens on "
+		       "times out instead of being refused; is something listening, and is the "
+		       "service registered on the host (hvreg add)?";
 	case HVT_E_RESET:
 		return "nothing is listening on that vsock port (vsock reports a reset, not a "
 		       "refusal)";
 	case HVT_E_ACCESS:
-		return "binding this VM id is not allowed (another user's WSL VM?) or the process "
-		       "is not elevated";
-	case HVT_E_ADDRINUSE:
-		return "another listener already holds this service (only one wildcard listener "
-		       "per service)";
-	case HVT_E_ADDRNOTAVAIL: return "no VM with that id exists (yet)";
+		return "vsock ports below 1024 need CAP_NET_BIND_SERVICE: run as root or use a port "
+		       "of 1024 or more";
+	case HVT_E_ADDRINUSE: return "another listener already holds that vsock port";
+	case HVT_E_ADDRNOTAVAIL:
+		return "that CID is not this machine's: listen on vsock:any:PORT (or vsock:PORT)";
+	case HVT_E_NETUNREACH:
+		return "no route to that CID: under Hyper-V a guest reaches only the host (CID 2), "
+		       "and vsock:local needs the vsock_loopback module";
+	case HVT_E_NODEV:
+		return "no vsock transport serves that CID (hv_sock in a Hyper-V guest, "
+		       "vmw_vsock_virtio_transport in a KVM guest, vsock_loopback for CID 1)";
 	case HVT_E_AFNOSUPPORT:
 		return "AF_VSOCK is not available here: in a Linux guest load the vsock transport "
 		       "(hv_sock under Hyper-V, vsock_loopback for local tests); on Windows use "
@@ -198,18 +204,13 @@ static void sockopts(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage s
 	}
 }
 
+/* A row per role: names, parsing and text, messages, sockets, the rest. */
+// clang-format off
 const struct hvt_family hvt_family_vsock = {
-	.name = "vsock",
-	.syntax = "vsock:CID:PORT",
+	.name = "vsock", .syntax = "vsock:CID:PORT", .proto = "VSOCK",
 	.help = "AF_VSOCK (Linux); CID any, host, local or a number",
-	.proto = "VSOCK",
-	.parse = parse,
-	.parse_bare = parse_bare,
-	.format = format,
-	.env = env,
-	.hint = hint,
-	.listen_note = listen_note,
-	.sockaddrs = sockaddrs,
-	.from_sockaddr = from_sockaddr,
-	.sockopts = sockopts,
+	.parse = parse, .parse_bare = parse_bare, .format = format,
+	.env = env, .hint = hint, .listen_note = listen_note,
+	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
+// clang-format on

@@ -127,16 +127,14 @@ static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 	return HVT_EPROTO;
 }
 
+/* A row per role: names, parsing and text, messages, sockets, the rest. */
+// clang-format off
 const struct hvt_family hvt_family_vsock_mux = {
-	.name = "vsock-mux",
-	.syntax = "vsock-mux:PATH:PORT",
+	.name = "vsock-mux", .syntax = "vsock-mux:PATH:PORT", .proto = "VSOCKMUX",
 	.help = "hybrid vsock (Firecracker, Cloud Hypervisor)",
-	.proto = "VSOCKMUX",
-	.parse = parse,
-	.format = format,
+	.parse = parse, .format = format,
 	.hint = hint,
 	.sockaddrs = sockaddrs,
-	.bind = bind_file,
-	.unlisten = unlisten,
-	.connected = connected,
+	.bind = bind_file, .unlisten = unlisten, .connected = connected,
 };
+// clang-format on

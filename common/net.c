@@ -154,6 +154,7 @@ static const char *generic_hint(enum hvt_errkind kind)
 	case HVT_E_RESET: return "the peer closed the connection abruptly";
 	case HVT_E_ACCESS: return "permission denied: ports below 1024 need privileges";
 	case HVT_E_ADDRINUSE: return "something else is already listening there";
+	case HVT_E_NETUNREACH: return "no route to that host";
 	default: return NULL;
 	}
 }

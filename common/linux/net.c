@@ -325,6 +325,10 @@ enum hvt_errkind hvt_errkind(int code)
 	case EADDRINUSE: return HVT_E_ADDRINUSE;
 	case EADDRNOTAVAIL: return HVT_E_ADDRNOTAVAIL;
 	case EAFNOSUPPORT: return HVT_E_AFNOSUPPORT;
+	case ENETUNREACH:
+	case EHOSTUNREACH: return HVT_E_NETUNREACH;
+	case ENETDOWN: return HVT_E_NETDOWN;
+	case ENODEV: return HVT_E_NODEV;
 	default: return code > HVT_GAI_BASE ? HVT_E_NOTFOUND : HVT_E_OTHER;
 	}
 }

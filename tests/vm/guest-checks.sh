@@ -45,7 +45,8 @@ hvlist-sockets
 hvlist-ss
 hvping-vsock
 hvping-vsock-echo
-hvping-vsock-diagnose"
+hvping-vsock-diagnose
+hvnc-vsock-hints"
 
 D=/tmp/hvt-data
 G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
@@ -581,6 +582,27 @@ check_hvping_vsock_diagnose() {
 	grep -q '^seq=[3-6] error: ' loss.out || die "loss: no error lines"
 	grep -q '^6 probes, [2-5] replies, ' loss.out || die "loss: summary"
 	echo "ok: reset hint, fallback against an echo service, loss when the responder goes"
+}
+
+# vsock errors get vsock's hints, not Hyper-V's: a CID that is not ours to bind, a CID no
+# transport serves (only vsock_loopback is loaded here), and never a word about WSL or VM ids.
+check_hvnc_vsock_hints() {
+	say "hvnc -l vsock:7:4600   (CID 7 is not this machine's)"
+	hvnc -l vsock:7:4600 </dev/null >out 2>bind.txt
+	rc=$?
+	cat bind.txt
+	[ $rc -eq 1 ] || die "bind CID 7: exit $rc, expected 1"
+	grep -q '^hvnc: listen on vsock:7:4600: cannot assign requested address$' bind.txt || die "bind CID 7: error line"
+	grep -q "^hvnc: hint: that CID is not this machine's: listen on vsock:any:PORT" bind.txt || die "bind CID 7: hint"
+	say "hvnc vsock:5:4601 < /dev/null   (no transport for CID 5)"
+	hvnc vsock:5:4601 </dev/null >out 2>conn.txt
+	rc=$?
+	cat conn.txt
+	[ $rc -eq 1 ] || die "connect CID 5: exit $rc, expected 1"
+	grep -q '^hvnc: connect vsock:5:4601: ' conn.txt || die "connect CID 5: error line"
+	grep -q '^hvnc: hint: ' conn.txt || die "connect CID 5: no hint"
+	if grep -qiE 'WSL|VM id|elevat' bind.txt conn.txt; then die "a vsock error got Hyper-V's hint"; fi
+	echo "ok: vsock hints for a foreign CID and an unserved CID"
 }
 
 # --- the runner ----------------------------------------------------------------------------
