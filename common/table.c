@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "strutil.h"
 
 enum cell_kind { CELL_NULL = 0, CELL_STR, CELL_NUM, CELL_BOOL, CELL_JSON };
 
@@ -254,10 +255,10 @@ size_t hvt_table_put(FILE *f, const char *s, int raw)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t left = strlen(s), width = 0;
 	while (left > 0) {
-		size_t n = hvt_utf8_len(p, left);
-		int esc = n == 0 || *p < 0x20 || *p == 0x7F ||
-			  (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-			  (raw && (*p == ' ' || *p == '\\'));
+		uint32_t cp = 0;
+		size_t n = hvt_utf8_decode(p, left, 0, &cp);
+		int esc = n == 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+			  (raw && (cp == ' ' || cp == '\\'));
 		if (esc) {
 			/* invalid bytes, C0, DEL, C1 controls: each byte as \xHH */
 			size_t k = n ? n : 1;

@@ -327,34 +327,34 @@ static uint32_t service_port(const struct hvt_vsock_sock *s, const struct hvt_vs
 static void process_cell(struct hvt_table *t, size_t r, uint32_t inode,
 			 const struct hvt_sock_owner *o, size_t no)
 {
-	size_t tl = 1, jl = 3;
+	size_t tl = 1, k = 0, tn = 0;
 	for (size_t i = 0; i < no; i++)
-		if (o[i].inode == inode) {
+		if (o[i].inode == inode)
 			tl += strlen(o[i].command) + 16;
-			jl += strlen(o[i].command) * 6 + 64;
-		}
-	char *text = calloc(1, tl), *json = calloc(1, jl);
-	if (!text || !json)
+	char *text = calloc(1, tl);
+	if (!text)
 		hvt_diex(HVT_EXIT_FAIL, "out of memory");
-	size_t tn = 0, jn = 0, k = 0;
-	jn += (size_t)snprintf(json + jn, jl - jn, "[");
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	hvt_jw_array(&w, NULL, 1);
 	for (size_t i = 0; i < no; i++) {
 		if (o[i].inode != inode)
 			continue;
-		char *q = hvt_json_quote_alloc(o[i].command);
-		if (!q)
-			hvt_diex(HVT_EXIT_FAIL, "out of memory");
-		jn += (size_t)snprintf(json + jn, jl - jn,
-				       "%s{\"pid\": %d, \"command\": %s, \"fd\": %d}",
-				       k ? ", " : "", o[i].pid, q, o[i].fd);
-		free(q);
+		hvt_jw_object(&w, NULL, 1);
+		hvt_jw_num(&w, "pid", (uint64_t)o[i].pid);
+		hvt_jw_str(&w, "command", o[i].command);
+		hvt_jw_num(&w, "fd", (uint64_t)o[i].fd);
+		hvt_jw_end(&w);
 		/* one text entry per process, however many descriptors it has */
 		if (k == 0 || o[i].pid != o[i - 1].pid || o[i - 1].inode != inode)
 			tn += (size_t)snprintf(text + tn, tl - tn, "%s%s[%d]", tn ? "," : "",
 					       o[i].command, o[i].pid);
 		k++;
 	}
-	snprintf(json + jn, jl - jn, "]");
+	hvt_jw_end(&w);
+	char *json = hvt_jw_take(&w);
+	if (!json)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	if (k == 0)
 		hvt_table_str(t, r, KC_PROCESS, NULL);
 	else
