@@ -212,6 +212,14 @@ static void test_json_rows(void **state)
 		      "]\n");
 	check_print(t, HVT_TABLE_NOHEADINGS,
 		    "yes  alpha  yes\nno   b      no\nyes  -      yes\n-    -      -\n");
+	/* one row as a document of its own (hvreg show --json) */
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	hvt_table_json_row(t, &w, 1);
+	char *one = hvt_jw_take(&w);
+	assert_string_equal(one, "{\"ok\": false, \"name\": \"b\"}");
+	free(one);
+	assert_int_equal(hvt_table_cols(t), C_N);
 	hvt_table_free(t);
 
 	t = hvt_table_new(cols, C_N);

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "msg.h"
 #include "registry.h"
+#include "services.h"
 #include "table.h"
 #include "vms.h"
 #include "vsockdiag.h"
@@ -24,14 +25,9 @@ static struct {
 
 /* ---- columns ---- */
 
-enum { SC_GUID, SC_PORT, SC_CANONICAL, SC_NAME, SC_KEY, SC_N };
-static const struct hvt_column service_cols[SC_N] = {
-	{ "GUID", "guid", 0, "service GUID (- when the key is not a GUID)" },
-	{ "PORT", "port", HVT_COL_RIGHT, "vsock port, when the GUID follows the vsock template" },
-	{ "CANONICAL", "canonical", 0, "the key name is the unbraced GUID Hyper-V expects" },
-	{ "NAME", "name", 0, "friendly name (ElementName)" },
-	{ "KEY", "key", HVT_COL_HIDDEN, "registry key name as stored" },
-};
+/* services: hvt_service_columns (services.h, shared with hvreg list) but DELETED: the
+ * entries a .reg file deletes are not registered, so they are not listed */
+#define SVC_NCOLS HVT_SVC_DELETED
 
 enum { VC_ID, VC_STATE, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
 static const struct hvt_column vm_cols[VC_N] = {
@@ -108,7 +104,7 @@ static void usage(void)
 	       "  -V, --version         show the version and exit\n",
 	       hvt_progname());
 	printf("\nColumns of services:\n");
-	hvt_table_help(service_cols, SC_N, stdout, "  ");
+	hvt_table_help(hvt_service_columns, SVC_NCOLS, stdout, "  ");
 	printf("\nColumns of vms:\n");
 	hvt_table_help(vm_cols, VC_N, stdout, "  ");
 	printf("\nColumns of sockets:\n");
@@ -226,26 +222,14 @@ static int is_registered(const hvt_guid *g)
 
 static void view_services(struct view *v)
 {
-	v->t = new_table(service_cols, SC_N, NULL);
+	v->t = new_table(hvt_service_columns, SVC_NCOLS, NULL);
 	if (!services_loaded && load_services(v) < 0) {
 		v->status = -1;
 		return;
 	}
 	snprintf(v->title, sizeof v->title, "Services in %s:", services_where);
-	for (size_t i = 0; i < nservices; i++) {
-		const struct hvt_service *e = &services[i];
-		size_t r = hvt_table_row(v->t);
-		char gb[HVT_GUID_STRLEN];
-		uint32_t port;
-		if (e->form != HVT_KEY_NOT_GUID) {
-			hvt_table_str(v->t, r, SC_GUID, hvt_guid_format(&e->guid, 0, gb));
-			if (hvt_guid_to_port(&e->guid, &port) == 0)
-				hvt_table_num(v->t, r, SC_PORT, port);
-		}
-		hvt_table_bool(v->t, r, SC_CANONICAL, e->form == HVT_KEY_STANDARD);
-		hvt_table_str(v->t, r, SC_NAME, e->name);
-		hvt_table_str(v->t, r, SC_KEY, e->key);
-	}
+	for (size_t i = 0; i < nservices; i++)
+		hvt_service_row(v->t, &services[i]);
 }
 
 /* ---- vms ---- */
