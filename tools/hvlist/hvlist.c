@@ -94,7 +94,7 @@ static void usage(void)
 	       "  -o, --output COLUMNS  columns of a single view: A,B,... or +A,B (add to default)\n"
 	       "  -n, --noheadings      no titles and no column headings\n"
 	       "  -r, --raw             raw output: cells separated by one space, escaped\n"
-	       "  -j, --json            one JSON document (keys in hvlist(1))\n"
+	       "  -j, --json            print one JSON document (keys in hvlist(1))\n"
 	       "  -l, --listening       sockets: only listening sockets\n"
 	       "  -p, --processes       sockets: show the processes using each socket\n"
 	       "      --dump-file FILE  sockets: read a recorded NETLINK_SOCK_DIAG dump instead of\n"

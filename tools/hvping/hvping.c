@@ -42,7 +42,7 @@ static void usage(void)
 	       "  -s, --size BYTES        echo payload per probe, 0-%u (%u)\n"
 	       "      --connect           time connects (connect and close) instead of echoes\n"
 	       "  -q, --quiet             print only the summary\n"
-	       "      --json              print one JSON document at the end (see hvping(1))\n"
+	       "  -j, --json              print one JSON document (keys in hvping(1))\n"
 	       "  -l, --listen            be the echo responder on ADDRESS\n"
 	       "  -m, --max-conns N       with -l, serve at most N clients at once (100)\n"
 	       "  -v, --verbose           report connections, fallbacks and reasons on stderr\n"
@@ -56,7 +56,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_CONNECT = 256, OPT_JSON };
+enum { OPT_CONNECT = 256 };
 
 static const struct hvt_option longopts[] = {
 	{ "count", hvt_required_argument, NULL, 'c' },
@@ -65,7 +65,7 @@ static const struct hvt_option longopts[] = {
 	{ "size", hvt_required_argument, NULL, 's' },
 	{ "connect", hvt_no_argument, NULL, OPT_CONNECT },
 	{ "quiet", hvt_no_argument, NULL, 'q' },
-	{ "json", hvt_no_argument, NULL, OPT_JSON },
+	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "listen", hvt_no_argument, NULL, 'l' },
 	{ "max-conns", hvt_required_argument, NULL, 'm' },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
@@ -593,10 +593,10 @@ static void check_conflicts(int count, int interval, int timeout, int size, int 
 		{ opt.listen, timeout, "-l", "-W" },
 		{ opt.listen, size, "-l", "-s" },
 		{ opt.listen, opt.quiet, "-l", "-q" },
-		{ opt.listen, opt.json, "-l", "--json" },
+		{ opt.listen, opt.json, "-l", "-j" },
 		{ opt.listen, opt.connect, "-l", "--connect" },
 		{ opt.connect, size, "--connect", "-s" },
-		{ opt.quiet, opt.json, "-q", "--json" },
+		{ opt.quiet, opt.json, "-q", "-j" },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].a && table[i].b)
@@ -616,7 +616,7 @@ int main(int argc, char **argv)
 	opt.timeout_ms = DEFAULT_TIMEOUT_MS;
 	opt.size = DEFAULT_SIZE;
 	opt.max_conns = 100;
-	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qlm:vhV", longopts, NULL)) != -1) {
+	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qjlm:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt.count = number("-c", g.optarg, 1, UINT32_MAX);
@@ -636,7 +636,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CONNECT: opt.connect = 1; break;
 		case 'q': opt.quiet = 1; break;
-		case OPT_JSON: opt.json = 1; break;
+		case 'j': opt.json = 1; break;
 		case 'l': opt.listen = 1; break;
 		case 'm':
 			opt.max_conns = number("-m", g.optarg, 1, 100000);

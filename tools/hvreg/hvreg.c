@@ -78,7 +78,7 @@ static void usage(void)
 	      "                       (add creates it when missing)\n"
 	      "      --print FORMAT   add, remove: print what to run on the host instead, as\n"
 	      "                       powershell, cmd (reg.exe commands) or reg (.reg file text)\n"
-	      "  -j, --json           list, show: JSON output\n"
+	      "  -j, --json           list, show: print one JSON document (keys in hvreg(1))\n"
 	      "  -v, --verbose        report what was done (or why nothing was) on stderr\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
