@@ -1,48 +1,41 @@
 /* JSON writer and bounded pull reader (see json.h). */
 #include "json.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- UTF-8 ---- */
-
-size_t hvt_utf8_len(const unsigned char *s, size_t avail)
-{
-	if (avail == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
-		   : (s[0] & 0xF0) == 0xE0 ? 3
-		   : (s[0] & 0xF8) == 0xF0 ? 4
-					   : 0;
-	if (n == 0 || n > avail || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
-		return 0; /* overlong, or a UTF-16 surrogate */
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
 /* ---- writer ---- */
 
-/* Appends the quoted form of s through put(ctx, bytes, n). */
-static void quote(const char *s, void (*put)(void *, const char *, size_t), void *ctx)
+/* Every byte of the document goes through here: to the FILE, or appended to the buffer. */
+static void out(struct hvt_jw *w, const char *s, size_t n)
+{
+	if (w->f) {
+		fwrite(s, 1, n, w->f);
+		return;
+	}
+	hvt_buf_add(&w->mem, s, n);
+}
+
+static void outs(struct hvt_jw *w, const char *s)
+{
+	out(w, s, strlen(s));
+}
+
+/* The one JSON string escaper of hvtools: s as a string literal, quotes included. */
+static void quote(struct hvt_jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t left = strlen(s);
-	put(ctx, "\"", 1);
+	out(w, "\"", 1);
 	while (left > 0) {
 		char esc[8];
+		uint32_t cp;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
-			put(ctx, esc, 2);
+			out(w, esc, 2);
 			p++;
 			left--;
 		} else if (*p < 0x20 || *p == 0x7F) {
@@ -51,78 +44,29 @@ static void quote(const char *s, void (*put)(void *, const char *, size_t), void
 					    : *p == '\r' ? "\\r"
 							 : NULL;
 			if (named) {
-				put(ctx, named, 2);
+				out(w, named, 2);
 			} else {
 				/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes */
 				memcpy(esc, "\\u00", 4);
 				esc[4] = hex[*p >> 4];
 				esc[5] = hex[*p & 15];
-				put(ctx, esc, 6);
+				out(w, esc, 6);
 			}
 			p++;
 			left--;
 		} else {
-			size_t n = hvt_utf8_len(p, left);
+			size_t n = hvt_utf8_decode(p, left, 0, &cp);
 			if (n == 0) {
-				put(ctx, "\\ufffd", 6);
+				out(w, "\\ufffd", 6);
 				n = 1;
 			} else {
-				put(ctx, (const char *)p, n);
+				out(w, (const char *)p, n);
 			}
 			p += n;
 			left -= n;
 		}
 	}
-	put(ctx, "\"", 1);
-}
-
-static void put_file(void *ctx, const char *s, size_t n)
-{
-	fwrite(s, 1, n, (FILE *)ctx);
-}
-
-void hvt_json_quote(FILE *f, const char *s)
-{
-	quote(s, put_file, f);
-}
-
-struct membuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void put_mem(void *ctx, const char *s, size_t n)
-{
-	struct membuf *b = ctx;
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 32;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *q = realloc(b->p, cap);
-		if (!q) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-char *hvt_json_quote_alloc(const char *s)
-{
-	struct membuf b = { NULL, 0, 0, 0 };
-	quote(s, put_mem, &b);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	out(w, "\"", 1);
 }
 
 void hvt_jw_init(struct hvt_jw *w, FILE *f)
@@ -131,11 +75,23 @@ void hvt_jw_init(struct hvt_jw *w, FILE *f)
 	w->f = f;
 }
 
+void hvt_jw_init_mem(struct hvt_jw *w)
+{
+	hvt_jw_init(w, NULL);
+}
+
+char *hvt_jw_take(struct hvt_jw *w)
+{
+	char *s = hvt_buf_take(&w->mem);
+	hvt_jw_init_mem(w);
+	return s;
+}
+
 static void indent(struct hvt_jw *w)
 {
-	fputc('\n', w->f);
+	out(w, "\n", 1);
 	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
+		out(w, "  ", 2);
 }
 
 /* Separator and key before a value. */
@@ -144,22 +100,22 @@ static void member(struct hvt_jw *w, const char *key)
 	if (w->depth > 0) {
 		int d = w->depth - 1;
 		if (w->count[d]++ > 0)
-			fputc(',', w->f);
-		if (w->inline_[d])
-			fputs(w->count[d] > 1 ? " " : "", w->f);
-		else
+			out(w, ",", 1);
+		if (!w->inline_[d])
 			indent(w);
+		else if (w->count[d] > 1)
+			out(w, " ", 1);
 	}
 	if (key) {
-		hvt_json_quote(w->f, key);
-		fputs(": ", w->f);
+		quote(w, key);
+		out(w, ": ", 2);
 	}
 }
 
 static void open_container(struct hvt_jw *w, const char *key, int one_line, char op, char cl)
 {
 	member(w, key);
-	fputc(op, w->f);
+	out(w, &op, 1);
 	if (w->depth >= HVT_JW_MAX_DEPTH) /* a programming error; keep the output valid anyway */
 		abort();
 	int parent_inline = w->depth > 0 && w->inline_[w->depth - 1];
@@ -186,45 +142,59 @@ void hvt_jw_end(struct hvt_jw *w)
 	w->depth--;
 	if (w->count[w->depth] > 0 && !w->inline_[w->depth])
 		indent(w);
-	fputc(w->close[w->depth], w->f);
+	out(w, &w->close[w->depth], 1);
 }
 
 void hvt_jw_str(struct hvt_jw *w, const char *key, const char *s)
 {
 	member(w, key);
 	if (s)
-		hvt_json_quote(w->f, s);
+		quote(w, s);
 	else
-		fputs("null", w->f);
+		outs(w, "null");
 }
 
 void hvt_jw_num(struct hvt_jw *w, const char *key, uint64_t v)
 {
+	char buf[24];
 	member(w, key);
-	fprintf(w->f, "%llu", (unsigned long long)v);
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+	outs(w, buf);
+}
+
+void hvt_jw_fixed(struct hvt_jw *w, const char *key, double v, int decimals)
+{
+	char buf[400]; /* DBL_MAX in %f is 309 digits */
+	member(w, key);
+	if (!(v >= -DBL_MAX && v <= DBL_MAX) || decimals < 0 || decimals > 17) { /* NaN, inf */
+		outs(w, "null");
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.*f", decimals, v);
+	outs(w, buf);
 }
 
 void hvt_jw_bool(struct hvt_jw *w, const char *key, int v)
 {
 	member(w, key);
-	fputs(v ? "true" : "false", w->f);
+	outs(w, v ? "true" : "false");
 }
 
 void hvt_jw_null(struct hvt_jw *w, const char *key)
 {
 	member(w, key);
-	fputs("null", w->f);
+	outs(w, "null");
 }
 
 void hvt_jw_raw(struct hvt_jw *w, const char *key, const char *json)
 {
 	member(w, key);
-	fputs(json, w->f);
+	outs(w, json);
 }
 
 void hvt_jw_finish(struct hvt_jw *w)
 {
-	fputc('\n', w->f);
+	out(w, "\n", 1);
 }
 
 /* ---- reader ---- */
@@ -317,30 +287,6 @@ static int hex4(const char *p, unsigned *v)
 	return 0;
 }
 
-static size_t put_utf8(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* Scans (out == NULL) or decodes a string whose opening quote is at r->p. The decoded form
  * is never longer than the text, so the caller sizes out by the scanned length. */
 static int string_pass(struct hvt_jr *r, char *out, size_t *outlen, const char **endp)
@@ -356,7 +302,9 @@ static int string_pass(struct hvt_jr *r, char *out, size_t *outlen, const char *
 		if (c < 0x20)
 			return jr_fail(r, "control character in string");
 		if (c != '\\') {
-			size_t k = hvt_utf8_len((const unsigned char *)p, (size_t)(r->end - p));
+			uint32_t cp;
+			size_t k = hvt_utf8_decode((const unsigned char *)p, (size_t)(r->end - p),
+						   0, &cp);
 			if (k == 0)
 				return jr_fail(r, "invalid UTF-8 in string");
 			if (out)
@@ -394,7 +342,7 @@ static int string_pass(struct hvt_jr *r, char *out, size_t *outlen, const char *
 		}
 		/* 6 or 12 bytes of text give at most 3 or 4 bytes of UTF-8 */
 		char tmp[4];
-		size_t k = put_utf8(tmp, cp);
+		size_t k = hvt_utf8_encode(cp, tmp);
 		if (out)
 			memcpy(out + n, tmp, k);
 		n += k;

@@ -1,8 +1,10 @@
 /* JSON, both directions, kept small:
  *
- * Writer (hvt_jw_*): one document on a FILE, two-space indentation; objects begun "inline"
- * (table rows) stay on one line. Strings are escaped (", \, control characters), invalid
- * UTF-8 becomes U+FFFD, so the output is always valid JSON.
+ * Writer (hvt_jw_*): one document on a FILE as it goes (a caller may flush between values
+ * and so stream a long document), or into memory; two-space indentation; objects begun
+ * "inline" (table rows) stay on one line. Strings are escaped (", \, control characters;
+ * \n \t \r by name, the others as \u00XX), invalid UTF-8 becomes U+FFFD, so the output is
+ * always valid JSON. This is the only JSON string escaper of hvtools.
  *
  * Reader (hvt_jr_*): a bounded pull reader over a buffer for documents produced by other
  * programs (the Host Compute Service's compute-system list). No tree is built: the caller
@@ -15,12 +17,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strutil.h"
+
 /* ---- writer ---- */
 
 #define HVT_JW_MAX_DEPTH 16
 
 struct hvt_jw {
-	FILE *f;
+	FILE *f; /* NULL: into mem (hvt_jw_init_mem) */
+	struct hvt_buf mem;
 	int depth;
 	int count[HVT_JW_MAX_DEPTH];   /* members written at each level */
 	int inline_[HVT_JW_MAX_DEPTH]; /* level printed on one line */
@@ -28,26 +33,25 @@ struct hvt_jw {
 };
 
 void hvt_jw_init(struct hvt_jw *w, FILE *f);
+/* A writer into memory; hvt_jw_take hands out the text. */
+void hvt_jw_init_mem(struct hvt_jw *w);
+/* The text written into memory (malloc'd, the caller frees it; NULL when out of memory).
+ * The writer starts afresh. */
+char *hvt_jw_take(struct hvt_jw *w);
 /* key is NULL for array elements and for the top level. */
 void hvt_jw_object(struct hvt_jw *w, const char *key, int one_line);
 void hvt_jw_array(struct hvt_jw *w, const char *key, int one_line);
 void hvt_jw_end(struct hvt_jw *w); /* closes the innermost object or array */
 void hvt_jw_str(struct hvt_jw *w, const char *key, const char *s); /* NULL writes null */
 void hvt_jw_num(struct hvt_jw *w, const char *key, uint64_t v);
+/* v with exactly decimals (0-17) digits after the point; null when v is not finite. */
+void hvt_jw_fixed(struct hvt_jw *w, const char *key, double v, int decimals);
 void hvt_jw_bool(struct hvt_jw *w, const char *key, int v);
 void hvt_jw_null(struct hvt_jw *w, const char *key);
 /* A value already in JSON form (the caller guarantees it is valid). */
 void hvt_jw_raw(struct hvt_jw *w, const char *key, const char *json);
 /* Ends the document with a newline (call after the last hvt_jw_end). */
 void hvt_jw_finish(struct hvt_jw *w);
-
-/* Writes s as a JSON string literal, quotes included. */
-void hvt_json_quote(FILE *f, const char *s);
-/* The same into a malloc'd string; NULL when out of memory. */
-char *hvt_json_quote_alloc(const char *s);
-
-/* Length of the valid UTF-8 sequence at s (at most avail bytes), or 0 if invalid. */
-size_t hvt_utf8_len(const unsigned char *s, size_t avail);
 
 /* ---- reader ---- */
 

@@ -102,8 +102,4 @@ struct hvt_ping_stats {
 void hvt_ping_stats_add(struct hvt_ping_stats *s, double ms);
 double hvt_ping_stats_mdev(const struct hvt_ping_stats *s); /* population deviation, ms */
 
-/* s as a JSON string with quotes into out (escapes ", \, controls; invalid UTF-8 becomes
- * U+FFFD). Returns the length it needs without the NUL; truncates like snprintf. */
-size_t hvt_ping_json_string(const char *s, char *out, size_t outlen);
-
 #endif

@@ -20,56 +20,14 @@ static const char header4[] = "REGEDIT4";
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-struct buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void buf_add(struct buf *b, const void *s, size_t n)
+static void buf_str(struct hvt_buf *b, const char *s)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	hvt_buf_add(b, s, strlen(s));
 }
 
-static void buf_str(struct buf *b, const char *s)
+static void buf_ch(struct hvt_buf *b, char c)
 {
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_ch(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
-}
-
-/* The NUL-terminated text, or NULL when out of memory; b is left empty. */
-static char *buf_take(struct buf *b)
-{
-	if (!b->oom && !b->p)
-		buf_add(b, "", 0);
-	char *p = b->oom ? NULL : b->p;
-	if (b->oom)
-		free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-	b->oom = 0;
-	return p;
+	hvt_buf_add(b, &c, 1);
 }
 
 static int is_blank(char c)
@@ -93,35 +51,15 @@ static int rest_is_empty(const char *p)
 
 /* ---- UTF-8 and UTF-16 --------------------------------------------------------------------- */
 
-static void utf8_put(struct buf *b, uint32_t cp)
+static void utf8_put(struct hvt_buf *b, uint32_t cp)
 {
 	char t[4];
-	size_t n;
-	if (cp < 0x80) {
-		t[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		t[0] = (char)(0xC0 | (cp >> 6));
-		t[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		t[0] = (char)(0xE0 | (cp >> 12));
-		t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		t[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		t[0] = (char)(0xF0 | (cp >> 18));
-		t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		t[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	buf_add(b, t, n);
+	hvt_buf_add(b, t, hvt_utf8_encode(cp, t));
 }
 
 /* UTF-16LE code units (len bytes, even) to UTF-8; lone surrogates kept as 3-byte sequences so
  * that writing back gives the same bytes. Stops at a NUL unit when stop_nul. */
-static void utf16le_to_utf8(struct buf *b, const unsigned char *s, size_t len, int stop_nul)
+static void utf16le_to_utf8(struct hvt_buf *b, const unsigned char *s, size_t len, int stop_nul)
 {
 	for (size_t i = 0; i + 1 < len; i += 2) {
 		uint32_t u = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8;
@@ -139,14 +77,14 @@ static void utf16le_to_utf8(struct buf *b, const unsigned char *s, size_t len, i
 	}
 }
 
-static void put16(struct buf *b, uint32_t u)
+static void put16(struct hvt_buf *b, uint32_t u)
 {
 	char t[2] = { (char)(u & 0xFF), (char)(u >> 8) };
-	buf_add(b, t, 2);
+	hvt_buf_add(b, t, 2);
 }
 
 /* UTF-8 (with encoded surrogates) to UTF-16LE; an invalid byte becomes U+FFFD. */
-static void utf8_to_utf16le(struct buf *b, const char *s, size_t len)
+static void utf8_to_utf16le(struct hvt_buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -258,10 +196,10 @@ struct hvt_regfile *hvt_regfile_new(void)
 	rf->version = 5;
 	rf->enc = HVT_REG_UTF16LE;
 	strcpy(rf->eol, "\r\n");
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	buf_str(&b, header5);
 	buf_str(&b, "\r\n");
-	rf->header = buf_take(&b);
+	rf->header = hvt_buf_take(&b);
 	char *blank = hvt_xstrdup("\r\n");
 	if (!rf->header || !blank || items_insert(&rf->pre, &rf->npre, 0, blank, 0, NULL) < 0) {
 		free(blank);
@@ -340,11 +278,11 @@ static int oom(struct parser *ps)
  * backslash stays. Returns 0 with *pp past the closing quote, or -1 when unterminated. */
 static int parse_quoted(const char **pp, const char *end, char **out)
 {
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	const char *p = *pp;
 	for (; p < end; p++) {
 		if (*p == '"') {
-			*out = buf_take(&b);
+			*out = hvt_buf_take(&b);
 			*pp = p + 1;
 			return *out ? 0 : -2;
 		}
@@ -363,7 +301,7 @@ static int parse_quoted(const char **pp, const char *end, char **out)
 		}
 		buf_ch(&b, *p);
 	}
-	free(buf_take(&b));
+	free(hvt_buf_take(&b));
 	return -1;
 }
 
@@ -433,9 +371,9 @@ static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
 /* Hex bytes after "hex:" / "hex(N):", possibly continued over lines ending in '\'.
  * raw collects the text of the continuation lines. */
 static int parse_hex(struct parser *ps, const char *p, const char *end, struct hvt_regval *v,
-		     struct buf *raw)
+		     struct hvt_buf *raw)
 {
-	struct buf data = { 0 };
+	struct hvt_buf data = { 0 };
 	size_t start = ps->lineno;
 	for (;;) {
 		p = skip_blank(p);
@@ -444,19 +382,19 @@ static int parse_hex(struct parser *ps, const char *p, const char *end, struct h
 		if (*p == '\\' && skip_blank(p + 1) == end) {
 			int nl = next_line(ps);
 			if (nl <= 0) {
-				free(buf_take(&data));
+				free(hvt_buf_take(&data));
 				return nl < 0 ? -1
 					      : perr(ps, start,
 						     "hex value continued ('\\') past the end of the file");
 			}
-			buf_add(raw, ps->raw, ps->rawlen);
+			hvt_buf_add(raw, ps->raw, ps->rawlen);
 			p = ps->line;
 			end = ps->line + ps->linelen;
 			continue;
 		}
 		int d1 = hvt_hexval(*p), d2 = p + 1 < end ? hvt_hexval(p[1]) : -1;
 		if (d1 < 0) {
-			free(buf_take(&data));
+			free(hvt_buf_take(&data));
 			return perr(ps, ps->lineno,
 				    "invalid hex byte '%.*s' (expected 2 hex digits and ',')",
 				    (int)strcspn(p, ",\\ \t\r\n"), p);
@@ -475,17 +413,17 @@ static int parse_hex(struct parser *ps, const char *p, const char *end, struct h
 		}
 		if (p == end || *p == ';' || *p == '\\')
 			continue;
-		free(buf_take(&data));
+		free(hvt_buf_take(&data));
 		return perr(ps, ps->lineno,
 			    "invalid hex data at '%.*s' (expected 2 hex digits and ',')",
 			    (int)strcspn(p, ",\\ \t\r\n"), p);
 	}
 	if (data.oom) {
-		free(buf_take(&data));
+		free(hvt_buf_take(&data));
 		return oom(ps);
 	}
 	v->len = data.len;
-	v->data = (uint8_t *)buf_take(&data);
+	v->data = (uint8_t *)hvt_buf_take(&data);
 	if (!v->data)
 		return oom(ps);
 	return 0;
@@ -496,8 +434,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 {
 	const char *end = ps->line + ps->linelen;
 	size_t line = ps->lineno;
-	struct buf raw = { 0 };
-	buf_add(&raw, ps->raw, ps->rawlen);
+	struct hvt_buf raw = { 0 };
+	hvt_buf_add(&raw, ps->raw, ps->rawlen);
 	struct hvt_regval *v = calloc(1, sizeof *v);
 	if (!v)
 		return oom(ps);
@@ -606,11 +544,11 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		oom(ps);
 		goto out;
 	}
-	*rawout = buf_take(&raw);
+	*rawout = hvt_buf_take(&raw);
 	*out = v;
 	return 0;
 out:
-	free(buf_take(&raw));
+	free(hvt_buf_take(&raw));
 	val_free(v);
 	return rc;
 }
@@ -698,7 +636,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 	struct hvt_regfile *rf = calloc(1, sizeof *rf);
 	if (!rf)
 		return perr(&ps, 0, "out of memory");
-	struct buf text = { 0 };
+	struct hvt_buf text = { 0 };
 	if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE) {
 		rf->enc = HVT_REG_UTF16LE;
 		ps.utf16 = 1;
@@ -722,7 +660,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 		ps.len = len;
 	}
 	if (text.oom) {
-		free(buf_take(&text));
+		free(hvt_buf_take(&text));
 		free(rf);
 		return perr(&ps, 0, "out of memory");
 	}
@@ -741,7 +679,7 @@ int hvt_regfile_parse(const void *data, size_t len, const char *name, struct hvt
 
 int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len)
 {
-	struct buf t = { 0 };
+	struct hvt_buf t = { 0 };
 	buf_str(&t, rf->header);
 	for (size_t i = 0; i < rf->npre; i++)
 		buf_str(&t, rf->pre[i].raw);
@@ -751,21 +689,21 @@ int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len
 			buf_str(&t, rf->sects[i].items[j].raw);
 	}
 	if (t.oom) {
-		free(buf_take(&t));
+		free(hvt_buf_take(&t));
 		return -1;
 	}
-	struct buf o = { 0 };
+	struct hvt_buf o = { 0 };
 	if (rf->enc == HVT_REG_UTF16LE) {
-		buf_add(&o, "\xFF\xFE", 2);
+		hvt_buf_add(&o, "\xFF\xFE", 2);
 		utf8_to_utf16le(&o, t.p, t.len);
 	} else {
 		if (rf->enc == HVT_REG_UTF8_BOM)
-			buf_add(&o, "\xEF\xBB\xBF", 3);
-		buf_add(&o, t.p, t.len);
+			hvt_buf_add(&o, "\xEF\xBB\xBF", 3);
+		hvt_buf_add(&o, t.p, t.len);
 	}
-	free(buf_take(&t));
+	free(hvt_buf_take(&t));
 	size_t n = o.len;
-	char *p = buf_take(&o);
+	char *p = hvt_buf_take(&o);
 	if (!p)
 		return -1;
 	*data = p;
@@ -775,7 +713,7 @@ int hvt_regfile_serialize(const struct hvt_regfile *rf, char **data, size_t *len
 
 int hvt_regfile_quote(const char *s, char **out)
 {
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	buf_ch(&b, '"');
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -783,7 +721,7 @@ int hvt_regfile_quote(const char *s, char **out)
 		buf_ch(&b, *s);
 	}
 	buf_ch(&b, '"');
-	*out = buf_take(&b);
+	*out = hvt_buf_take(&b);
 	return *out ? 0 : -1;
 }
 
@@ -793,16 +731,16 @@ char *hvt_regfile_value_text(const struct hvt_regfile *rf, const struct hvt_regv
 		return hvt_xstrdup(v->str);
 	if (v->kind != HVT_REGV_HEX || (v->type != 1 && v->type != 2))
 		return NULL;
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	if (rf->version == 5) {
 		utf16le_to_utf8(&b, v->data, v->len - v->len % 2, 1);
 	} else {
 		size_t n = 0;
 		while (n < v->len && v->data[n])
 			n++;
-		buf_add(&b, v->data, n);
+		hvt_buf_add(&b, v->data, n);
 	}
-	return buf_take(&b);
+	return hvt_buf_take(&b);
 }
 
 static int ends_with_eol(const char *raw)
@@ -864,12 +802,12 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 		}
 	}
 	struct hvt_regsect s = { 0 };
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	buf_ch(&b, '[');
 	buf_str(&b, path);
 	buf_ch(&b, ']');
 	buf_str(&b, rf->eol);
-	s.head = buf_take(&b);
+	s.head = hvt_buf_take(&b);
 	s.path = hvt_xstrdup(path);
 	char *blank = hvt_xstrdup(rf->eol);
 	struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
@@ -957,7 +895,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 
 	struct hvt_regval *v = calloc(1, sizeof *v);
 	char *qn = NULL, *qv = NULL;
-	struct buf b = { 0 };
+	struct hvt_buf b = { 0 };
 	if (!v || hvt_regfile_quote(name, &qn) < 0 || hvt_regfile_quote(value, &qv) < 0)
 		goto oom;
 	v->name = hvt_xstrdup(name);
@@ -977,7 +915,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 				  : n >= 1 && old[n - 1] == '\n'		     ? "\n"
 										     : "";
 		buf_str(&b, eol);
-		char *raw = buf_take(&b);
+		char *raw = hvt_buf_take(&b);
 		if (!raw)
 			goto oom;
 		free(s->items[same].raw);
@@ -990,7 +928,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 		if (!ends_with_eol(*prev) && add_eol(rf, prev) < 0)
 			goto oom;
 		buf_str(&b, rf->eol);
-		char *raw = buf_take(&b);
+		char *raw = hvt_buf_take(&b);
 		if (!raw)
 			goto oom;
 		size_t at = last_val != SIZE_MAX ? last_val + 1 : 0;
@@ -1005,7 +943,7 @@ int hvt_regfile_set_string(struct hvt_regfile *rf, size_t i, const char *name, c
 	rf->changed = 1;
 	return 0;
 oom:
-	free(buf_take(&b));
+	free(hvt_buf_take(&b));
 	free(qn);
 	free(qv);
 	val_free(v);

@@ -79,6 +79,39 @@ int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 	return status;
 }
 
+void hvt_buf_add(struct hvt_buf *b, const void *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (!b->p || b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+char *hvt_buf_take(struct hvt_buf *b)
+{
+	if (!b->oom && !b->p)
+		hvt_buf_add(b, "", 0);
+	char *p = b->oom ? NULL : b->p;
+	if (b->oom)
+		free(b->p);
+	memset(b, 0, sizeof *b);
+	return p;
+}
+
 size_t hvt_utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp)
 {
 	if (n == 0)
@@ -110,4 +143,28 @@ size_t hvt_utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+size_t hvt_utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
 }

@@ -1,5 +1,7 @@
 /* Small string helpers shared inside common/ (and by hvreg): copies, ASCII case-insensitive
- * comparison, hex digits, error messages into caller buffers, UTF-8 decoding. */
+ * comparison, hex digits, error messages into caller buffers, a growable buffer, UTF-8 decoding
+ * and encoding.
+ * hvt_utf8_decode is the one UTF-8 decoder: JSON, tables, .reg files and names use it. */
 #ifndef HVT_STRUTIL_H
 #define HVT_STRUTIL_H
 
@@ -24,9 +26,23 @@ void hvt_seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4)
 /* hvt_seterr, then returns status: `return hvt_fail(err, errlen, ERR, "...")`. */
 int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
 
+/* A growable byte buffer, always NUL-terminated once written to. Out of memory is sticky
+ * (oom) and reported once, by hvt_buf_take. Start from { 0 }. */
+struct hvt_buf {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+void hvt_buf_add(struct hvt_buf *b, const void *s, size_t n);
+/* The text (malloc'd, "" when nothing was added), or NULL when out of memory; b is left
+ * empty. */
+char *hvt_buf_take(struct hvt_buf *b);
+
 /* Decodes one UTF-8 sequence at s (n bytes available). Returns its length and *cp, or 0 for
  * an invalid sequence. With wtf, encoded surrogates (ED A0..BF xx) are accepted: that is how
  * lone surrogates of a UTF-16 file are kept. */
 size_t hvt_utf8_decode(const unsigned char *s, size_t n, int wtf, uint32_t *cp);
+/* Encodes cp (at most 0x10FFFF; surrogates too, for the above) into out; returns the length. */
+size_t hvt_utf8_encode(uint32_t cp, char out[4]);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "strutil.h"
 
 enum cell_kind { CELL_NULL = 0, CELL_STR, CELL_NUM, CELL_BOOL, CELL_JSON };
 
@@ -200,6 +201,11 @@ size_t hvt_table_rows(const struct hvt_table *t)
 	return t->nrows;
 }
 
+size_t hvt_table_cols(const struct hvt_table *t)
+{
+	return t->ncols;
+}
+
 static struct cell *cell_at(struct hvt_table *t, size_t row, size_t col)
 {
 	if (row >= t->nrows || col >= t->ncols)
@@ -254,10 +260,10 @@ size_t hvt_table_put(FILE *f, const char *s, int raw)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t left = strlen(s), width = 0;
 	while (left > 0) {
-		size_t n = hvt_utf8_len(p, left);
-		int esc = n == 0 || *p < 0x20 || *p == 0x7F ||
-			  (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) ||
-			  (raw && (*p == ' ' || *p == '\\'));
+		uint32_t cp = 0;
+		size_t n = hvt_utf8_decode(p, left, 0, &cp);
+		int esc = n == 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+			  (raw && (cp == ' ' || cp == '\\'));
 		if (esc) {
 			/* invalid bytes, C0, DEL, C1 controls: each byte as \xHH */
 			size_t k = n ? n : 1;
@@ -341,30 +347,36 @@ void hvt_table_print(const struct hvt_table *t, FILE *f, int flags)
 
 /* ---- JSON ---- */
 
+void hvt_table_json_row(const struct hvt_table *t, struct hvt_jw *w, size_t row)
+{
+	if (row >= t->nrows)
+		abort(); /* a programming error */
+	hvt_jw_object(w, NULL, 1);
+	size_t n = t->explicit_ ? t->norder : t->ncols;
+	for (size_t i = 0; i < n; i++) {
+		size_t c = t->explicit_ ? t->order[i] : i, j;
+		for (j = 0; j < i && t->order[j] != c; j++)
+			;
+		if (t->explicit_ && j < i)
+			continue; /* -o named it twice: one key */
+		const struct cell *cl = &t->rows[row][c];
+		const char *k = t->cols[c].key;
+		switch (cl->kind) {
+		case CELL_STR: hvt_jw_str(w, k, cl->text); break;
+		case CELL_NUM: hvt_jw_num(w, k, cl->num); break;
+		case CELL_BOOL: hvt_jw_bool(w, k, cl->b); break;
+		case CELL_JSON: hvt_jw_raw(w, k, cl->json); break;
+		case CELL_NULL: hvt_jw_null(w, k); break;
+		}
+	}
+	hvt_jw_end(w);
+}
+
 void hvt_table_json(const struct hvt_table *t, struct hvt_jw *w, const char *key)
 {
 	hvt_jw_array(w, key, 0);
-	for (size_t r = 0; r < t->nrows; r++) {
-		hvt_jw_object(w, NULL, 1);
-		size_t n = t->explicit_ ? t->norder : t->ncols;
-		for (size_t i = 0; i < n; i++) {
-			size_t c = t->explicit_ ? t->order[i] : i, j;
-			for (j = 0; j < i && t->order[j] != c; j++)
-				;
-			if (t->explicit_ && j < i)
-				continue; /* -o named it twice: one key */
-			const struct cell *cl = &t->rows[r][c];
-			const char *k = t->cols[c].key;
-			switch (cl->kind) {
-			case CELL_STR: hvt_jw_str(w, k, cl->text); break;
-			case CELL_NUM: hvt_jw_num(w, k, cl->num); break;
-			case CELL_BOOL: hvt_jw_bool(w, k, cl->b); break;
-			case CELL_JSON: hvt_jw_raw(w, k, cl->json); break;
-			case CELL_NULL: hvt_jw_null(w, k); break;
-			}
-		}
-		hvt_jw_end(w);
-	}
+	for (size_t r = 0; r < t->nrows; r++)
+		hvt_table_json_row(t, w, r);
 	hvt_jw_end(w);
 }
 

@@ -51,6 +51,7 @@ int hvt_table_shown(const struct hvt_table *t, size_t col);
 /* Appends an empty row (every cell null); returns its index. */
 size_t hvt_table_row(struct hvt_table *t);
 size_t hvt_table_rows(const struct hvt_table *t);
+size_t hvt_table_cols(const struct hvt_table *t); /* the ncols of hvt_table_new */
 void hvt_table_str(struct hvt_table *t, size_t row, size_t col, const char *s); /* copied */
 void hvt_table_num(struct hvt_table *t, size_t row, size_t col, uint64_t v);
 void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v); /* yes / no */
@@ -70,6 +71,8 @@ void hvt_table_print(const struct hvt_table *t, FILE *f, int flags);
  * Members: the selected columns when hvt_table_select was used, else every column (hidden
  * ones too), so the keys of the default document never change. */
 void hvt_table_json(const struct hvt_table *t, struct hvt_jw *w, const char *key);
+/* One row as such an object (an array element, or a document of its own). */
+void hvt_table_json_row(const struct hvt_table *t, struct hvt_jw *w, size_t row);
 
 /* One line per column for --help: indent, the name padded, the help text. */
 void hvt_table_help(const struct hvt_column *cols, size_t ncols, FILE *f, const char *indent);

@@ -9,9 +9,8 @@
  *     size), and the client never waits for bytes once the magic cannot match.
  *  2: probe: a correct echo with an optional corruption or truncation picked by the input must
  *     give OK exactly when the echo is intact.
- *  3: hvt_ping_json_string: valid JSON text that decodes back to the input (invalid UTF-8 as
- *     U+FFFD), truncated like snprintf.
- *  4: hello encode/decode round trip for any 12 bytes. */
+ *  3: hello encode/decode round trip for any 12 bytes.
+ * (hvping's JSON goes through the common writer: fuzz_json.) */
 #include "fuzz.h"
 
 #include <errno.h>
@@ -255,126 +254,6 @@ static void probe(struct peer *p, const uint8_t *d, size_t n)
 	free(echo);
 }
 
-/* Decodes the JSON string at s (with quotes) into out; returns the length or -1. */
-static long json_decode(const char *s, char *out)
-{
-	size_t n = 0;
-	if (*s++ != '"')
-		return -1;
-	for (;;) {
-		unsigned char c = (unsigned char)*s++;
-		if (c == '"')
-			return *s == '\0' ? (long)n : -1;
-		if (c < 0x20 || c == 0x7f)
-			return -1; /* must have been escaped */
-		if (c != '\\') {
-			out[n++] = (char)c;
-			continue;
-		}
-		c = (unsigned char)*s++;
-		switch (c) {
-		case '"':
-		case '\\':
-		case '/': out[n++] = (char)c; break;
-		case 'n': out[n++] = '\n'; break;
-		case 't': out[n++] = '\t'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 'u': {
-			unsigned v = 0;
-			for (int i = 0; i < 4; i++) {
-				char h = *s++;
-				int d = h >= '0' && h <= '9'   ? h - '0'
-					: h >= 'a' && h <= 'f' ? h - 'a' + 10
-							       : -1;
-				if (d < 0)
-					return -1;
-				v = v << 4 | (unsigned)d;
-			}
-			if (v == 0xfffd) {
-				memcpy(out + n, "\xef\xbf\xbd", 3);
-				n += 3;
-			} else if (v < 0x80) {
-				out[n++] = (char)v;
-			} else {
-				return -1;
-			}
-			break;
-		}
-		default: return -1;
-		}
-	}
-}
-
-/* Independent UTF-8 check: returns the length of a valid sequence at p or 0. */
-static size_t valid_seq(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	int n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
-	if (n == 0 || p[0] > 0xf4)
-		return 0;
-	uint32_t cp = p[0] & (0xffu >> (n + 1));
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3fu);
-	}
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return (size_t)n;
-}
-
-static void json(const uint8_t *d, size_t n)
-{
-	char *s = fuzz_cstr(d, n);
-	size_t slen = strlen(s);
-	size_t cap = slen * 6 + 3;
-	char *full = malloc(cap), *dec = malloc(cap);
-	CHECK(full && dec, "out of memory");
-	size_t need = hvt_ping_json_string(s, full, cap);
-	CHECK(need < cap && strlen(full) == need, "json length %zu, text %zu", need, strlen(full));
-	long dl = json_decode(full, dec);
-	CHECK(dl >= 0, "not a JSON string: %s", full);
-	/* Expected: the input with each invalid byte replaced by U+FFFD. */
-	char *exp = malloc(slen * 3 + 1);
-	size_t en = 0;
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < slen;) {
-		size_t k = valid_seq(u + i);
-		if (k == 0) {
-			memcpy(exp + en, "\xef\xbf\xbd", 3);
-			en += 3;
-			i++;
-		} else {
-			memcpy(exp + en, u + i, k);
-			en += k;
-			i += k;
-		}
-	}
-	CHECK((size_t)dl == en && memcmp(dec, exp, en) == 0, "JSON text decodes to other bytes");
-	/* Truncation: a prefix, terminated, same return value. */
-	for (size_t len = 0; len <= need + 1; len += 1 + len / 2) {
-		char *small = malloc(len ? len : 1);
-		CHECK(small, "out of memory");
-		memset(small, 'Z', len ? len : 1);
-		size_t r = hvt_ping_json_string(s, small, len);
-		CHECK(r == need, "outlen %zu: returned %zu, not %zu", len, r, need);
-		if (len) {
-			size_t k = len - 1 < need ? len - 1 : need;
-			CHECK(small[k] == '\0' && memcmp(small, full, k) == 0,
-			      "outlen %zu: not a prefix", len);
-		} else {
-			CHECK(small[0] == 'Z', "outlen 0 wrote a byte");
-		}
-		free(small);
-	}
-	free(exp);
-	free(full);
-	free(dec);
-	free(s);
-}
-
 static void hello_roundtrip(const uint8_t *d, size_t n)
 {
 	if (n < 12 + 5)
@@ -403,7 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
 		return 0;
-	unsigned mode = data[0] % 5, shape = data[1];
+	unsigned mode = data[0] % 4, shape = data[1];
 	struct peer p = { 0 };
 	p.in = data + 2;
 	p.len = size - 2;
@@ -419,8 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p.fail_send = p.fail_send == 1;
 		probe(&p, data + 2, size - 2);
 		break;
-	case 3: json(data + 2, size - 2); break;
-	case 4: hello_roundtrip(data + 2, size - 2); break;
+	case 3: hello_roundtrip(data + 2, size - 2); break;
 	}
 	free(p.out);
 	return 0;

@@ -136,7 +136,7 @@ complete -c hvlist -s f -l file -r -F -d 'services from the .reg file FILE; with
 complete -c hvlist -s o -l output -x -a '(__hvtools_columns hvlist)' -d 'columns of a single view: A,B,... or +A,B (add to default)'
 complete -c hvlist -s n -l noheadings -d 'no titles and no column headings'
 complete -c hvlist -s r -l raw -d 'raw output: cells separated by one space, escaped'
-complete -c hvlist -s j -l json -d 'one JSON document (keys in hvlist(1))'
+complete -c hvlist -s j -l json -d 'print one JSON document (keys in hvlist(1))'
 complete -c hvlist -s l -l listening -d 'sockets: only listening sockets'
 complete -c hvlist -s p -l processes -d 'sockets: show the processes using each socket'
 complete -c hvlist -l dump-file -r -F -d 'sockets: read a recorded NETLINK_SOCK_DIAG dump instead of asking the kernel (also: HVLIST_DUMP_FILE=FILE)'

@@ -138,7 +138,7 @@ complete -c hvping -s W -l timeout -x -d 'wait this long for a connection or a r
 complete -c hvping -s s -l size -x -d 'echo payload per probe, 0-65536 (56)'
 complete -c hvping -l connect -d 'time connects (connect and close) instead of echoes'
 complete -c hvping -s q -l quiet -d 'print only the summary'
-complete -c hvping -l json -d 'print one JSON document at the end (see hvping(1))'
+complete -c hvping -s j -l json -d 'print one JSON document (keys in hvping(1))'
 complete -c hvping -s l -l listen -d 'be the echo responder on ADDRESS'
 complete -c hvping -s m -l max-conns -x -d 'with -l, serve at most N clients at once (100)'
 complete -c hvping -s v -l verbose -d 'report connections, fallbacks and reasons on stderr'

@@ -136,7 +136,7 @@ complete -c hvreg -s n -l name -x -d 'add: friendly name (ElementName); default 
 complete -c hvreg -l force -d 'add: rename a service registered under another name'
 complete -c hvreg -l file -r -F -d 'use the .reg file FILE instead of the live registry (add creates it when missing)'
 complete -c hvreg -l print -x -a 'powershell cmd reg' -d 'add, remove: print what to run on the host instead, as powershell, cmd (reg.exe commands) or reg (.reg file text)'
-complete -c hvreg -s j -l json -d 'list, show: JSON output'
+complete -c hvreg -s j -l json -d 'list, show: print one JSON document (keys in hvreg(1))'
 complete -c hvreg -s v -l verbose -d 'report what was done (or why nothing was) on stderr'
 complete -c hvreg -s h -l help -d 'show this help and exit'
 complete -c hvreg -s V -l version -d 'show the version and exit'

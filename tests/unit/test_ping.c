@@ -428,39 +428,6 @@ static void test_stats(void **state)
 	assert_true(md > 149999.99 && md < 150000.01);
 }
 
-static void test_json_string(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in, *out;
-	} cases[] = {
-		{ "", "\"\"" },
-		{ "unix:/tmp/s", "\"unix:/tmp/s\"" },
-		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
-		{ "l1\nl2\tx\r", "\"l1\\nl2\\tx\\r\"" },
-		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
-		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
-		{ "\xff", "\"\\ufffd\"" },
-		{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },			    /* overlong NUL */
-		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	    /* surrogate */
-		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* over U+10FFFF */
-		{ "x\xc3", "\"x\\ufffd\"" }, /* cut short by the end */
-	};
-	char out[128];
-	for (size_t i = 0; i < N_ELEMS(cases); i++) {
-		size_t n = hvt_ping_json_string(cases[i].in, out, sizeof out);
-		if (strcmp(out, cases[i].out) != 0)
-			fail_msg("case %zu: got %s, want %s", i, out, cases[i].out);
-		assert_int_equal(n, strlen(cases[i].out));
-	}
-	/* Truncation works like snprintf. */
-	char small[5];
-	assert_int_equal(hvt_ping_json_string("abcdef", small, sizeof small), 8);
-	assert_string_equal(small, "\"abc");
-	assert_int_equal(hvt_ping_json_string("abcdef", NULL, 0), 8);
-}
-
 static void test_status_text(void **state)
 {
 	(void)state;
@@ -482,8 +449,7 @@ int main(void)
 		cmocka_unit_test(test_header),	     cmocka_unit_test(test_pattern),
 		cmocka_unit_test(test_client_hello), cmocka_unit_test(test_probe),
 		cmocka_unit_test(test_serve),	     cmocka_unit_test(test_serve_random),
-		cmocka_unit_test(test_stats),	     cmocka_unit_test(test_json_string),
-		cmocka_unit_test(test_status_text),
+		cmocka_unit_test(test_stats),	     cmocka_unit_test(test_status_text),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(out_buf);

@@ -212,6 +212,14 @@ static void test_json_rows(void **state)
 		      "]\n");
 	check_print(t, HVT_TABLE_NOHEADINGS,
 		    "yes  alpha  yes\nno   b      no\nyes  -      yes\n-    -      -\n");
+	/* one row as a document of its own (hvreg show --json) */
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	hvt_table_json_row(t, &w, 1);
+	char *one = hvt_jw_take(&w);
+	assert_string_equal(one, "{\"ok\": false, \"name\": \"b\"}");
+	free(one);
+	assert_int_equal(hvt_table_cols(t), C_N);
 	hvt_table_free(t);
 
 	t = hvt_table_new(cols, C_N);
@@ -258,14 +266,67 @@ static void test_writer(void **state)
 		"    \"r\": {}\n"
 		"  }\n"
 		"}\n");
+}
 
-	char *q = hvt_json_quote_alloc("a\"\t");
-	assert_non_null(q);
-	assert_string_equal(q, "\"a\\\"\\t\"");
-	free(q);
-	q = hvt_json_quote_alloc("");
-	assert_string_equal(q, "\"\"");
-	free(q);
+/* The one string escaper (every hvt_jw string and key goes through it), into memory. */
+static void test_strings(void **state)
+{
+	(void)state;
+	/* input, then its JSON text */
+	static const char *const cases[][2] = {
+		{ "", "\"\"" },
+		{ "unix:/tmp/s", "\"unix:/tmp/s\"" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
+		{ "l1\nl2\tx\r", "\"l1\\nl2\\tx\\r\"" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "\xc2\x85", "\"\xc2\x85\"" }, /* C1 controls are valid JSON as they are */
+		{ "\xff", "\"\\ufffd\"" },
+		{ "\xc0\x80", "\"\\ufffd\\ufffd\"" },			    /* overlong NUL */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	    /* surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* over U+10FFFF */
+		{ "x\xc3", "\"x\\ufffd\"" }, /* cut short by the end */
+	};
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		hvt_jw_str(&w, NULL, cases[i][0]);
+		char *got = hvt_jw_take(&w);
+		assert_non_null(got);
+		if (strcmp(got, cases[i][1]) != 0)
+			fail_msg("case %zu: got %s, want %s", i, got, cases[i][1]);
+		free(got);
+	}
+	/* keys too; nothing written is an empty text */
+	hvt_jw_object(&w, NULL, 1);
+	hvt_jw_num(&w, "k\n\"", 7);
+	hvt_jw_end(&w);
+	char *got = hvt_jw_take(&w);
+	assert_string_equal(got, "{\"k\\n\\\"\": 7}");
+	free(got);
+	got = hvt_jw_take(&w);
+	assert_string_equal(got, "");
+	free(got);
+}
+
+/* Fixed-point numbers (hvping's times): exactly that many decimals; never invalid JSON. */
+static void test_fixed(void **state)
+{
+	(void)state;
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	hvt_jw_array(&w, NULL, 1);
+	hvt_jw_fixed(&w, NULL, 0.1234567, 6);
+	hvt_jw_fixed(&w, NULL, 12.5, 3);
+	hvt_jw_fixed(&w, NULL, 2.0, 0);
+	hvt_jw_fixed(&w, NULL, 1.0 / 0.0, 3);
+	hvt_jw_fixed(&w, NULL, 0.0 / 0.0, 3);
+	hvt_jw_fixed(&w, NULL, 1.0, -1);
+	hvt_jw_end(&w);
+	char *got = hvt_jw_take(&w);
+	assert_string_equal(got, "[0.123457, 12.500, 2, null, null, null]");
+	free(got);
 }
 
 static void test_help(void **state)
@@ -284,7 +345,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),   cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_select), cmocka_unit_test(test_json_rows),
-		cmocka_unit_test(test_writer), cmocka_unit_test(test_help),
+		cmocka_unit_test(test_writer), cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_fixed),  cmocka_unit_test(test_help),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "json.h"
 #include "msg.h"
 #include "registry.h"
+#include "services.h"
 #include "table.h"
 #include "vms.h"
 #include "vsockdiag.h"
@@ -24,14 +25,9 @@ static struct {
 
 /* ---- columns ---- */
 
-enum { SC_GUID, SC_PORT, SC_CANONICAL, SC_NAME, SC_KEY, SC_N };
-static const struct hvt_column service_cols[SC_N] = {
-	{ "GUID", "guid", 0, "service GUID (- when the key is not a GUID)" },
-	{ "PORT", "port", HVT_COL_RIGHT, "vsock port, when the GUID follows the vsock template" },
-	{ "CANONICAL", "canonical", 0, "the key name is the unbraced GUID Hyper-V expects" },
-	{ "NAME", "name", 0, "friendly name (ElementName)" },
-	{ "KEY", "key", HVT_COL_HIDDEN, "registry key name as stored" },
-};
+/* services: hvt_service_columns (services.h, shared with hvreg list) but DELETED: the
+ * entries a .reg file deletes are not registered, so they are not listed */
+#define SVC_NCOLS HVT_SVC_DELETED
 
 enum { VC_ID, VC_STATE, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
 static const struct hvt_column vm_cols[VC_N] = {
@@ -98,7 +94,7 @@ static void usage(void)
 	       "  -o, --output COLUMNS  columns of a single view: A,B,... or +A,B (add to default)\n"
 	       "  -n, --noheadings      no titles and no column headings\n"
 	       "  -r, --raw             raw output: cells separated by one space, escaped\n"
-	       "  -j, --json            one JSON document (keys in hvlist(1))\n"
+	       "  -j, --json            print one JSON document (keys in hvlist(1))\n"
 	       "  -l, --listening       sockets: only listening sockets\n"
 	       "  -p, --processes       sockets: show the processes using each socket\n"
 	       "      --dump-file FILE  sockets: read a recorded NETLINK_SOCK_DIAG dump instead of\n"
@@ -108,7 +104,7 @@ static void usage(void)
 	       "  -V, --version         show the version and exit\n",
 	       hvt_progname());
 	printf("\nColumns of services:\n");
-	hvt_table_help(service_cols, SC_N, stdout, "  ");
+	hvt_table_help(hvt_service_columns, SVC_NCOLS, stdout, "  ");
 	printf("\nColumns of vms:\n");
 	hvt_table_help(vm_cols, VC_N, stdout, "  ");
 	printf("\nColumns of sockets:\n");
@@ -226,26 +222,14 @@ static int is_registered(const hvt_guid *g)
 
 static void view_services(struct view *v)
 {
-	v->t = new_table(service_cols, SC_N, NULL);
+	v->t = new_table(hvt_service_columns, SVC_NCOLS, NULL);
 	if (!services_loaded && load_services(v) < 0) {
 		v->status = -1;
 		return;
 	}
 	snprintf(v->title, sizeof v->title, "Services in %s:", services_where);
-	for (size_t i = 0; i < nservices; i++) {
-		const struct hvt_service *e = &services[i];
-		size_t r = hvt_table_row(v->t);
-		char gb[HVT_GUID_STRLEN];
-		uint32_t port;
-		if (e->form != HVT_KEY_NOT_GUID) {
-			hvt_table_str(v->t, r, SC_GUID, hvt_guid_format(&e->guid, 0, gb));
-			if (hvt_guid_to_port(&e->guid, &port) == 0)
-				hvt_table_num(v->t, r, SC_PORT, port);
-		}
-		hvt_table_bool(v->t, r, SC_CANONICAL, e->form == HVT_KEY_STANDARD);
-		hvt_table_str(v->t, r, SC_NAME, e->name);
-		hvt_table_str(v->t, r, SC_KEY, e->key);
-	}
+	for (size_t i = 0; i < nservices; i++)
+		hvt_service_row(v->t, &services[i]);
 }
 
 /* ---- vms ---- */
@@ -327,34 +311,34 @@ static uint32_t service_port(const struct hvt_vsock_sock *s, const struct hvt_vs
 static void process_cell(struct hvt_table *t, size_t r, uint32_t inode,
 			 const struct hvt_sock_owner *o, size_t no)
 {
-	size_t tl = 1, jl = 3;
+	size_t tl = 1, k = 0, tn = 0;
 	for (size_t i = 0; i < no; i++)
-		if (o[i].inode == inode) {
+		if (o[i].inode == inode)
 			tl += strlen(o[i].command) + 16;
-			jl += strlen(o[i].command) * 6 + 64;
-		}
-	char *text = calloc(1, tl), *json = calloc(1, jl);
-	if (!text || !json)
+	char *text = calloc(1, tl);
+	if (!text)
 		hvt_diex(HVT_EXIT_FAIL, "out of memory");
-	size_t tn = 0, jn = 0, k = 0;
-	jn += (size_t)snprintf(json + jn, jl - jn, "[");
+	struct hvt_jw w;
+	hvt_jw_init_mem(&w);
+	hvt_jw_array(&w, NULL, 1);
 	for (size_t i = 0; i < no; i++) {
 		if (o[i].inode != inode)
 			continue;
-		char *q = hvt_json_quote_alloc(o[i].command);
-		if (!q)
-			hvt_diex(HVT_EXIT_FAIL, "out of memory");
-		jn += (size_t)snprintf(json + jn, jl - jn,
-				       "%s{\"pid\": %d, \"command\": %s, \"fd\": %d}",
-				       k ? ", " : "", o[i].pid, q, o[i].fd);
-		free(q);
+		hvt_jw_object(&w, NULL, 1);
+		hvt_jw_num(&w, "pid", (uint64_t)o[i].pid);
+		hvt_jw_str(&w, "command", o[i].command);
+		hvt_jw_num(&w, "fd", (uint64_t)o[i].fd);
+		hvt_jw_end(&w);
 		/* one text entry per process, however many descriptors it has */
 		if (k == 0 || o[i].pid != o[i - 1].pid || o[i - 1].inode != inode)
 			tn += (size_t)snprintf(text + tn, tl - tn, "%s%s[%d]", tn ? "," : "",
 					       o[i].command, o[i].pid);
 		k++;
 	}
-	snprintf(json + jn, jl - jn, "]");
+	hvt_jw_end(&w);
+	char *json = hvt_jw_take(&w);
+	if (!json)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	if (k == 0)
 		hvt_table_str(t, r, KC_PROCESS, NULL);
 	else

@@ -7,6 +7,7 @@
 #include "addr.h"
 #include "family.h"
 #include "hvgetopt.h"
+#include "json.h"
 #include "msg.h"
 #include "net.h"
 #include "parse.h"
@@ -45,7 +46,7 @@ static void usage(void)
 	       "  -s, --size BYTES        echo payload per probe, 0-%u (%u)\n"
 	       "      --connect           time connects (connect and close) instead of echoes\n"
 	       "  -q, --quiet             print only the summary\n"
-	       "      --json              print one JSON document at the end (see hvping(1))\n"
+	       "  -j, --json              print one JSON document (keys in hvping(1))\n"
 	       "  -l, --listen            be the echo responder on ADDRESS\n"
 	       "  -m, --max-conns N       with -l, serve at most N clients at once (100)\n"
 	       "  -v, --verbose           report connections, fallbacks and reasons on stderr\n"
@@ -59,7 +60,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_CONNECT = 256, OPT_JSON };
+enum { OPT_CONNECT = 256 };
 
 static const struct hvt_option longopts[] = {
 	{ "count", hvt_required_argument, NULL, 'c' },
@@ -68,7 +69,7 @@ static const struct hvt_option longopts[] = {
 	{ "size", hvt_required_argument, NULL, 's' },
 	{ "connect", hvt_no_argument, NULL, OPT_CONNECT },
 	{ "quiet", hvt_no_argument, NULL, 'q' },
-	{ "json", hvt_no_argument, NULL, OPT_JSON },
+	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "listen", hvt_no_argument, NULL, 'l' },
 	{ "max-conns", hvt_required_argument, NULL, 'm' },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
@@ -128,6 +129,7 @@ static struct {
 	int failed; /* the last failure, for the hint */
 	struct result last_fail;
 	char error[256];
+	struct hvt_jw jw; /* -j: the document, written as the probes happen */
 } cl;
 
 static int connect_mode(void)
@@ -324,22 +326,6 @@ static const char *probe_ms(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
-static void json_str(const char *s)
-{
-	char buf[2048];
-	size_t n = hvt_ping_json_string(s, buf, sizeof buf);
-	if (n < sizeof buf) {
-		fputs(buf, stdout);
-		return;
-	}
-	char *big = malloc(n + 1);
-	if (!big)
-		hvt_diex(HVT_EXIT_FAIL, "out of memory");
-	hvt_ping_json_string(s, big, n + 1);
-	fputs(big, stdout);
-	free(big);
-}
-
 static void report_probe(uint64_t seq, const struct result *r)
 {
 	char t[64];
@@ -353,29 +339,27 @@ static void report_probe(uint64_t seq, const struct result *r)
 		error_text(r, cl.error, sizeof cl.error);
 	}
 	if (opt.json) {
-		printf("%s\n    {\"seq\": %llu", cl.sent > 1 ? "," : "", (unsigned long long)seq);
+		hvt_jw_object(&cl.jw, NULL, 1);
+		hvt_jw_num(&cl.jw, "seq", seq);
 		if (r->ok && r->echo)
-			printf(", \"bytes\": %llu", (unsigned long long)opt.size);
-		if (r->ok) {
-			printf(", \"time_ms\": %.6f}", (double)r->ns / 1e6);
-		} else {
-			fputs(", \"error\": ", stdout);
-			json_str(cl.error);
-			putchar('}');
-		}
+			hvt_jw_num(&cl.jw, "bytes", opt.size);
+		if (r->ok)
+			hvt_jw_fixed(&cl.jw, "time_ms", (double)r->ns / 1e6, 6);
+		else
+			hvt_jw_str(&cl.jw, "error", cl.error);
+		hvt_jw_end(&cl.jw);
+	} else if (opt.quiet) {
 		return;
-	}
-	if (opt.quiet)
-		return;
-	if (r->ok && r->echo)
+	} else if (r->ok && r->echo) {
 		printf("seq=%llu bytes=%llu time=%s ms\n", (unsigned long long)seq,
 		       (unsigned long long)opt.size, probe_ms(r->ns, t, sizeof t));
-	else if (r->ok)
+	} else if (r->ok) {
 		printf("seq=%llu time=%s ms\n", (unsigned long long)seq,
 		       probe_ms(r->ns, t, sizeof t));
-	else
+	} else {
 		printf("seq=%llu error: %s\n", (unsigned long long)seq, cl.error);
-	fflush(stdout);
+	}
+	fflush(stdout); /* as it happens, in JSON too */
 }
 
 static void summary(uint64_t elapsed_ns)
@@ -386,28 +370,31 @@ static void summary(uint64_t elapsed_ns)
 	double mdev = hvt_ping_stats_mdev(&cl.stats);
 
 	if (opt.json) {
-		printf("%s],\n  \"mode\": \"%s\",\n  \"fallback\": %s,\n", cl.sent ? "\n  " : "",
-		       connect_mode() ? "connect" : "echo", cl.fellback ? "true" : "false");
+		struct hvt_jw *w = &cl.jw;
+		hvt_jw_end(w); /* probes */
+		hvt_jw_str(w, "mode", connect_mode() ? "connect" : "echo");
+		hvt_jw_bool(w, "fallback", cl.fellback);
 		if (connect_mode())
-			printf("  \"size\": null,\n");
+			hvt_jw_null(w, "size");
 		else
-			printf("  \"size\": %llu,\n", (unsigned long long)opt.size);
-		printf("  \"sent\": %llu,\n  \"received\": %llu,\n  \"loss_percent\": %s,\n"
-		       "  \"elapsed_ms\": %.3f,\n",
-		       (unsigned long long)cl.sent, (unsigned long long)cl.received,
-		       trimmed(lost, 3, loss, sizeof loss), (double)elapsed_ns / 1e6);
-		if (cl.received)
-			printf("  \"rtt\": {\"min\": %.6f, \"avg\": %.6f, \"max\": %.6f, "
-			       "\"mdev\": %.6f},\n",
-			       cl.stats.min, cl.stats.mean, cl.stats.max, mdev);
-		else
-			printf("  \"rtt\": null,\n");
-		fputs("  \"hint\": ", stdout);
-		if (hint)
-			json_str(hint);
-		else
-			fputs("null", stdout);
-		fputs("\n}\n", stdout);
+			hvt_jw_num(w, "size", opt.size);
+		hvt_jw_num(w, "sent", cl.sent);
+		hvt_jw_num(w, "received", cl.received);
+		hvt_jw_raw(w, "loss_percent", trimmed(lost, 3, loss, sizeof loss));
+		hvt_jw_fixed(w, "elapsed_ms", (double)elapsed_ns / 1e6, 3);
+		if (cl.received) {
+			hvt_jw_object(w, "rtt", 1);
+			hvt_jw_fixed(w, "min", cl.stats.min, 6);
+			hvt_jw_fixed(w, "avg", cl.stats.mean, 6);
+			hvt_jw_fixed(w, "max", cl.stats.max, 6);
+			hvt_jw_fixed(w, "mdev", mdev, 6);
+			hvt_jw_end(w);
+		} else {
+			hvt_jw_null(w, "rtt");
+		}
+		hvt_jw_str(w, "hint", hint);
+		hvt_jw_end(w);
+		hvt_jw_finish(w);
 	} else {
 		if (!opt.quiet)
 			putchar('\n');
@@ -447,9 +434,10 @@ static int run_client(void)
 			hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	}
 	if (opt.json) {
-		fputs("{\n  \"address\": ", stdout);
-		json_str(opt.name);
-		fputs(",\n  \"probes\": [", stdout);
+		hvt_jw_init(&cl.jw, stdout);
+		hvt_jw_object(&cl.jw, NULL, 0);
+		hvt_jw_str(&cl.jw, "address", opt.name);
+		hvt_jw_array(&cl.jw, "probes", 0);
 	} else if (!opt.quiet) {
 		if (opt.connect)
 			printf("HVPING %s (connect)\n", opt.name);
@@ -609,10 +597,10 @@ static void check_conflicts(int count, int interval, int timeout, int size, int 
 		{ opt.listen, timeout, "-l", "-W" },
 		{ opt.listen, size, "-l", "-s" },
 		{ opt.listen, opt.quiet, "-l", "-q" },
-		{ opt.listen, opt.json, "-l", "--json" },
+		{ opt.listen, opt.json, "-l", "-j" },
 		{ opt.listen, opt.connect, "-l", "--connect" },
 		{ opt.connect, size, "--connect", "-s" },
-		{ opt.quiet, opt.json, "-q", "--json" },
+		{ opt.quiet, opt.json, "-q", "-j" },
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (table[i].a && table[i].b)
@@ -632,7 +620,7 @@ int main(int argc, char **argv)
 	opt.timeout_ms = DEFAULT_TIMEOUT_MS;
 	opt.size = DEFAULT_SIZE;
 	opt.max_conns = 100;
-	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qlm:vhV", longopts, NULL)) != -1) {
+	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qjlm:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt.count = number("-c", g.optarg, 1, UINT32_MAX);
@@ -652,7 +640,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CONNECT: opt.connect = 1; break;
 		case 'q': opt.quiet = 1; break;
-		case OPT_JSON: opt.json = 1; break;
+		case 'j': opt.json = 1; break;
 		case 'l': opt.listen = 1; break;
 		case 'm':
 			opt.max_conns = number("-m", g.optarg, 1, 100000);

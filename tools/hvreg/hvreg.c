@@ -7,11 +7,14 @@
 
 #include "guid.h"
 #include "hvgetopt.h"
+#include "json.h"
 #include "msg.h"
 #include "parse.h"
 #include "regfile.h"
 #include "registry.h"
+#include "services.h"
 #include "strutil.h"
+#include "table.h"
 
 /* Tool-specific exit codes (hvreg(1) EXIT STATUS). */
 enum {
@@ -75,7 +78,7 @@ static void usage(void)
 	      "                       (add creates it when missing)\n"
 	      "      --print FORMAT   add, remove: print what to run on the host instead, as\n"
 	      "                       powershell, cmd (reg.exe commands) or reg (.reg file text)\n"
-	      "  -j, --json           list, show: JSON output\n"
+	      "  -j, --json           list, show: print one JSON document (keys in hvreg(1))\n"
 	      "  -v, --verbose        report what was done (or why nothing was) on stderr\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
@@ -87,61 +90,6 @@ static void usage(void)
 }
 
 /* ---- text helpers ---- */
-
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0   ? 2
-		   : (s[0] & 0xF0) == 0xE0 ? 3
-		   : (s[0] & 0xF8) == 0xF0 ? 4
-					   : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
-		return 0;
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-/* A name from the registry for a text line: control characters shown as '?'. */
-static void put_text(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7F ? '?' : *p, f);
-}
-
-static void json_str(const char *s)
-{
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			printf("\\%c", *p++);
-		} else if (*p < 0x20 || *p == 0x7F) {
-			printf("\\u%04x", *p++);
-		} else {
-			size_t n = utf8_len(p);
-			if (n == 0) {
-				fputs("\\ufffd", stdout);
-				p++;
-			} else {
-				fwrite(p, 1, n, stdout);
-				p += n;
-			}
-		}
-	}
-	putchar('"');
-}
 
 static char *guid_text(const hvt_guid *g, char buf[HVT_GUID_STRLEN])
 {
@@ -237,14 +185,15 @@ static void list_stderr(const struct hvt_service *v, size_t n, const size_t *idx
 			continue;
 		char gb[HVT_GUID_STRLEN];
 		fputs("  ", stderr);
-		put_text(stderr, e->form == HVT_KEY_NOT_GUID ? e->key : guid_text(&e->guid, gb));
+		hvt_table_put(stderr,
+			      e->form == HVT_KEY_NOT_GUID ? e->key : guid_text(&e->guid, gb), 0);
 		if (e->form == HVT_KEY_OTHER_FORM) {
 			fputs(" (key ", stderr);
-			put_text(stderr, e->key);
+			hvt_table_put(stderr, e->key, 0);
 			fputc(')', stderr);
 		}
 		fputs("  ", stderr);
-		put_text(stderr, e->name ? e->name : "(no name)");
+		hvt_table_put(stderr, e->name ? e->name : "(no name)", 0);
 		fputc('\n', stderr);
 	}
 }
@@ -270,26 +219,6 @@ static void warn_form(const struct hvt_service *e)
 
 /* ---- output ---- */
 
-static void json_service(const struct hvt_service *e)
-{
-	char gb[HVT_GUID_STRLEN];
-	uint32_t port;
-	int guid = e->form != HVT_KEY_NOT_GUID;
-	fputs("{\"guid\": ", stdout);
-	json_str(guid ? guid_text(&e->guid, gb) : NULL);
-	fputs(", \"name\": ", stdout);
-	json_str(e->name);
-	fputs(", \"port\": ", stdout);
-	if (guid && hvt_guid_to_port(&e->guid, &port) == 0)
-		printf("%lu", (unsigned long)port);
-	else
-		fputs("null", stdout);
-	fputs(", \"key\": ", stdout);
-	json_str(e->key);
-	printf(", \"canonical\": %s, \"deleted\": %s}",
-	       e->form == HVT_KEY_STANDARD ? "true" : "false", e->deleted ? "true" : "false");
-}
-
 static const char *name_or_note(const struct hvt_service *e, char *buf, size_t len)
 {
 	if (e->deleted)
@@ -302,48 +231,46 @@ static const char *name_or_note(const struct hvt_service *e, char *buf, size_t l
 	return buf;
 }
 
-static void do_list(const struct hvt_service *v, size_t n)
+/* The listing as a table of the columns hvlist services shows (services.h), deleted entries
+ * included. As text: GUID, PORT and NAME, with a note where the name is missing and the key
+ * for a key that is no GUID (JSON keeps null for both). */
+static struct hvt_table *services_table(const struct hvt_service *v, size_t n)
 {
-	if (opt.json) {
-		fputs(n ? "[\n" : "[]\n", stdout);
-		for (size_t i = 0; i < n; i++) {
-			fputs("  ", stdout);
-			json_service(&v[i]);
-			fputs(i + 1 < n ? ",\n" : "\n]\n", stdout);
-		}
-	} else if (n) {
-		/* PORT column as wide as the widest port. */
-		int pw = 4;
-		for (size_t i = 0; i < n; i++) {
-			uint32_t port;
-			char t[16];
-			if (v[i].form != HVT_KEY_NOT_GUID &&
-			    hvt_guid_to_port(&v[i].guid, &port) == 0) {
-				int w = snprintf(t, sizeof t, "%lu", (unsigned long)port);
-				if (w > pw)
-					pw = w;
-			}
-		}
-		printf("%-36s  %-*s  %s\n", "GUID", pw, "PORT", "NAME");
-		for (size_t i = 0; i < n; i++) {
-			const struct hvt_service *e = &v[i];
-			char gb[HVT_GUID_STRLEN], pb[16], nb[64];
-			uint32_t port;
-			strcpy(pb, "-");
-			if (e->form != HVT_KEY_NOT_GUID && hvt_guid_to_port(&e->guid, &port) == 0)
-				snprintf(pb, sizeof pb, "%lu", (unsigned long)port);
-			if (e->form == HVT_KEY_NOT_GUID) {
-				put_text(stdout, e->key);
-				for (size_t k = strlen(e->key); k < 36; k++)
-					putchar(' ');
-			} else {
-				fputs(guid_text(&e->guid, gb), stdout);
-			}
-			printf("  %-*s  ", pw, pb);
-			put_text(stdout, name_or_note(e, nb, sizeof nb));
-			putchar('\n');
+	struct hvt_table *t = hvt_table_new(hvt_service_columns, HVT_SVC_N);
+	hvt_table_show(t, HVT_SVC_CANONICAL, 0); /* the warnings say which keys are not */
+	for (size_t i = 0; i < n; i++) {
+		const struct hvt_service *e = &v[i];
+		size_t r = hvt_service_row(t, e);
+		char nb[64];
+		if (e->form == HVT_KEY_NOT_GUID)
+			hvt_table_json_cell(t, r, HVT_SVC_GUID, e->key, "null");
+		const char *shown = name_or_note(e, nb, sizeof nb);
+		if (shown != e->name) {
+			struct hvt_jw w;
+			hvt_jw_init_mem(&w);
+			hvt_jw_str(&w, NULL, e->name);
+			char *json = hvt_jw_take(&w);
+			if (!json)
+				hvt_diex(HVT_EXIT_FAIL, "out of memory");
+			hvt_table_json_cell(t, r, HVT_SVC_NAME, shown, json);
+			free(json);
 		}
 	}
+	return t;
+}
+
+static void do_list(const struct hvt_service *v, size_t n)
+{
+	struct hvt_table *t = services_table(v, n);
+	if (opt.json) {
+		struct hvt_jw w;
+		hvt_jw_init(&w, stdout);
+		hvt_table_json(t, &w, NULL);
+		hvt_jw_finish(&w);
+	} else if (n) {
+		hvt_table_print(t, stdout, 0);
+	}
+	hvt_table_free(t);
 	for (size_t i = 0; i < n; i++)
 		warn_form(&v[i]);
 }
@@ -351,22 +278,26 @@ static void do_list(const struct hvt_service *v, size_t n)
 static void do_show(const struct hvt_service *e, const char *where, int live)
 {
 	if (opt.json) {
-		json_service(e);
-		putchar('\n');
+		struct hvt_table *t = services_table(e, 1);
+		struct hvt_jw w;
+		hvt_jw_init(&w, stdout);
+		hvt_table_json_row(t, &w, 0);
+		hvt_jw_finish(&w);
+		hvt_table_free(t);
 	} else {
 		char gb[HVT_GUID_STRLEN], nb[64];
 		uint32_t port;
 		int guid = e->form != HVT_KEY_NOT_GUID;
 		printf("guid: %s\n", guid ? guid_text(&e->guid, gb) : "-");
 		fputs("name: ", stdout);
-		put_text(stdout, name_or_note(e, nb, sizeof nb));
+		hvt_table_put(stdout, name_or_note(e, nb, sizeof nb), 0);
 		putchar('\n');
 		if (guid && hvt_guid_to_port(&e->guid, &port) == 0)
 			printf("port: %lu\n", (unsigned long)port);
 		else
 			printf("port: -\n");
 		fputs("key:  " HVT_SERVICES_KEY "\\", stdout);
-		put_text(stdout, e->key);
+		hvt_table_put(stdout, e->key, 0);
 		putchar('\n');
 		if (!live)
 			printf("file: %s\n", where);
