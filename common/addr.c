@@ -13,6 +13,7 @@
 #include "family.h"
 #include "msg.h"
 #include "parse.h"
+#include "strutil.h"
 
 static HVT_PRINTF(2, 3) int fail(const struct hvt_addr_ctx *c, const char *fmt, ...)
 {
@@ -35,20 +36,6 @@ int hvt_addr_bad_part(const struct hvt_addr_ctx *c, const char *what, const char
 {
 	int shown = n > 1000 ? 1000 : (int)n; /* the message is truncated to errlen anyway */
 	return fail(c, "invalid %s '%.*s' in '%s': %s", what, shown, p, c->s, expected);
-}
-
-int hvt_addr_ieq(const char *p, size_t n, const char *lit)
-{
-	if (strlen(lit) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char ch = p[i];
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch - 'A' + 'a');
-		if (ch != lit[i])
-			return 0;
-	}
-	return 1;
 }
 
 int hvt_addr_slice(char *buf, size_t size, const char *p, size_t n)
@@ -79,7 +66,7 @@ int hvt_addr_guid(const char *p, size_t n, hvt_guid *g)
 const struct hvt_family *hvt_family_find(const char *name, size_t n)
 {
 	for (size_t i = 0; hvt_families[i]; i++)
-		if (hvt_addr_ieq(name, n, hvt_families[i]->name))
+		if (hvt_ci_eqn(name, n, hvt_families[i]->name))
 			return hvt_families[i];
 	return NULL;
 }

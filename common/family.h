@@ -97,8 +97,6 @@ int hvt_addr_bad_form(const struct hvt_addr_ctx *c, const char *expected);
 /* "invalid WHAT 'P' in 'S': EXPECTED" (P = p[0..n)); returns -1. */
 int hvt_addr_bad_part(const struct hvt_addr_ctx *c, const char *what, const char *p, size_t n,
 		      const char *expected);
-/* p[0..n) equals the lower-case literal lit, ignoring ASCII case. */
-int hvt_addr_ieq(const char *p, size_t n, const char *lit);
 /* Copies p[0..n) into buf as a string; -1 when it does not fit. */
 int hvt_addr_slice(char *buf, size_t size, const char *p, size_t n);
 /* A number min-max in p[0..n) (0x... too with hex_ok); 0 or -1. */

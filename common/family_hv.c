@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sockaddr.h"
+#include "strutil.h"
 #include "vms.h"
 
 static const char vm_forms[] =
@@ -77,7 +78,7 @@ static int parse_service(const char *p, size_t n, hvt_guid *g)
 	uint64_t port;
 	if (hvt_addr_guid(p, n, g) == 0)
 		return 0;
-	if (n > 6 && hvt_addr_ieq(p, 6, "vsock-")) {
+	if (n > 6 && hvt_ci_eqn(p, 6, "vsock-")) {
 		p += 6;
 		n -= 6;
 	}

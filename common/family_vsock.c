@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sockaddr.h"
+#include "strutil.h"
 
 static int parse_cid(const char *p, size_t n, uint32_t *cid)
 {
@@ -19,7 +20,7 @@ static int parse_cid(const char *p, size_t n, uint32_t *cid)
 		      { "host", HVT_CID_HOST } };
 	uint64_t v;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (hvt_addr_ieq(p, n, names[i].name)) {
+		if (hvt_ci_eqn(p, n, names[i].name)) {
 			*cid = names[i].cid;
 			return 0;
 		}
@@ -35,7 +36,7 @@ static int parse_port(const struct hvt_addr_ctx *c, const char *p, size_t n, uin
 {
 	uint64_t v;
 	hvt_guid g;
-	if (c->listen && hvt_addr_ieq(p, n, "any")) {
+	if (c->listen && hvt_ci_eqn(p, n, "any")) {
 		*port = HVT_PORT_ANY;
 		return 0;
 	}

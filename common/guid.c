@@ -7,25 +7,21 @@
 #include "platform.h"
 #include "strutil.h"
 
-const hvt_guid HVT_GUID_ZERO = { 0, 0, 0, { 0, 0, 0, 0, 0, 0, 0, 0 } };
-const hvt_guid HVT_GUID_BROADCAST = {
-	0xffffffffu, 0xffff, 0xffff, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
-};
-const hvt_guid HVT_GUID_CHILDREN = {
-	0x90db8b89u, 0x0d35, 0x4f79, { 0x8c, 0xe9, 0x49, 0xea, 0x0a, 0xc8, 0xb7, 0xcd }
-};
-const hvt_guid HVT_GUID_LOOPBACK = {
-	0xe0e16197u, 0xdd56, 0x4a10, { 0x91, 0x95, 0x5e, 0xe7, 0xa1, 0x55, 0xa8, 0x38 }
-};
-const hvt_guid HVT_GUID_PARENT = {
-	0xa42e7cdau, 0xd03f, 0x480c, { 0x9c, 0xc2, 0xa4, 0xde, 0x20, 0xab, 0xb8, 0x78 }
-};
-const hvt_guid HVT_GUID_SILOHOST = {
-	0x36bd0c5cu, 0x7276, 0x4223, { 0x88, 0xba, 0x7d, 0x03, 0xb6, 0x54, 0xc5, 0x68 }
-};
-const hvt_guid HVT_GUID_VSOCK_TEMPLATE = {
-	0x00000000u, 0xfacb, 0x11e6, { 0xbd, 0x58, 0x64, 0x00, 0x6a, 0x79, 0x86, 0xd3 }
-};
+/* The well-known ids (hvsocket.md section 2) as their text reads: Data1-3, then the last 8
+ * bytes as one number. */
+// clang-format off
+#define B(x, i) ((uint8_t)((x) >> (8 * (i))))
+#define WELL_KNOWN(d1, d2, d3, d4) \
+	{ d1, d2, d3, { B(d4, 7), B(d4, 6), B(d4, 5), B(d4, 4), B(d4, 3), B(d4, 2), B(d4, 1), B(d4, 0) } }
+// clang-format on
+const hvt_guid HVT_GUID_ZERO = WELL_KNOWN(0x00000000u, 0x0000, 0x0000, 0x0000000000000000ull);
+const hvt_guid HVT_GUID_BROADCAST = WELL_KNOWN(0xffffffffu, 0xffff, 0xffff, 0xffffffffffffffffull);
+const hvt_guid HVT_GUID_CHILDREN = WELL_KNOWN(0x90db8b89u, 0x0d35, 0x4f79, 0x8ce949ea0ac8b7cdull);
+const hvt_guid HVT_GUID_LOOPBACK = WELL_KNOWN(0xe0e16197u, 0xdd56, 0x4a10, 0x91955ee7a155a838ull);
+const hvt_guid HVT_GUID_PARENT = WELL_KNOWN(0xa42e7cdau, 0xd03f, 0x480c, 0x9cc2a4de20abb878ull);
+const hvt_guid HVT_GUID_SILOHOST = WELL_KNOWN(0x36bd0c5cu, 0x7276, 0x4223, 0x88ba7d03b654c568ull);
+const hvt_guid HVT_GUID_VSOCK_TEMPLATE =
+	WELL_KNOWN(0x00000000u, 0xfacb, 0x11e6, 0xbd5864006a7986d3ull);
 
 static const char expected_guid[] = "expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 "
 				    "(also {...}, (...), 32 hex digits or {0x...,...})";
@@ -255,26 +251,10 @@ static const struct {
 	{ "vsock-template", &HVT_GUID_VSOCK_TEMPLATE },
 };
 
-/* ASCII-only case-insensitive equality (strcasecmp is POSIX and locale-dependent). */
-static int name_eq(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		char x = *a, y = *b;
-		if (x >= 'A' && x <= 'Z')
-			x = (char)(x - 'A' + 'a');
-		if (y >= 'A' && y <= 'Z')
-			y = (char)(y - 'A' + 'a');
-		if (x != y)
-			return 0;
-		if (x == '\0')
-			return 1;
-	}
-}
-
 const hvt_guid *hvt_guid_by_name(const char *name)
 {
 	for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
-		if (name_eq(name, names[i].name))
+		if (hvt_ci_cmp(name, names[i].name) == 0)
 			return names[i].guid;
 	return NULL;
 }

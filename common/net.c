@@ -50,49 +50,19 @@ int hvt_addr_from_sockaddr(const struct sockaddr *sa, size_t len, struct hvt_add
 
 /* ---- connect, listen: every socket address in turn ------------------------------------- */
 
-int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		     void *ctx, hvt_sock *out)
-{
-	struct hvt_sockaddrs sa;
-	int rc = hvt_addr_sockaddrs(a, 0, &sa);
-	if (rc != 0)
-		return rc;
-	rc = HVT_EHOSTUNREACH;
-	for (int i = 0; i < sa.n; i++) {
-		rc = hvt_sock_connect_one((const struct sockaddr *)&sa.a[i].ss, sa.a[i].len,
-					  sa.a[i].proto, a, timeout_ms, waiting, ctx, out);
-		if (rc == 0 || hvt_interrupted())
-			break;
-	}
-	if (rc == 0 && a->fam->connected && (rc = a->fam->connected(*out, a, timeout_ms)) != 0)
-		hvt_sock_close(*out);
-	return rc;
-}
+/* The connect clock: calls step(c, slice_ms) until it returns anything but AGAIN, gives up
+ * with the platform's timeout code after timeout_ms (0: never), and calls waiting about every
+ * 3 s. */
+#define AGAIN (-1)
+struct attempt {
+	hvt_sock s;
+	const struct sockaddr *sa;
+	socklen_t len;
+};
 
-int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
-{
-	struct hvt_sockaddrs sa;
-	int rc = hvt_addr_sockaddrs(a, 1, &sa);
-	if (rc != 0)
-		return rc;
-	rc = HVT_EHOSTUNREACH;
-	for (int i = 0; i < sa.n; i++) {
-		rc = hvt_sock_listen_one((const struct sockaddr *)&sa.a[i].ss, sa.a[i].len,
-					 sa.a[i].proto, a, backlog, out);
-		if (rc == 0)
-			break;
-	}
-	return rc;
-}
-
-void hvt_sock_unlink(const struct hvt_addr *a)
-{
-	if (a->fam && a->fam->unlisten)
-		a->fam->unlisten(a);
-}
-
-int hvt_connect_clock(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		      void *ctx, int (*step)(void *arg, uint64_t slice_ms), void *arg)
+static int clock_run(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
+		     void *ctx, int (*step)(const struct attempt *t, uint64_t slice_ms),
+		     const struct attempt *t)
 {
 	uint64_t start = hvt_now_ns(), next_note = 3000;
 	for (;;) {
@@ -107,10 +77,128 @@ int hvt_connect_clock(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting
 		uint64_t slice = next_note - elapsed;
 		if (timeout_ms && timeout_ms - elapsed < slice)
 			slice = timeout_ms - elapsed;
-		int rc = step(arg, slice);
-		if (rc != HVT_CLOCK_AGAIN)
+		int rc = step(t, slice);
+		if (rc != AGAIN)
 			return rc;
 	}
+}
+
+/* A connect in progress: done when the socket turns writable. */
+static int step_wait(const struct attempt *t, uint64_t slice_ms)
+{
+	int n = hvt_sock_wait_writable(t->s, slice_ms);
+	if (n < 0)
+		return -n;
+	return n == 0 ? AGAIN : hvt_sock_error(t->s);
+}
+
+/* A unix listener with a full backlog fails a non-blocking connect at once, and there is
+ * nothing to wait for: connect again every 20 ms, as a blocking connect would wait for room. */
+static int step_retry(const struct attempt *t, uint64_t slice_ms)
+{
+	hvt_sleep_ms(slice_ms < 20 ? slice_ms : 20);
+	if (hvt_interrupted())
+		return HVT_EINTR;
+	int rc = hvt_sock_connect_start(t->s, t->sa, t->len);
+	return rc == HVT_CONNECT_RETRY || rc == HVT_CONNECT_WAIT ? AGAIN : rc;
+}
+
+/* What to open: a connection to a (passive 0) or a listener on it. */
+struct opening {
+	const struct hvt_addr *a;
+	int passive, backlog;
+	uint64_t timeout_ms;
+	hvt_waiting_fn waiting;
+	void *ctx;
+};
+
+/* Connects t.s, non-blocking, so that -w, Ctrl-C and the "still connecting" notes work. */
+static int connect_wait(const struct opening *o, const struct attempt *t)
+{
+	int rc = hvt_sock_set_blocking(t->s, 0);
+	if (rc == 0)
+		rc = hvt_sock_connect_start(t->s, t->sa, t->len);
+	if (rc == HVT_CONNECT_WAIT)
+		rc = clock_run(o->a, o->timeout_ms, o->waiting, o->ctx, step_wait, t);
+	else if (rc == HVT_CONNECT_RETRY)
+		rc = clock_run(o->a, o->timeout_ms, o->waiting, o->ctx, step_retry, t);
+	return rc == 0 ? hvt_sock_set_blocking(t->s, 1) : rc;
+}
+
+/* One socket address: a new socket with the family's options, connected or listening. */
+static int open_one(const struct opening *o, const struct sockaddr *sa, socklen_t len, int proto,
+		    hvt_sock *out)
+{
+	const struct hvt_family *f = o->a->fam;
+	struct attempt t = { HVT_SOCK_INVALID, sa, len };
+	int rc = hvt_sock_new(sa->sa_family, proto, &t.s);
+	if (rc != 0)
+		return rc;
+	if (f->sockopts)
+		f->sockopts(t.s, o->a, o->passive ? HVT_STAGE_LISTEN : HVT_STAGE_CONNECT,
+			    o->timeout_ms);
+	if (!o->passive)
+		rc = connect_wait(o, &t);
+	else if ((rc = f->bind ? f->bind(t.s, sa, (size_t)len, o->a)
+			       : hvt_sock_bind(t.s, sa, len)) == 0)
+		rc = hvt_sock_listen_on(t.s, o->backlog);
+	if (rc != 0) {
+		hvt_sock_close(t.s);
+		return rc;
+	}
+	*out = t.s;
+	return 0;
+}
+
+/* Every socket address of the address in turn, until one opens; then the family's
+ * handshake, if it has one. */
+static int open_addr(const struct opening *o, hvt_sock *out)
+{
+	struct hvt_sockaddrs sa;
+	int rc = hvt_addr_sockaddrs(o->a, o->passive, &sa);
+	if (rc != 0)
+		return rc;
+	rc = HVT_EHOSTUNREACH;
+	for (int i = 0; i < sa.n; i++) {
+		rc = open_one(o, (const struct sockaddr *)&sa.a[i].ss, sa.a[i].len, sa.a[i].proto,
+			      out);
+		if (rc == 0 || hvt_interrupted())
+			break;
+	}
+	const struct hvt_family *f = o->a->fam;
+	if (rc == 0 && !o->passive && f->connected &&
+	    (rc = f->connected(*out, o->a, o->timeout_ms)) != 0)
+		hvt_sock_close(*out);
+	return rc;
+}
+
+int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
+		     void *ctx, hvt_sock *out)
+{
+	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx };
+	return open_addr(&o, out);
+}
+
+int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
+{
+	struct opening o = { a, 1, backlog, 0, NULL, NULL };
+	return open_addr(&o, out);
+}
+
+int hvt_sock_local(hvt_sock s, struct hvt_addr *out)
+{
+	return hvt_sock_name(s, 0, out);
+}
+
+int hvt_sock_peer(hvt_sock s, struct hvt_addr *out)
+{
+	return hvt_sock_name(s, 1, out);
+}
+
+void hvt_sock_unlink(const struct hvt_addr *a)
+{
+	if (a->fam && a->fam->unlisten)
+		a->fam->unlisten(a);
 }
 
 /* ---- a connection's environment (UCSPI) ------------------------------------------------ */

@@ -324,7 +324,7 @@ static int known_hive(const char *path)
 {
 	size_t n = strcspn(path, "\\");
 	for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++)
-		if (strlen(hives[i]) == n && hvt_ci_ncmp(path, hives[i], n) == 0)
+		if (hvt_ci_eqn(path, n, hives[i]))
 			return 1;
 	return 0;
 }

@@ -215,7 +215,7 @@ struct svc_list {
 static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xlen, int add)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->v[i].key) == xlen && hvt_ci_ncmp(l->v[i].key, x, xlen) == 0)
+		if (hvt_ci_eqn(x, xlen, l->v[i].key))
 			return &l->v[i];
 	if (!add)
 		return NULL;

@@ -29,23 +29,25 @@ int hvt_addr_from_sockaddr(const struct sockaddr *sa, size_t len, struct hvt_add
 /* The family's socket addresses for a (passive: to listen on); 0 or an error code. */
 int hvt_addr_sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out);
 
-/* ---- the platforms' socket code, called for each socket address by common/net.c ---- */
+/* ---- the platforms' socket primitives, for common/net.c (common/linux/, common/win/) ---- */
 
-/* A new socket of sa's family connected to sa (the family's options set first), waiting
- * through hvt_connect_clock. 0 or an error code. */
-int hvt_sock_connect_one(const struct sockaddr *sa, socklen_t len, int proto,
-			 const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-			 void *ctx, hvt_sock *out);
-/* A new socket of sa's family bound to sa (the family's bind if it has one) and listening. */
-int hvt_sock_listen_one(const struct sockaddr *sa, socklen_t len, int proto,
-			const struct hvt_addr *a, int backlog, hvt_sock *out);
-
-/* The connect clock: calls step(arg, slice_ms) until it returns anything but
- * HVT_CLOCK_AGAIN, gives up with the platform's timeout code after timeout_ms (0: never),
- * and calls waiting about every 3 s. step waits at most slice_ms. */
-#define HVT_CLOCK_AGAIN (-1)
-int hvt_connect_clock(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		      void *ctx, int (*step)(void *arg, uint64_t slice_ms), void *arg);
+/* A new stream socket, not inherited by programs we start. 0 or an error code. */
+int hvt_sock_new(int af, int proto, hvt_sock *out);
+int hvt_sock_set_blocking(hvt_sock s, int on);
+/* connect() on a non-blocking socket: 0, HVT_CONNECT_WAIT (in progress: wait until
+ * writable), HVT_CONNECT_RETRY (a unix listener's backlog is full: try again), or a code. */
+#define HVT_CONNECT_WAIT  (-2)
+#define HVT_CONNECT_RETRY (-3)
+int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len);
+/* Waits until s is writable (a connect finished), at most ms: 1, 0, or -code (-EINTR-like on
+ * an interrupt). */
+int hvt_sock_wait_writable(hvt_sock s, uint64_t ms);
+/* SO_ERROR: the result of a finished connect. */
+int hvt_sock_error(hvt_sock s);
+int hvt_sock_bind(hvt_sock s, const struct sockaddr *sa, socklen_t len);
+int hvt_sock_listen_on(hvt_sock s, int backlog);
+/* getsockname (peer 0) or getpeername (peer 1) as an address. */
+int hvt_sock_name(hvt_sock s, int peer, struct hvt_addr *out);
 
 /* ---- what the families need of the platform (common/linux/net.c, common/win/net.c) ---- */
 

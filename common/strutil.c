@@ -45,6 +45,11 @@ int hvt_ci_cmp(const char *a, const char *b)
 	}
 }
 
+int hvt_ci_eqn(const char *p, size_t n, const char *s)
+{
+	return strlen(s) == n && hvt_ci_ncmp(p, s, n) == 0;
+}
+
 int hvt_hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -17,6 +17,8 @@ char *hvt_xstrdup(const char *s);
 /* ASCII case-insensitive comparisons (registry names are case-insensitive). */
 int hvt_ci_ncmp(const char *a, const char *b, size_t n);
 int hvt_ci_cmp(const char *a, const char *b);
+/* p[0..n) equals the string s, ignoring ASCII case. */
+int hvt_ci_eqn(const char *p, size_t n, const char *s);
 
 /* Value of the hex digit c, or -1. */
 int hvt_hexval(char c);

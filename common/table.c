@@ -89,22 +89,6 @@ void hvt_table_free(struct hvt_table *t)
 	free(t);
 }
 
-static int name_eq(const char *a, size_t n, const char *b)
-{
-	if (strlen(b) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'a' && x <= 'z')
-			x = (char)(x - 'a' + 'A');
-		if (y >= 'a' && y <= 'z')
-			y = (char)(y - 'a' + 'A');
-		if (x != y)
-			return 0;
-	}
-	return 1;
-}
-
 static void seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -133,7 +117,7 @@ int hvt_table_select(struct hvt_table *t, const char *list, char *err, size_t er
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		size_t i;
 		for (i = 0; i < t->ncols; i++)
-			if (name_eq(p, len, t->cols[i].name) || name_eq(p, len, t->cols[i].key))
+			if (hvt_ci_eqn(p, len, t->cols[i].name) || hvt_ci_eqn(p, len, t->cols[i].key))
 				break;
 		if (i == t->ncols) {
 			char known[512];

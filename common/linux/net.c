@@ -45,81 +45,69 @@ void hvt_tcp_listen_opts(hvt_sock s)
 	setsockopt(fd_of(s), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 }
 
-static int set_blocking(int fd, int on)
+int hvt_sock_new(int af, int proto, hvt_sock *out)
 {
-	int fl = fcntl(fd, F_GETFL);
+	int fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return errno;
+	*out = (hvt_sock)fd;
+	return 0;
+}
+
+int hvt_sock_set_blocking(hvt_sock s, int on)
+{
+	int fl = fcntl(fd_of(s), F_GETFL);
 	if (fl < 0)
 		return errno;
 	fl = on ? (fl & ~O_NONBLOCK) : (fl | O_NONBLOCK);
-	return fcntl(fd, F_SETFL, fl) < 0 ? errno : 0;
+	return fcntl(fd_of(s), F_SETFL, fl) < 0 ? errno : 0;
 }
 
-/* A non-blocking connect in progress: done when the socket turns writable. */
-static int step_connect(void *arg, uint64_t slice_ms)
+int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len)
 {
-	struct pollfd p = { .fd = *(int *)arg, .events = POLLOUT };
-	int n = poll(&p, 1, (int)slice_ms);
+	if (connect(fd_of(s), sa, len) == 0)
+		return 0;
+	if (errno == EINPROGRESS || errno == EINTR)
+		return HVT_CONNECT_WAIT;
+	return errno == EAGAIN ? HVT_CONNECT_RETRY : errno;
+}
+
+int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
+{
+	struct pollfd p = { .fd = fd_of(s), .events = POLLOUT };
+	int n = poll(&p, 1, ms > 1000000 ? 1000000 : (int)ms);
 	if (n < 0 && errno != EINTR)
-		return errno;
+		return -errno;
 	if (hvt_interrupted())
-		return EINTR;
-	if (n <= 0)
-		return HVT_CLOCK_AGAIN;
+		return -EINTR;
+	return n > 0;
+}
+
+int hvt_sock_error(hvt_sock s)
+{
 	int err = 0;
 	socklen_t len = sizeof err;
-	if (getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		return errno;
-	return err;
+	return getsockopt(fd_of(s), SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? err : errno;
 }
 
-/* A unix listener with a full backlog fails a non-blocking connect with EAGAIN, and there is
- * nothing to poll for: connect again every 20 ms, as a blocking connect would wait for room. */
-struct retry {
-	int fd;
-	const struct sockaddr *sa;
-	socklen_t len;
-};
-
-static int step_retry(void *arg, uint64_t slice_ms)
+int hvt_sock_bind(hvt_sock s, const struct sockaddr *sa, socklen_t len)
 {
-	const struct retry *r = arg;
-	hvt_sleep_ms(slice_ms < 20 ? slice_ms : 20);
-	if (hvt_interrupted())
-		return EINTR;
-	if (connect(r->fd, r->sa, r->len) == 0)
-		return 0;
-	return errno == EAGAIN || errno == EINTR ? HVT_CLOCK_AGAIN : errno;
+	return bind(fd_of(s), sa, len) == 0 ? 0 : errno;
 }
 
-int hvt_sock_connect_one(const struct sockaddr *sa, socklen_t len, int proto,
-			 const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-			 void *ctx, hvt_sock *out)
+int hvt_sock_listen_on(hvt_sock s, int backlog)
 {
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, proto), rc;
-	if (fd < 0)
+	return listen(fd_of(s), backlog) == 0 ? 0 : errno;
+}
+
+int hvt_sock_name(hvt_sock s, int peer, struct hvt_addr *out)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	struct sockaddr *sa = (struct sockaddr *)&ss;
+	if ((peer ? getpeername(fd_of(s), sa, &len) : getsockname(fd_of(s), sa, &len)) != 0)
 		return errno;
-	if (a->fam->sockopts)
-		a->fam->sockopts((hvt_sock)fd, a, HVT_STAGE_CONNECT, timeout_ms);
-	if ((rc = set_blocking(fd, 0)) == 0) {
-		if (connect(fd, sa, len) == 0) {
-			rc = 0;
-		} else if (errno == EINPROGRESS || errno == EINTR) {
-			rc = hvt_connect_clock(a, timeout_ms, waiting, ctx, step_connect, &fd);
-		} else if (errno == EAGAIN) {
-			struct retry r = { fd, sa, len };
-			rc = hvt_connect_clock(a, timeout_ms, waiting, ctx, step_retry, &r);
-		} else {
-			rc = errno;
-		}
-	}
-	if (rc == 0)
-		rc = set_blocking(fd, 1);
-	if (rc != 0) {
-		close(fd);
-		return rc;
-	}
-	*out = (hvt_sock)fd;
-	return 0;
+	return hvt_addr_from_sockaddr(sa, len, out);
 }
 
 /* ---- unix socket files ------------------------------------------------------------------ */
@@ -180,29 +168,7 @@ void hvt_unix_unlink(const char *path)
 	own_socket.path[0] = '\0';
 }
 
-/* ---- listen, accept ---------------------------------------------------------------------- */
-
-int hvt_sock_listen_one(const struct sockaddr *sa, socklen_t len, int proto,
-			const struct hvt_addr *a, int backlog, hvt_sock *out)
-{
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, proto), rc;
-	if (fd < 0)
-		return errno;
-	if (a->fam->sockopts)
-		a->fam->sockopts((hvt_sock)fd, a, HVT_STAGE_LISTEN, 0);
-	if (a->fam->bind)
-		rc = a->fam->bind((hvt_sock)fd, sa, len, a);
-	else
-		rc = bind(fd, sa, len) == 0 ? 0 : errno;
-	if (rc == 0 && listen(fd, backlog) != 0)
-		rc = errno;
-	if (rc != 0) {
-		close(fd);
-		return rc;
-	}
-	*out = (hvt_sock)fd;
-	return 0;
-}
+/* ---- accept ----------------------------------------------------------------------------- */
 
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
@@ -227,24 +193,6 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 	}
 }
 
-int hvt_sock_local(hvt_sock s, struct hvt_addr *out)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	if (getsockname(fd_of(s), (struct sockaddr *)&ss, &len) != 0)
-		return errno;
-	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, len, out);
-}
-
-int hvt_sock_peer(hvt_sock s, struct hvt_addr *out)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	if (getpeername(fd_of(s), (struct sockaddr *)&ss, &len) != 0)
-		return errno;
-	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, len, out);
-}
-
 int hvt_sock_shutdown_write(hvt_sock s)
 {
 	return shutdown(fd_of(s), SHUT_WR) == 0 ? 0 : errno;
@@ -258,16 +206,12 @@ void hvt_sock_close(hvt_sock s)
 
 int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len)
 {
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = send(fd_of(s), p, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = send(fd_of(s), (const char *)buf + done, len - done, MSG_NOSIGNAL);
+		if (n >= 0)
+			done += (size_t)n;
+		else if (errno != EINTR)
 			return errno;
-		}
-		p += n;
-		len -= (size_t)n;
 	}
 	return 0;
 }

@@ -86,69 +86,67 @@ void hvt_tcp_listen_opts(hvt_sock s)
 	setsockopt(sk(s), IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&off, sizeof off);
 }
 
-static int new_socket(int family, int proto, SOCKET *out)
+int hvt_sock_new(int af, int proto, hvt_sock *out)
 {
-	SOCKET s = WSASocketW(family, SOCK_STREAM, proto, NULL, 0,
+	SOCKET s = WSASocketW(af, SOCK_STREAM, proto, NULL, 0,
 			      WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
 	if (s == INVALID_SOCKET && WSAGetLastError() == WSAEINVAL) {
 		/* Windows before 7 SP1 lacks WSA_FLAG_NO_HANDLE_INHERIT. */
-		s = WSASocketW(family, SOCK_STREAM, proto, NULL, 0, WSA_FLAG_OVERLAPPED);
+		s = WSASocketW(af, SOCK_STREAM, proto, NULL, 0, WSA_FLAG_OVERLAPPED);
 		if (s != INVALID_SOCKET)
 			SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
 	}
 	if (s == INVALID_SOCKET)
 		return WSAGetLastError();
-	*out = s;
-	return 0;
-}
-
-static int set_blocking(SOCKET s, int on)
-{
-	u_long nb = on ? 0 : 1;
-	return ioctlsocket(s, (long)FIONBIO, &nb) == 0 ? 0 : WSAGetLastError();
-}
-
-/* A non-blocking connect in progress: done when the socket turns writable (or fails). */
-static int step_connect(void *arg, uint64_t slice_ms)
-{
-	SOCKET s = *(SOCKET *)arg;
-	int n = hvt_win_wait(s, 1, slice_ms);
-	if (n < 0)
-		return -n;
-	if (n == 0)
-		return HVT_CLOCK_AGAIN;
-	int err = 0;
-	int len = (int)sizeof err;
-	if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&err, &len) != 0)
-		return WSAGetLastError();
-	return err;
-}
-
-int hvt_sock_connect_one(const struct sockaddr *sa, socklen_t len, int proto,
-			 const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-			 void *ctx, hvt_sock *out)
-{
-	SOCKET s;
-	int rc;
-	if ((rc = new_socket(sa->sa_family, proto, &s)) != 0)
-		return rc;
-	if (a->fam->sockopts)
-		a->fam->sockopts((hvt_sock)s, a, HVT_STAGE_CONNECT, timeout_ms);
-	/* Non-blocking connect and select: -w, Ctrl-C and the "still connecting" notes. */
-	if ((rc = set_blocking(s, 0)) == 0) {
-		if (connect(s, sa, len) == 0)
-			rc = 0;
-		else if ((rc = WSAGetLastError()) == WSAEWOULDBLOCK)
-			rc = hvt_connect_clock(a, timeout_ms, waiting, ctx, step_connect, &s);
-	}
-	if (rc == 0)
-		rc = set_blocking(s, 1);
-	if (rc != 0) {
-		closesocket(s);
-		return rc;
-	}
 	*out = (hvt_sock)s;
 	return 0;
+}
+
+int hvt_sock_set_blocking(hvt_sock s, int on)
+{
+	u_long nb = on ? 0 : 1;
+	return ioctlsocket(sk(s), (long)FIONBIO, &nb) == 0 ? 0 : WSAGetLastError();
+}
+
+int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len)
+{
+	if (connect(sk(s), sa, len) == 0)
+		return 0;
+	int e = WSAGetLastError();
+	return e == WSAEWOULDBLOCK ? HVT_CONNECT_WAIT : e;
+}
+
+int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
+{
+	return hvt_win_wait(sk(s), 1, ms);
+}
+
+int hvt_sock_error(hvt_sock s)
+{
+	int err = 0;
+	int len = (int)sizeof err;
+	return getsockopt(sk(s), SOL_SOCKET, SO_ERROR, (char *)&err, &len) == 0 ? err
+										: WSAGetLastError();
+}
+
+int hvt_sock_bind(hvt_sock s, const struct sockaddr *sa, socklen_t len)
+{
+	return bind(sk(s), sa, len) == 0 ? 0 : WSAGetLastError();
+}
+
+int hvt_sock_listen_on(hvt_sock s, int backlog)
+{
+	return listen(sk(s), backlog) == 0 ? 0 : WSAGetLastError();
+}
+
+int hvt_sock_name(hvt_sock s, int peer, struct hvt_addr *out)
+{
+	struct sockaddr_storage ss;
+	int len = (int)sizeof ss;
+	struct sockaddr *sa = (struct sockaddr *)&ss;
+	if ((peer ? getpeername(sk(s), sa, &len) : getsockname(sk(s), sa, &len)) != 0)
+		return WSAGetLastError();
+	return hvt_addr_from_sockaddr(sa, (size_t)len, out);
 }
 
 /* ---- unix socket files ------------------------------------------------------------------ */
@@ -156,14 +154,14 @@ int hvt_sock_connect_one(const struct sockaddr *sa, socklen_t len, int proto,
 /* A socket file nobody accepts on is left from a dead listener: replace it. */
 static int clear_stale_unix(const char *path, const struct sockaddr *sa, int len)
 {
-	SOCKET t;
+	hvt_sock t;
 	DWORD attr = GetFileAttributesA(path);
 	if (attr == INVALID_FILE_ATTRIBUTES || (attr & FILE_ATTRIBUTE_DIRECTORY))
 		return WSAEADDRINUSE;
-	if (new_socket(AF_UNIX, 0, &t) != 0)
+	if (hvt_sock_new(AF_UNIX, 0, &t) != 0)
 		return WSAEADDRINUSE;
-	int rc = connect(t, sa, len) == 0 ? WSAEADDRINUSE : WSAGetLastError();
-	closesocket(t);
+	int rc = connect(sk(t), sa, len) == 0 ? WSAEADDRINUSE : WSAGetLastError();
+	closesocket(sk(t));
 	if (rc != WSAECONNREFUSED)
 		return WSAEADDRINUSE;
 	return DeleteFileA(path) ? 0 : (int)GetLastError();
@@ -182,30 +180,7 @@ void hvt_unix_unlink(const char *path)
 	DeleteFileA(path);
 }
 
-/* ---- listen, accept ---------------------------------------------------------------------- */
-
-int hvt_sock_listen_one(const struct sockaddr *sa, socklen_t len, int proto,
-			const struct hvt_addr *a, int backlog, hvt_sock *out)
-{
-	SOCKET s;
-	int rc;
-	if ((rc = new_socket(sa->sa_family, proto, &s)) != 0)
-		return rc;
-	if (a->fam->sockopts)
-		a->fam->sockopts((hvt_sock)s, a, HVT_STAGE_LISTEN, 0);
-	if (a->fam->bind)
-		rc = a->fam->bind((hvt_sock)s, sa, (size_t)len, a);
-	else
-		rc = bind(s, sa, len) == 0 ? 0 : WSAGetLastError();
-	if (rc == 0 && listen(s, backlog) != 0)
-		rc = WSAGetLastError();
-	if (rc != 0) {
-		closesocket(s);
-		return rc;
-	}
-	*out = (hvt_sock)s;
-	return 0;
-}
+/* ---- accept ----------------------------------------------------------------------------- */
 
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
@@ -233,24 +208,6 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 		    e != WSAEINTR)
 			return e;
 	}
-}
-
-int hvt_sock_local(hvt_sock s, struct hvt_addr *out)
-{
-	struct sockaddr_storage ss;
-	int len = (int)sizeof ss;
-	if (getsockname(sk(s), (struct sockaddr *)&ss, &len) != 0)
-		return WSAGetLastError();
-	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, out);
-}
-
-int hvt_sock_peer(hvt_sock s, struct hvt_addr *out)
-{
-	struct sockaddr_storage ss;
-	int len = (int)sizeof ss;
-	if (getpeername(sk(s), (struct sockaddr *)&ss, &len) != 0)
-		return WSAGetLastError();
-	return hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, out);
 }
 
 int hvt_sock_shutdown_write(hvt_sock s)

@@ -37,6 +37,7 @@ struct sockaddr_vm {
 #define HVT_ENAMETOOLONG WSAENAMETOOLONG
 #define HVT_EHOSTUNREACH WSAEHOSTUNREACH
 #define HVT_ECONNREFUSED WSAECONNREFUSED
+#define HVT_EINTR	 WSAEINTR
 #define HVT_EPROTO	 ERROR_INVALID_DATA /* a peer broke its protocol */
 
 /* No AI_ADDRCONFIG: on Windows it ignores loopback, so "localhost" would fail on a machine
