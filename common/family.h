@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "msg.h"
 #include "net.h"
 
 struct sockaddr;
@@ -49,9 +50,9 @@ struct hvt_family {
 	/* Adds the family's UCSPI variables (local or peer NULL when unknown); returns how many
 	 * (at most HVT_FAMILY_ENV_MAX). NULL: none. */
 	int (*env)(const struct hvt_addr *local, const struct hvt_addr *peer, struct hvt_env *env);
-	/* A one-line hint for an error of this kind on this family, or NULL for the generic one
-	 * (common/net.c). NULL: generic hints only. */
-	const char *(*hint)(enum hvt_errkind kind);
+	/* One-line hints for errors of each kind on this family (NULL entries: the generic one
+	 * of common/net.c). NULL: generic hints only. */
+	const char *const *hints; /* HVT_E_COUNT entries */
 	/* Said after "listening on ADDRESS" (the local CID of a vsock listener): writes " (...)"
 	 * into buf, or nothing. NULL: nothing. */
 	void (*listen_note)(const struct hvt_addr *local, char *buf, size_t len);
@@ -78,6 +79,10 @@ struct hvt_family {
 };
 
 #define HVT_FAMILY_ENV_MAX 4
+
+/* For env(): sets env[n] to NAME and the formatted value; returns n + 1. */
+int hvt_env_set(struct hvt_env *env, int n, const char *name, const char *fmt, ...)
+	HVT_PRINTF(4, 5);
 
 /* The families, in the order --help lists them and bare forms are tried; NULL-terminated. */
 extern const struct hvt_family *const hvt_families[];

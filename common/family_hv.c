@@ -130,40 +130,33 @@ static void format(const struct hvt_addr *a, char *buf, size_t len)
 
 static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct hvt_env *e)
 {
-	int n = 0;
+	char vm[HVT_GUID_STRLEN], svc[HVT_GUID_STRLEN];
 	(void)local;
-	if (peer) {
-		e[n].name = "HVREMOTEVMID";
-		hvt_guid_format(&peer->vm, 0, e[n++].value);
-		e[n].name = "HVREMOTESERVICEID";
-		hvt_guid_format(&peer->service, 0, e[n++].value);
-	}
-	return n;
+	if (!peer)
+		return 0;
+	hvt_env_set(e, 0, "HVREMOTEVMID", "%s", hvt_guid_format(&peer->vm, 0, vm));
+	return hvt_env_set(e, 1, "HVREMOTESERVICEID", "%s",
+			   hvt_guid_format(&peer->service, 0, svc));
 }
 
 /* What Winsock's errors mean on hvsockets (../shared/reference/hvsocket.md section 6). */
-static const char *hint(enum hvt_errkind kind)
-{
-	switch (kind) {
-	case HVT_E_TIMEDOUT:
-		return "is the service registered on the host (hvreg add), the VM id right and the "
-		       "VM running, and is something listening? (WSL2 needs the exact VM id, not a "
-		       "wildcard listener)";
-	case HVT_E_ACCESS:
-		return "is the service registered on the host (hvreg add)? Binding a VM id needs "
-		       "elevation, and another user's WSL VM is not yours to bind";
-	case HVT_E_ADDRINUSE:
-		return "another listener already holds this service (only one wildcard listener "
-		       "per service)";
-	case HVT_E_ADDRNOTAVAIL: return "no VM with that id exists (yet)";
-	case HVT_E_NETDOWN: return "the VM is starting or restarting: retry in a moment";
-	case HVT_E_NETUNREACH: return "that VM is not running, or no VM has that id";
-	case HVT_E_AFNOSUPPORT:
-		return "Hyper-V sockets (AF_HYPERV) are not available on this system; from a Linux "
-		       "guest use vsock:host:PORT";
-	default: return NULL;
-	}
-}
+static const char *const hints[HVT_E_COUNT] = {
+	[HVT_E_TIMEDOUT] =
+		"is the service registered on the host (hvreg add), the VM id right and the VM "
+		"running, and is something listening? (WSL2 needs the exact VM id, not a "
+		"wildcard listener)",
+	[HVT_E_ACCESS] = "is the service registered on the host (hvreg add)? Binding a VM id needs "
+			 "elevation, and another user's WSL VM is not yours to bind",
+	[HVT_E_ADDRINUSE] =
+		"another listener already holds this service (only one wildcard listener per "
+		"service)",
+	[HVT_E_ADDRNOTAVAIL] = "no VM with that id exists (yet)",
+	[HVT_E_NETDOWN] = "the VM is starting or restarting: retry in a moment",
+	[HVT_E_NETUNREACH] = "that VM is not running, or no VM has that id",
+	[HVT_E_AFNOSUPPORT] =
+		"Hyper-V sockets (AF_HYPERV) are not available on this system; from a Linux "
+		"guest use vsock:host:PORT",
+};
 
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
 {
@@ -217,7 +210,7 @@ const struct hvt_family hvt_family_hv = {
 	.name = "hv", .syntax = "hv:VM:SERVICE", .proto = "HV",
 	.help = "Hyper-V socket (Windows); VM by id or name",
 	.parse = parse, .parse_bare = parse_bare, .format = format,
-	.env = env, .hint = hint,
+	.env = env, .hints = hints,
 	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
 // clang-format on

@@ -101,37 +101,28 @@ static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct
 {
 	int n = 0;
 	if (peer) {
-		e[n].name = "TCPREMOTEIP";
-		snprintf(e[n++].value, sizeof e->value, "%s", peer->host);
-		e[n].name = "TCPREMOTEPORT";
-		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)peer->port);
+		n = hvt_env_set(e, n, "TCPREMOTEIP", "%s", peer->host);
+		n = hvt_env_set(e, n, "TCPREMOTEPORT", "%u", (unsigned)peer->port);
 	}
-	if (local) {
-		e[n].name = "TCPLOCALPORT";
-		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)local->port);
-	}
-	return n;
+	return local ? hvt_env_set(e, n, "TCPLOCALPORT", "%u", (unsigned)local->port) : n;
 }
 
-static const char *hint(enum hvt_errkind kind)
-{
-	if (kind == HVT_E_ACCESS)
-		return "permission denied: ports below 1024 need privileges";
-	return NULL;
-}
+static const char *const hints[HVT_E_COUNT] = {
+	[HVT_E_ACCESS] = "permission denied: ports below 1024 need privileges",
+};
 
 /* getaddrinfo: every address of a name; for a listener without a host, the wildcards. */
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
 {
-	struct addrinfo hints, *res;
+	struct addrinfo want, *res;
 	char port[16];
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_protocol = IPPROTO_TCP;
-	hints.ai_flags = passive ? AI_PASSIVE : HVT_AI_CONNECT;
+	memset(&want, 0, sizeof want);
+	want.ai_family = AF_UNSPEC;
+	want.ai_socktype = SOCK_STREAM;
+	want.ai_protocol = IPPROTO_TCP;
+	want.ai_flags = passive ? AI_PASSIVE : HVT_AI_CONNECT;
 	snprintf(port, sizeof port, "%u", (unsigned)a->port);
-	int rc = getaddrinfo(a->host[0] ? a->host : NULL, port, &hints, &res);
+	int rc = getaddrinfo(a->host[0] ? a->host : NULL, port, &want, &res);
 	if (rc != 0)
 		return hvt_gai_error(rc);
 	for (struct addrinfo *ai = res; ai && out->n < HVT_SOCKADDRS_MAX; ai = ai->ai_next)
@@ -177,7 +168,7 @@ const struct hvt_family hvt_family_tcp = {
 	.name = "tcp", .syntax = "tcp:HOST:PORT", .proto = "TCP",
 	.help = "TCP; HOST is a name, an IPv4 address or [IPv6]",
 	.parse = parse, .format = format,
-	.env = env, .hint = hint,
+	.env = env, .hints = hints,
 	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
 // clang-format on

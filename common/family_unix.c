@@ -27,14 +27,11 @@ static void format(const struct hvt_addr *a, char *buf, size_t len)
 	snprintf(buf, len, "unix:%s%s", a->abstract ? "@" : "", a->path);
 }
 
-static const char *hint(enum hvt_errkind kind)
-{
-	if (kind == HVT_E_ADDRINUSE)
-		return "something else exists at that path (hvnc replaces only a stale socket file)";
-	if (kind == HVT_E_ACCESS)
-		return "permission denied: check the path's directory and the socket file's mode";
-	return NULL;
-}
+static const char *const hints[HVT_E_COUNT] = {
+	[HVT_E_ADDRINUSE] =
+		"something else exists at that path (hvnc replaces only a stale socket file)",
+	[HVT_E_ACCESS] = "permission denied: check the path's directory and the socket file's mode",
+};
 
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
 {
@@ -93,7 +90,7 @@ const struct hvt_family hvt_family_unix = {
 	.name = "unix", .syntax = "unix:PATH", .proto = "UNIX",
 	.help = "unix socket; PATH or @NAME (Linux abstract name)",
 	.parse = parse, .format = format,
-	.hint = hint,
+	.hints = hints,
 	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr,
 	.bind = bind_file, .unlisten = unlisten,
 };

@@ -9,23 +9,20 @@
 #include "sockaddr.h"
 #include "strutil.h"
 
+/* A number, any, or the name of CID 0, 1 or 2. */
 static int parse_cid(const char *p, size_t n, uint32_t *cid)
 {
-	static const struct {
-		const char *name;
-		uint32_t cid;
-	} names[] = { { "any", HVT_CID_ANY },
-		      { "hypervisor", HVT_CID_HYPERVISOR },
-		      { "local", HVT_CID_LOCAL },
-		      { "host", HVT_CID_HOST } };
+	static const char *const names[] = { "hypervisor", "local", "host" };
 	uint64_t v;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (hvt_ci_eqn(p, n, names[i].name)) {
-			*cid = names[i].cid;
+	for (uint32_t i = 0; i < 3; i++) {
+		if (hvt_ci_eqn(p, n, names[i])) {
+			*cid = i;
 			return 0;
 		}
 	}
-	if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &v) < 0)
+	if (hvt_ci_eqn(p, n, "any"))
+		v = HVT_CID_ANY;
+	else if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &v) < 0)
 		return -1;
 	*cid = (uint32_t)v;
 	return 0;
@@ -117,48 +114,36 @@ static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct
 {
 	int n = 0;
 	if (peer) {
-		e[n].name = "VSOCKREMOTECID";
-		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)peer->cid);
-		e[n].name = "VSOCKREMOTEPORT";
-		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)peer->port);
+		n = hvt_env_set(e, n, "VSOCKREMOTECID", "%u", (unsigned)peer->cid);
+		n = hvt_env_set(e, n, "VSOCKREMOTEPORT", "%u", (unsigned)peer->port);
 	}
-	if (local) {
-		e[n].name = "VSOCKLOCALPORT";
-		snprintf(e[n++].value, sizeof e->value, "%u", (unsigned)local->port);
-	}
-	return n;
+	return local ? hvt_env_set(e, n, "VSOCKLOCALPORT", "%u", (unsigned)local->port) : n;
 }
 
 /* What vsock errors mean (af_vsock.c, hv_sock.c; ../shared/reference/hvsocket.md section 6). */
-static const char *hint(enum hvt_errkind kind)
-{
-	switch (kind) {
-	case HVT_E_TIMEDOUT:
-		return "no answer: under Hyper-V (hv_sock) a connect to a port nobody listens on "
-		       "times out instead of being refused; is something listening, and is the "
-		       "service registered on the host (hvreg add)?";
-	case HVT_E_RESET:
-		return "nothing is listening on that vsock port (vsock reports a reset, not a "
-		       "refusal)";
-	case HVT_E_ACCESS:
-		return "vsock ports below 1024 need CAP_NET_BIND_SERVICE: run as root or use a port "
-		       "of 1024 or more";
-	case HVT_E_ADDRINUSE: return "another listener already holds that vsock port";
-	case HVT_E_ADDRNOTAVAIL:
-		return "that CID is not this machine's: listen on vsock:any:PORT (or vsock:PORT)";
-	case HVT_E_NETUNREACH:
-		return "no route to that CID: under Hyper-V a guest reaches only the host (CID 2), "
-		       "and vsock:local needs the vsock_loopback module";
-	case HVT_E_NODEV:
-		return "no vsock transport serves that CID (hv_sock in a Hyper-V guest, "
-		       "vmw_vsock_virtio_transport in a KVM guest, vsock_loopback for CID 1)";
-	case HVT_E_AFNOSUPPORT:
-		return "AF_VSOCK is not available here: in a Linux guest load the vsock transport "
-		       "(hv_sock under Hyper-V, vsock_loopback for local tests); on Windows use "
-		       "hv:VM:PORT";
-	default: return NULL;
-	}
-}
+static const char *const hints[HVT_E_COUNT] = {
+	[HVT_E_TIMEDOUT] =
+		"no answer: under Hyper-V (hv_sock) a connect to a port nobody listens on times "
+		"out instead of being refused; is something listening, and is the service "
+		"registered on the host (hvreg add)?",
+	[HVT_E_RESET] =
+		"nothing is listening on that vsock port (vsock reports a reset, not a refusal)",
+	[HVT_E_ACCESS] =
+		"vsock ports below 1024 need CAP_NET_BIND_SERVICE: run as root or use a port of "
+		"1024 or more",
+	[HVT_E_ADDRINUSE] = "another listener already holds that vsock port",
+	[HVT_E_ADDRNOTAVAIL] =
+		"that CID is not this machine's: listen on vsock:any:PORT (or vsock:PORT)",
+	[HVT_E_NETUNREACH] =
+		"no route to that CID: under Hyper-V a guest reaches only the host (CID 2), and "
+		"vsock:local needs the vsock_loopback module",
+	[HVT_E_NODEV] = "no vsock transport serves that CID (hv_sock in a Hyper-V guest, "
+			"vmw_vsock_virtio_transport in a KVM guest, vsock_loopback for CID 1)",
+	[HVT_E_AFNOSUPPORT] =
+		"AF_VSOCK is not available here: in a Linux guest load the vsock transport "
+		"(hv_sock under Hyper-V, vsock_loopback for local tests); on Windows use "
+		"hv:VM:PORT",
+};
 
 static void listen_note(const struct hvt_addr *local, char *buf, size_t len)
 {
@@ -211,7 +196,7 @@ const struct hvt_family hvt_family_vsock = {
 	.name = "vsock", .syntax = "vsock:CID:PORT", .proto = "VSOCK",
 	.help = "AF_VSOCK (Linux); CID any, host, local or a number",
 	.parse = parse, .parse_bare = parse_bare, .format = format,
-	.env = env, .hint = hint, .listen_note = listen_note,
+	.env = env, .hints = hints, .listen_note = listen_note,
 	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
 };
 // clang-format on

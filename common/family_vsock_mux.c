@@ -52,20 +52,15 @@ static void format(const struct hvt_addr *a, char *buf, size_t len)
 	snprintf(buf, len, "vsock-mux:%s:%lu", a->path, (unsigned long)a->port);
 }
 
-static const char *hint(enum hvt_errkind kind)
-{
-	switch (kind) {
-	case HVT_E_REFUSED:
-		return "nothing listens on that guest port yet, or the VMM refused the CONNECT "
-		       "(a VMM closes it without a word; retry once the guest listens)";
-	case HVT_E_TIMEDOUT:
-		return "the VMM did not answer the CONNECT line: is PATH a Firecracker or Cloud "
-		       "Hypervisor vsock socket?";
-	case HVT_E_NOTFOUND:
-		return "no such socket: PATH is the VMM's vsock socket (uds_path / socket=)";
-	default: return NULL;
-	}
-}
+static const char *const hints[HVT_E_COUNT] = {
+	[HVT_E_REFUSED] =
+		"nothing listens on that guest port yet, or the VMM refused the CONNECT (a VMM "
+		"closes it without a word; retry once the guest listens)",
+	[HVT_E_TIMEDOUT] =
+		"the VMM did not answer the CONNECT line: is PATH a Firecracker or Cloud "
+		"Hypervisor vsock socket?",
+	[HVT_E_NOTFOUND] = "no such socket: PATH is the VMM's vsock socket (uds_path / socket=)",
+};
 
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
 {
@@ -133,7 +128,7 @@ const struct hvt_family hvt_family_vsock_mux = {
 	.name = "vsock-mux", .syntax = "vsock-mux:PATH:PORT", .proto = "VSOCKMUX",
 	.help = "hybrid vsock (Firecracker, Cloud Hypervisor)",
 	.parse = parse, .format = format,
-	.hint = hint,
+	.hints = hints,
 	.sockaddrs = sockaddrs,
 	.bind = bind_file, .unlisten = unlisten, .connected = connected,
 };

@@ -4,6 +4,7 @@
  * common/win/net.c; the families' own parts are common/family_*.c. */
 #include "net.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -203,25 +204,32 @@ void hvt_sock_unlink(const struct hvt_addr *a)
 
 /* ---- a connection's environment (UCSPI) ------------------------------------------------ */
 
+int hvt_env_set(struct hvt_env *env, int n, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	env[n].name = name;
+	vsnprintf(env[n].value, sizeof env[n].value, fmt, ap);
+	va_end(ap);
+	return n + 1;
+}
+
 int hvt_conn_env(hvt_sock s, const struct hvt_addr *a, struct hvt_env *env)
 {
 	struct hvt_addr local, peer;
+	char buf[HVT_ADDR_STRLEN];
 	int n = 0;
 	int have_local = hvt_sock_local(s, &local) == 0;
 	int have_peer = hvt_sock_peer(s, &peer) == 0;
 	const struct hvt_family *f = a->fam;
 	if (!f)
 		return 0;
-	env[n].name = "PROTO";
-	snprintf(env[n++].value, sizeof env->value, "%s", f->proto);
-	if (have_peer) {
-		env[n].name = "HVNC_PEER";
-		hvt_addr_format(&peer, env[n++].value, sizeof env->value);
-	}
-	if (have_local) {
-		env[n].name = "HVNC_LOCAL";
-		hvt_addr_format(&local, env[n++].value, sizeof env->value);
-	}
+	n = hvt_env_set(env, n, "PROTO", "%s", f->proto);
+	if (have_peer)
+		n = hvt_env_set(env, n, "HVNC_PEER", "%s", hvt_addr_format(&peer, buf, sizeof buf));
+	if (have_local)
+		n = hvt_env_set(env, n, "HVNC_LOCAL", "%s",
+				hvt_addr_format(&local, buf, sizeof buf));
 	/* The family's own variables, from the socket's addresses when they are of that family
 	 * (a hybrid vsock connection is a unix socket underneath: it has none). */
 	if (f->env)
@@ -250,7 +258,7 @@ static const char *generic_hint(enum hvt_errkind kind)
 const char *hvt_hint(const struct hvt_addr *a, int code)
 {
 	enum hvt_errkind kind = hvt_errkind(code);
-	const char *h = a->fam && a->fam->hint ? a->fam->hint(kind) : NULL;
+	const char *h = a->fam && a->fam->hints ? a->fam->hints[kind] : NULL;
 	return h ? h : generic_hint(kind);
 }
 

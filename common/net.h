@@ -73,6 +73,7 @@ enum hvt_errkind {
 	HVT_E_NETUNREACH, /* no route to that host / CID / VM */
 	HVT_E_NETDOWN,	  /* the network (a VM's, for hvsockets) is going down or up */
 	HVT_E_NODEV,	  /* no transport for that address (vsock) */
+	HVT_E_COUNT
 };
 enum hvt_errkind hvt_errkind(int code);
 int hvt_err_timeout(void); /* the platform's "timed out" code */

@@ -275,8 +275,10 @@ static int oom(struct parser *ps)
 
 /* A quoted string at *pp (just past the opening quote) up to the closing quote, unescaped into
  * *out: \\ and \" as regedit writes them; \n, \r and \0 as Wine also reads them; any other
- * backslash stays. Returns 0 with *pp past the closing quote, or -1 when unterminated. */
-static int parse_quoted(const char **pp, const char *end, char **out)
+ * backslash stays. Returns 0 with *pp past the closing quote, or -1 (message set: what is
+ * unterminated, or out of memory). */
+static int parse_quoted(struct parser *ps, const char **pp, const char *end, char **out,
+			const char *what)
 {
 	struct hvt_buf b = { 0 };
 	const char *p = *pp;
@@ -284,7 +286,7 @@ static int parse_quoted(const char **pp, const char *end, char **out)
 		if (*p == '"') {
 			*out = hvt_buf_take(&b);
 			*pp = p + 1;
-			return *out ? 0 : -2;
+			return *out ? 0 : oom(ps);
 		}
 		if (*p == '\\' && p + 1 < end) {
 			char c = p[1];
@@ -302,7 +304,7 @@ static int parse_quoted(const char **pp, const char *end, char **out)
 		buf_ch(&b, *p);
 	}
 	free(hvt_buf_take(&b));
-	return -1;
+	return perr(ps, ps->lineno, "unterminated %s (missing '\"')", what);
 }
 
 static const char *const hives[] = {
@@ -445,15 +447,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 		p++;
 	} else {
 		p++;
-		int q = parse_quoted(&p, end, &v->name);
-		if (q == -1) {
-			perr(ps, line, "unterminated value name (missing '\"')");
+		if (parse_quoted(ps, &p, end, &v->name, "value name") < 0)
 			goto out;
-		}
-		if (q < 0) {
-			oom(ps);
-			goto out;
-		}
 	}
 	if (!v->name) {
 		oom(ps);
@@ -467,15 +462,8 @@ static int parse_value(struct parser *ps, const char *p, struct hvt_regval **out
 	p = skip_blank(p + 1);
 	if (p < end && *p == '"') {
 		p++;
-		int q = parse_quoted(&p, end, &v->str);
-		if (q == -1) {
-			perr(ps, line, "unterminated string (missing '\"')");
+		if (parse_quoted(ps, &p, end, &v->str, "string") < 0)
 			goto out;
-		}
-		if (q < 0) {
-			oom(ps);
-			goto out;
-		}
 		v->kind = HVT_REGV_STRING;
 		v->type = 1;
 		if (!rest_is_empty(p)) {

@@ -117,7 +117,8 @@ int hvt_table_select(struct hvt_table *t, const char *list, char *err, size_t er
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		size_t i;
 		for (i = 0; i < t->ncols; i++)
-			if (hvt_ci_eqn(p, len, t->cols[i].name) || hvt_ci_eqn(p, len, t->cols[i].key))
+			if (hvt_ci_eqn(p, len, t->cols[i].name) ||
+			    hvt_ci_eqn(p, len, t->cols[i].key))
 				break;
 		if (i == t->ncols) {
 			char known[512];

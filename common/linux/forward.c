@@ -201,13 +201,28 @@ static int peer_gone(const struct pair *p, int t, int code)
 	return (code == EPIPE || code == ECONNRESET) && p->d[t].eof;
 }
 
+/* A send or recv on a non-blocking socket failed: 0 when the socket would block (its flag is
+ * cleared until epoll says otherwise), -1 when interrupted (try again), else the error, with
+ * *where set to what. */
+static int io_failed(unsigned char *ready, const char **where, const char *what)
+{
+	if (errno == EINTR)
+		return -1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		*ready = 0;
+		return 0;
+	}
+	*where = what;
+	return errno;
+}
+
 /* Moves what can move from e[i] to e[1 - i]. Returns 0, or an error code with *where set;
  * *more says the budget ran out with work left. */
 static int dir_step(struct pair *p, int i, const char **where, int *more)
 {
 	struct dir *d = &p->d[i];
 	struct end *s = &p->e[i], *t = &p->e[1 - i];
-	int budget = BUDGET;
+	int budget = BUDGET, rc;
 	for (;;) {
 		if (d->len > 0) {
 			if (!t->writable)
@@ -215,14 +230,9 @@ static int dir_step(struct pair *p, int i, const char **where, int *more)
 			ssize_t n =
 				send(t->fd, d->buf + d->off, d->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n < 0) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK) {
-					t->writable = 0;
-					return 0;
-				}
-				if (errno == EINTR)
-					continue;
-				*where = send_name[i];
-				return errno;
+				if ((rc = io_failed(&t->writable, where, send_name[i])) >= 0)
+					return rc;
+				continue;
 			}
 			d->off += (uint32_t)n;
 			d->len -= (uint32_t)n;
@@ -250,14 +260,9 @@ static int dir_step(struct pair *p, int i, const char **where, int *more)
 		int peek = F.inuse >= F.pool_max;
 		ssize_t n = recv(s->fd, F.scratch, CHUNK, MSG_DONTWAIT | (peek ? MSG_PEEK : 0));
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				s->readable = 0;
-				return 0;
-			}
-			if (errno == EINTR)
-				continue;
-			*where = recv_name[i];
-			return errno;
+			if ((rc = io_failed(&s->readable, where, recv_name[i])) >= 0)
+				return rc;
+			continue;
 		}
 		p->last_ns = F.now;
 		if (n == 0) {

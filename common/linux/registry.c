@@ -65,40 +65,26 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
 		return HVT_STORE_ERROR;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			hvt_seterr(err, errlen, "%s: out of memory", path);
-			return HVT_STORE_ERROR;
-		}
-		if (n == cap) {
-			char *p = cap > SIZE_MAX / 4 ? NULL : realloc(buf, cap * 2 + 1);
-			if (!p)
-				free(buf);
-			buf = p;
-			cap *= 2;
-			continue;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror(e));
-			return HVT_STORE_ERROR;
-		}
-		if (r == 0)
+	struct hvt_buf b = { 0 };
+	char chunk[65536];
+	ssize_t r;
+	while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+		if (r > 0)
+			hvt_buf_add(&b, chunk, (size_t)r);
+		else if (errno != EINTR)
 			break;
-		n += (size_t)r;
 	}
+	int e = errno;
 	close(fd);
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
+	*len = b.len;
+	*data = hvt_buf_take(&b);
+	if (r < 0 || !*data) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror(r < 0 ? e : ENOMEM));
+		return HVT_STORE_ERROR;
+	}
 	return HVT_STORE_OK;
 }
 

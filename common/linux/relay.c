@@ -170,6 +170,18 @@ static int ring_iov(const struct pump *p, size_t at, size_t len, struct iovec v[
 	return len > first ? 2 : 1;
 }
 
+/* A splice into or out of the private pipe failed: nothing to do yet (0), splice refused for
+ * these ends (a terminal, an O_APPEND file: copy mode from now on, which reads and writes when
+ * its own rules say so), or an error. */
+static int splice_failed(struct pump *p)
+{
+	if (errno == EAGAIN || errno == EINTR)
+		return 0;
+	if (errno == EINVAL || errno == ENOSYS)
+		return to_copy_mode(p);
+	return errno;
+}
+
 /* Source readable: move what is there into the pipe/buffer. Returns 0 or error code. */
 static int pump_fill(struct pump *p)
 {
@@ -187,13 +199,8 @@ static int pump_fill(struct pump *p)
 		return 0;
 	}
 	ssize_t n = splice(p->src, NULL, p->mid[1], NULL, room, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		if (errno == EINVAL || errno == ENOSYS)
-			return to_copy_mode(p); /* and read when copy mode says it may */
-		return errno;
-	}
+	if (n < 0)
+		return splice_failed(p);
 	if (n == 0)
 		p->eof = 1;
 	p->pending += (size_t)n;
@@ -224,13 +231,8 @@ static int pump_drain(struct pump *p)
 	} else {
 		n = splice(p->mid[0], NULL, p->sink, NULL, p->pending,
 			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 0;
-			if (errno == EINVAL || errno == ENOSYS)
-				return to_copy_mode(p); /* and write when copy mode says it may */
-			return errno;
-		}
+		if (n < 0)
+			return splice_failed(p);
 	}
 	p->pending -= (size_t)n;
 	p->bytes += (uint64_t)n;

@@ -288,38 +288,23 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HVT_STORE_NOTFOUND
 									      : HVT_STORE_ERROR;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (!buf) {
-			CloseHandle(h);
-			hvt_seterr(err, errlen, "%s: out of memory", path);
-			return HVT_STORE_ERROR;
-		}
-		if (n == cap) {
-			char *p = cap > SIZE_MAX / 4 ? NULL : realloc(buf, cap * 2 + 1);
-			if (!p)
-				free(buf);
-			buf = p;
-			cap *= 2;
-			continue;
-		}
-		DWORD want = cap - n > 0x40000000 ? 0x40000000 : (DWORD)(cap - n), got = 0;
-		if (!ReadFile(h, buf + n, want, &got, NULL)) {
-			DWORD e = GetLastError();
-			free(buf);
-			CloseHandle(h);
-			hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror((int)e));
-			return HVT_STORE_ERROR;
-		}
-		if (got == 0)
-			break;
-		n += got;
-	}
+	struct hvt_buf b = { 0 };
+	char chunk[65536];
+	DWORD got = 0;
+	BOOL ok;
+	while ((ok = ReadFile(h, chunk, sizeof chunk, &got, NULL)) && got > 0)
+		hvt_buf_add(&b, chunk, got);
+	DWORD e = ok ? ERROR_NOT_ENOUGH_MEMORY : GetLastError();
 	CloseHandle(h);
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
+	*len = b.len;
+	*data = hvt_buf_take(&b);
+	if (!ok || !*data) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		hvt_seterr(err, errlen, "read %s: %s", path, hvt_strerror((int)e));
+		return HVT_STORE_ERROR;
+	}
 	return HVT_STORE_OK;
 }
 

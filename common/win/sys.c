@@ -498,14 +498,9 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	return status;
 
 fail:
-	if (in_r)
-		CloseHandle(in_r);
-	if (in_w)
-		CloseHandle(in_w);
-	if (out_r)
-		CloseHandle(out_r);
-	if (out_w)
-		CloseHandle(out_w);
+	for (HANDLE *h = (HANDLE[]){ in_r, in_w, out_r, out_w }, *e = h + 4; h < e; h++)
+		if (*h)
+			CloseHandle(*h);
 	free(envblock);
 	free(cmd);
 	return -rc;
