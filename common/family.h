@@ -109,6 +109,11 @@ int hvt_addr_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok
 /* A GUID in any form in p[0..n); 0 or -1. */
 int hvt_addr_guid(const char *p, size_t n, hvt_guid *g);
 
-#define HVT_U32_RANGE "0-4294967295"
+#define HVT_U32_RANGE  "0-4294967295"
+/* vsock ports that map to service GUIDs: the Windows SDK allows 0-0x7FFFFFFF, older kernels
+ * ignore offers above it, and 0xFFFFFFFF is VMADDR_PORT_ANY (hvsocket.md section 4). */
+#define HVT_PORT_MAX   0x7FFFFFFFu
+#define HVT_PORT_RANGE "0-2147483647"
+#define HVT_PORT_LIMIT "vsock ports are " HVT_PORT_RANGE " (the Windows SDK's range)"
 
 #endif

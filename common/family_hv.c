@@ -72,7 +72,7 @@ static int lookup_vm(const struct hvt_addr_ctx *c, const char *p, size_t n, hvt_
 	return hvt_addr_bad_part(c, "hv VM id", p, n, full);
 }
 
-/* GUID, vsock-N, N or 0xN. */
+/* GUID, vsock-N, N or 0xN: 0, -1 when it is none of them, -2 for a port out of range. */
 static int parse_service(const char *p, size_t n, hvt_guid *g)
 {
 	uint64_t port;
@@ -84,6 +84,8 @@ static int parse_service(const char *p, size_t n, hvt_guid *g)
 	}
 	if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &port) < 0)
 		return -1;
+	if (port > HVT_PORT_MAX)
+		return -2;
 	hvt_guid_from_port((uint32_t)port, g);
 	return 0;
 }
@@ -102,10 +104,12 @@ static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr
 	} else if (!c->listen) {
 		return hvt_addr_bad_form(c, "expected hv:VM:SERVICE");
 	}
-	if (parse_service(svc, strlen(svc), &a->service) < 0)
+	int rc = parse_service(svc, strlen(svc), &a->service);
+	if (rc < 0)
 		return hvt_addr_bad_part(
 			c, "hv service", svc, strlen(svc),
-			"expected a GUID, vsock-N or a port number " HVT_U32_RANGE);
+			rc == -2 ? HVT_PORT_LIMIT
+				 : "expected a GUID, vsock-N or a port number " HVT_PORT_RANGE);
 	return 0;
 }
 

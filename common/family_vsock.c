@@ -39,19 +39,21 @@ static int parse_port(const struct hvt_addr_ctx *c, const char *p, size_t n, uin
 	}
 	if (hvt_addr_num(p, n, 0, 0xFFFFFFFFu, 1, &v) == 0) {
 		*port = (uint32_t)v;
-		return 0;
+	} else if (hvt_addr_guid(p, n, &g) == 0) {
+		if (hvt_guid_to_port(&g, port) < 0)
+			return hvt_addr_bad_part(
+				c, "vsock port", p, n,
+				"not a vsock template GUID (xxxxxxxx-facb-11e6-bd58-64006a7986d3)");
+	} else {
+		return hvt_addr_bad_part(c, "vsock port", p, n,
+					 c->listen ? "expected a number " HVT_PORT_RANGE
+						     ", any or a vsock template GUID"
+						   : "expected a number " HVT_PORT_RANGE
+						     " or a vsock template GUID");
 	}
-	if (hvt_addr_guid(p, n, &g) == 0) {
-		if (hvt_guid_to_port(&g, port) == 0)
-			return 0;
-		return hvt_addr_bad_part(
-			c, "vsock port", p, n,
-			"not a vsock template GUID (xxxxxxxx-facb-11e6-bd58-64006a7986d3)");
-	}
-	return hvt_addr_bad_part(
-		c, "vsock port", p, n,
-		c->listen ? "expected a number " HVT_U32_RANGE ", any or a vsock template GUID"
-			  : "expected a number " HVT_U32_RANGE " or a vsock template GUID");
+	if (*port > HVT_PORT_MAX)
+		return hvt_addr_bad_part(c, "vsock port", p, n, HVT_PORT_LIMIT);
+	return 0;
 }
 
 /* rest: CID:PORT, or PORT when listening. */
@@ -104,10 +106,12 @@ static int parse_bare(const struct hvt_addr_ctx *c, const char *s, struct hvt_ad
 
 static void format(const struct hvt_addr *a, char *buf, size_t len)
 {
-	if (a->cid == HVT_CID_ANY)
-		snprintf(buf, len, "vsock:any:%lu", (unsigned long)a->port);
-	else
-		snprintf(buf, len, "vsock:%lu:%lu", (unsigned long)a->cid, (unsigned long)a->port);
+	char cid[16] = "any", port[16] = "any";
+	if (a->cid != HVT_CID_ANY)
+		snprintf(cid, sizeof cid, "%lu", (unsigned long)a->cid);
+	if (a->port != HVT_PORT_ANY)
+		snprintf(port, sizeof port, "%lu", (unsigned long)a->port);
+	snprintf(buf, len, "vsock:%s:%s", cid, port);
 }
 
 static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct hvt_env *e)

@@ -37,9 +37,9 @@ static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr
 	if (n == 0 || hvt_addr_slice(a->path, sizeof a->path, rest, n) < 0)
 		return hvt_addr_bad_part(c, "vsock-mux path", rest, n,
 					 "expected the VMM's unix socket, a path of 1-107 bytes");
-	if (hvt_addr_num(colon + 1, strlen(colon + 1), 0, 0xFFFFFFFFu, 1, &v) < 0)
+	if (hvt_addr_num(colon + 1, strlen(colon + 1), 0, HVT_PORT_MAX, 1, &v) < 0)
 		return hvt_addr_bad_part(c, "vsock-mux port", colon + 1, strlen(colon + 1),
-					 "expected a guest port number " HVT_U32_RANGE);
+					 "expected a guest port number " HVT_PORT_RANGE);
 	a->port = (uint32_t)v;
 	if (c->listen && listen_path(a, buf, sizeof buf) < 0)
 		return hvt_addr_bad_part(c, "vsock-mux path", rest, n,

@@ -118,7 +118,6 @@ int hvt_vsockdiag_dump(struct hvt_vsock_dump *d, const char *save_path, char *er
 	return rc;
 }
 
-
 void hvt_vsock_info(struct hvt_vsock_info *info)
 {
 	static const char *const known[] = { "hv_sock", "vmw_vsock_virtio_transport", "vhost_vsock",

@@ -37,10 +37,12 @@
 	"expected a GUID such as 00001388-facb-11e6-bd58-64006a7986d3 (also {...}, (...), 32 hex " \
 	"digits or {0x...,...})"
 #define NOLOOK	"; cannot look up VM names: no VMs here (test)"
-#define SVX	"expected a GUID, vsock-N or a port number 0-4294967295"
+#define SVX	"expected a GUID, vsock-N or a port number 0-2147483647"
 #define CIDX	"expected a number 0-4294967295, any, host, local or hypervisor"
-#define PORTX	"expected a number 0-4294967295 or a vsock template GUID"
-#define PORTLX	"expected a number 0-4294967295, any or a vsock template GUID"
+#define PORTX	"expected a number 0-2147483647 or a vsock template GUID"
+/* ports above 0x7FFFFFFF: the SDK's range */
+#define PLIMIT	"vsock ports are 0-2147483647 (the Windows SDK's range)"
+#define PORTLX	"expected a number 0-2147483647, any or a vsock template GUID"
 #define NOTTPL	"not a vsock template GUID (xxxxxxxx-facb-11e6-bd58-64006a7986d3)"
 #define HOSTX	"expected a host name, an IPv4 address or [IPv6]"
 #define TPORTX	"expected a number 1-65535"
@@ -77,8 +79,9 @@ static const struct ok_case {
 	{ "hv:parent:vsock-106000", 0, "hv:parent:00019e10-facb-11e6-bd58-64006a7986d3" },
 	{ "hv:parent:0", 0, "hv:parent:00000000-facb-11e6-bd58-64006a7986d3" },
 	{ "hv:parent:2147483647", 0, "hv:parent:7fffffff-facb-11e6-bd58-64006a7986d3" },
-	{ "hv:parent:4294967295", 0, "hv:parent:ffffffff-facb-11e6-bd58-64006a7986d3" },
-	{ "hv:parent:0xffffffff", 0, "hv:parent:ffffffff-facb-11e6-bd58-64006a7986d3" },
+	/* a service GUID is any GUID, even a template GUID of a port no vsock peer can use */
+	{ "hv:parent:ffffffff-facb-11e6-bd58-64006a7986d3", 0,
+	  "hv:parent:ffffffff-facb-11e6-bd58-64006a7986d3" },
 	/* hv: every VM form */
 	{ "hv:" PARENT ":22", 0, "hv:parent:00000016-facb-11e6-bd58-64006a7986d3" },
 	{ "hv:A42E7CDA-D03F-480C-9CC2-A4DE20ABB878:22", 0,
@@ -128,18 +131,17 @@ static const struct ok_case {
 	{ "vsock:3:0x1388", 0, "vsock:3:5000" },
 	{ "vsock:0x3:5000", 0, "vsock:3:5000" },
 	{ "vsock:003:5000", 0, "vsock:3:5000" },
-	{ "vsock:3:4294967295", 0, "vsock:3:4294967295" },
+	{ "vsock:3:2147483647", 0, "vsock:3:2147483647" },
 	{ "vsock:3:" T5000, 0, "vsock:3:5000" },
 	{ "vsock:3:{00019E10-FACB-11E6-BD58-64006A7986D3}", 0, "vsock:3:106000" },
 	{ "vsock:3:0000c350facb11e6bd5864006a7986d3", 0, "vsock:3:50000" },
 	{ "vsock:3:00000000-facb-11e6-bd58-64006a7986d3", 0, "vsock:3:0" },
-	{ "vsock:3:ffffffff-facb-11e6-bd58-64006a7986d3", 0, "vsock:3:4294967295" },
 	/* vsock: listening */
 	{ "vsock:5000", L, "vsock:any:5000" },
-	{ "vsock:any", L, "vsock:any:4294967295" },
-	{ "vsock:ANY", L, "vsock:any:4294967295" },
-	{ "vsock:any:any", L, "vsock:any:4294967295" },
-	{ "vsock:1:any", L, "vsock:1:4294967295" },
+	{ "vsock:any", L, "vsock:any:any" },
+	{ "vsock:ANY", L, "vsock:any:any" },
+	{ "vsock:any:any", L, "vsock:any:any" },
+	{ "vsock:1:any", L, "vsock:1:any" },
 	{ "vsock:" T5000, L, "vsock:any:5000" },
 	{ "vsock:2:5000", L, "vsock:2:5000" },
 	/* tcp */
@@ -330,6 +332,21 @@ static const struct err_case {
 	{ "hv:{a42e7cda-d03f-480c-9cc2-a4de20abb878:1", 0,
 	  "invalid hv VM id '{a42e7cda-d03f-480c-9cc2-a4de20abb878' in "
 	  "'hv:{a42e7cda-d03f-480c-9cc2-a4de20abb878:1': " GUIDX },
+	{ "hv:parent:2147483648", 0,
+	  "invalid hv service '2147483648' in 'hv:parent:2147483648': " PLIMIT },
+	{ "hv:parent:4294967295", 0,
+	  "invalid hv service '4294967295' in 'hv:parent:4294967295': " PLIMIT },
+	{ "hv:parent:0xffffffff", 0,
+	  "invalid hv service '0xffffffff' in 'hv:parent:0xffffffff': " PLIMIT },
+	{ "hv:parent:vsock-2147483648", 0,
+	  "invalid hv service 'vsock-2147483648' in 'hv:parent:vsock-2147483648': " PLIMIT },
+	{ "vsock:1:2147483648", 0,
+	  "invalid vsock port '2147483648' in 'vsock:1:2147483648': " PLIMIT },
+	{ "vsock:1:4294967295", L,
+	  "invalid vsock port '4294967295' in 'vsock:1:4294967295': " PLIMIT },
+	{ "vsock:1:ffffffff-facb-11e6-bd58-64006a7986d3", 0,
+	  "invalid vsock port 'ffffffff-facb-11e6-bd58-64006a7986d3' in "
+	  "'vsock:1:ffffffff-facb-11e6-bd58-64006a7986d3': " PLIMIT },
 	{ "hv:parent:4294967296", 0,
 	  "invalid hv service '4294967296' in 'hv:parent:4294967296': " SVX },
 	{ "hv:parent:0x100000000", 0,
@@ -634,7 +651,7 @@ static void test_format(void **state)
 	a.fam = &hvt_family_vsock;
 	a.cid = HVT_CID_ANY;
 	a.port = HVT_PORT_ANY;
-	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "vsock:any:4294967295");
+	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "vsock:any:any");
 	a.cid = HVT_CID_HOST;
 	a.port = 0;
 	assert_string_equal(hvt_addr_format(&a, buf, sizeof buf), "vsock:2:0");

@@ -27,7 +27,7 @@ static void test_ok(void **state)
 		  "vsock-mux:/run/vm.sock:16" },
 		/* the last colon splits: a path may hold colons */
 		{ "vsock-mux:/tmp/a:b/v.sock:22", 0, "/tmp/a:b/v.sock", 22, NULL },
-		{ "vsock-mux:rel.sock:4294967295", L, "rel.sock", 4294967295u, NULL },
+		{ "vsock-mux:rel.sock:2147483647", L, "rel.sock", 2147483647u, NULL },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -60,10 +60,10 @@ static void test_errors(void **state)
 		  "path of 1-107 bytes" },
 		{ "vsock-mux:/v:http", 0,
 		  "invalid vsock-mux port 'http' in 'vsock-mux:/v:http': expected a guest port "
-		  "number 0-4294967295" },
-		{ "vsock-mux:/v:4294967296", 0,
-		  "invalid vsock-mux port '4294967296' in 'vsock-mux:/v:4294967296': expected a guest "
-		  "port number 0-4294967295" },
+		  "number 0-2147483647" },
+		{ "vsock-mux:/v:2147483648", 0,
+		  "invalid vsock-mux port '2147483648' in 'vsock-mux:/v:2147483648': expected a guest "
+		  "port number 0-2147483647" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -73,11 +73,11 @@ static void test_errors(void **state)
 				 -1);
 		assert_string_equal(err, cases[i].msg);
 	}
-	/* A path of 100 bytes is fine to connect to, but PATH_4294967295 does not fit sun_path. */
+	/* A path of 100 bytes is fine to connect to, but PATH_2147483647 does not fit sun_path. */
 	char in[160], err[512] = "";
 	struct hvt_addr a;
 	memset(long_path, 'p', 100);
-	snprintf(in, sizeof in, "vsock-mux:/%s:4294967295", long_path);
+	snprintf(in, sizeof in, "vsock-mux:/%s:2147483647", long_path);
 	assert_int_equal(hvt_addr_parse(in, 0, &a, err, sizeof err), 0);
 	assert_int_equal(hvt_addr_parse(in, L, &a, err, sizeof err), -1);
 	assert_non_null(strstr(err, "too long to listen on: PATH_PORT must fit in 107 bytes"));

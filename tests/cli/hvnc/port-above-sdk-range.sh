@@ -1,0 +1,2 @@
+$HVNC -l hv:2147483648
+$HVNC vsock:host:0x80000000

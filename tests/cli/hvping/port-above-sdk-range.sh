@@ -1,0 +1,1 @@
+$HVPING hv:parent:vsock-4294967295
