@@ -13,15 +13,18 @@
 #include <stdint.h>
 #include "addr.h"
 #include "net.h"
+#include "relay.h"
 
 struct hvt_forward_opts {
+	/* Each pair's relay: -i (idle_ms, HVT_NEVER = never) and --no-shutdown (do not pass an
+	 * EOF on as a half-close). hvnc refuses --to with the stdin options (-d, -q, --send-only,
+	 * --recv-only) and forwards with --progress through its own loop, so the POSIX event loop
+	 * heeds only these two; Windows hands the whole of it to hvt_relay_socks(). */
+	struct hvt_relay_opts relay;
 	uint64_t max_conns; /* -m: pairs at once (>= 1); at the limit accepting pauses and further
 			     * connections wait in the listen queue */
-	uint64_t idle_ms;   /* -i: close a pair after this long without traffic; HVT_NEVER
-			     * (relay.h) = never */
 	uint64_t wait_ms;   /* -w: give up connecting to the target after this; 0 = the system's
 			     * own timeout */
-	int no_shutdown;    /* --no-shutdown: do not pass an EOF on as a half-close */
 	int verbose;	    /* -v: "connection from X" and "connected to X" on stderr */
 };
 

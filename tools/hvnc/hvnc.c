@@ -324,8 +324,7 @@ static int run_listen(void)
 	int status;
 	if (opt.keep && opt.to_text && !opt.relay.progress) {
 		/* All connections in one event loop, no process each (common/forward.h). */
-		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
-					       opt.relay.no_shutdown, opt.verbose };
+		struct hvt_forward_opts fo = { opt.relay, opt.max_conns, opt.wait_ms, opt.verbose };
 		status = hvt_forward(l, &opt.addr, &opt.to, &fo) == 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
 	} else {
 		status = accept_loop(l);
