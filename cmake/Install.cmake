@@ -22,7 +22,7 @@ else()
 endif()
 
 # ---- programs ----
-foreach(tool hvnc hvreg hvlist hvping)
+foreach(tool ${HVT_TOOLS})
   if(TARGET ${tool})
     install(TARGETS ${tool} RUNTIME DESTINATION ${HVT_BINDIR})
     # With --strip (and in packages) also drop the compiler's .comment, as Debian's dh_strip.
@@ -121,7 +121,7 @@ else()
       endif()
     endif()
   endif()
-  foreach(tool hvnc hvreg hvlist hvping)
+  foreach(tool ${HVT_TOOLS})
     install(FILES ${comp}/bash/hvtools DESTINATION ${bashdir} RENAME ${tool})
     install(FILES ${comp}/fish/${tool}.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
   endforeach()
@@ -149,12 +149,14 @@ else()
   endif()
 
   # Regenerate the completions from this tree's tools (the same as
-  # completions/generate.py BUILD_DIR); tests/e2e/completions_drift.sh checks them.
+  # completions/generate.py --tools 'TOOL...' BUILD_DIR); tests/e2e/completions_drift.sh checks
+  # them.
   find_package(Python3 COMPONENTS Interpreter QUIET)
   if(Python3_FOUND AND NOT CMAKE_CROSSCOMPILING)
+    list(JOIN HVT_TOOLS " " tools_text)
     add_custom_target(completions
-      COMMAND ${Python3_EXECUTABLE} ${comp}/generate.py ${PROJECT_BINARY_DIR}
-      DEPENDS hvnc hvreg hvlist hvping VERBATIM)
+      COMMAND ${Python3_EXECUTABLE} ${comp}/generate.py --tools "${tools_text}" ${PROJECT_BINARY_DIR}
+      DEPENDS ${HVT_TOOLS} VERBATIM)
   endif()
 endif()
 

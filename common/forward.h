@@ -13,17 +13,25 @@
 #include <stdint.h>
 #include "addr.h"
 #include "net.h"
+#include "relay.h"
 
 struct hvt_forward_opts {
+	/* Each pair's relay: -i (idle_ms, HVT_NEVER = never) and --no-shutdown (do not pass an
+	 * EOF on as a half-close). hvnc refuses --to with the stdin options (-d, -q, --send-only,
+	 * --recv-only) and forwards with --progress through its own loop, so the Linux event loop
+	 * heeds only these two; Windows hands the whole of it to hvt_relay_pair(). */
+	struct hvt_relay_opts relay;
 	uint64_t max_conns; /* -m: pairs at once (>= 1); at the limit accepting pauses and further
 			     * connections wait in the listen queue */
-	uint64_t idle_ms;   /* -i: close a pair after this long without traffic; HVT_NEVER
-			     * (relay.h) = never */
 	uint64_t wait_ms;   /* -w: give up connecting to the target after this; 0 = the system's
 			     * own timeout */
-	int no_shutdown;    /* --no-shutdown: do not pass an EOF on as a half-close */
 	int verbose;	    /* -v: "connection from X" and "connected to X" on stderr */
 };
+
+/* Whether hvt_forward can serve connections to `to` (the Linux event loop cannot wait for a
+ * family's handshake after connect, family.h `connected`); otherwise serve each connection
+ * on its own with hvt_relay_pair. */
+int hvt_forward_serves(const struct hvt_addr *to);
 
 /* Serves listener l (already listening on `listen_addr`) until SIGINT/SIGTERM/SIGHUP (see
  * hvt_signals_init; hvt_interrupted() then says which): every accepted connection is relayed
@@ -31,11 +39,6 @@ struct hvt_forward_opts {
  * connection (the target refuses, a reset, -i) is reported on stderr and ends that pair only.
  * Returns 0 when interrupted, or an error code when the server itself cannot go on (reported
  * on stderr already). Does not close l. */
-/* Whether hvt_forward can serve connections to `to` (the Linux event loop cannot wait for a
- * family's handshake after connect, family.h `connected`); otherwise serve each connection
- * on its own with hvt_relay_pair. */
-int hvt_forward_serves(const struct hvt_addr *to);
-
 int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
 		const struct hvt_forward_opts *o);
 

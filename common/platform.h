@@ -9,8 +9,6 @@
 void hvt_platform_init(void);
 /* Text of a platform error code into buf; returns buf. */
 const char *hvt_platform_strerror(int code, char *buf, size_t len);
-/* Last error of the C library / system (errno, or GetLastError/WSAGetLastError). */
-int hvt_platform_errno(void);
 /* Fill buf with len random bytes from the OS; 0 or error code. */
 int hvt_platform_random(void *buf, size_t len);
 

@@ -158,14 +158,6 @@ void hvt_table_show(struct hvt_table *t, size_t col, int on)
 	default_order(t);
 }
 
-int hvt_table_shown(const struct hvt_table *t, size_t col)
-{
-	for (size_t i = 0; i < t->norder; i++)
-		if (t->order[i] == col)
-			return 1;
-	return 0;
-}
-
 size_t hvt_table_row(struct hvt_table *t)
 {
 	if (t->nrows == t->caprows) {
@@ -221,11 +213,6 @@ void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v)
 	struct cell *c = cell_at(t, row, col);
 	c->kind = CELL_BOOL;
 	c->b = v != 0;
-}
-
-void hvt_table_null(struct hvt_table *t, size_t row, size_t col)
-{
-	cell_at(t, row, col);
 }
 
 void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char *text,

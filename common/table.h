@@ -8,7 +8,7 @@
  *   hvt_table_print(t, stdout, flags)  or  hvt_table_json(t, &jw, "services")
  *   hvt_table_free(t);
  *
- * Text forms: a missing value (NULL string, hvt_table_null) is shown as "-"; control
+ * Text forms: a missing value (a cell never set, or a NULL string) is shown as "-"; control
  * characters and invalid UTF-8 as \xHH; raw output also escapes space and backslash, so
  * every cell is one word. JSON keeps types: strings, numbers, true/false, null.
  * Out of memory ends the program (exit 1) like util-linux's xalloc. */
@@ -45,8 +45,6 @@ int hvt_table_select(struct hvt_table *t, const char *list, char *err, size_t er
 /* Shows or hides column col by default (e.g. a column an option asks for). No effect once
  * hvt_table_select chose the columns explicitly. */
 void hvt_table_show(struct hvt_table *t, size_t col, int on);
-/* Whether col will be printed. */
-int hvt_table_shown(const struct hvt_table *t, size_t col);
 
 /* Appends an empty row (every cell null); returns its index. */
 size_t hvt_table_row(struct hvt_table *t);
@@ -55,7 +53,6 @@ size_t hvt_table_cols(const struct hvt_table *t); /* the ncols of hvt_table_new 
 void hvt_table_str(struct hvt_table *t, size_t row, size_t col, const char *s); /* copied */
 void hvt_table_num(struct hvt_table *t, size_t row, size_t col, uint64_t v);
 void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v); /* yes / no */
-void hvt_table_null(struct hvt_table *t, size_t row, size_t col);
 /* A cell shown as text in tables and as the JSON value json (valid JSON, copied). */
 void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char *text,
 			 const char *json);

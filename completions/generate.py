@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Writes the shell completions of hvnc, hvreg, hvlist and hvping from the tools' own --help.
 
-    completions/generate.py [--check] [BUILD_DIR]
+    completions/generate.py [--check] --tools 'TOOL...' [BUILD_DIR]
 
+--tools names the tools, space-separated: the build's list (HVT_TOOLS in CMakeLists.txt), which
+`cmake --build BUILD_DIR --target completions` passes, as ctest does in $HVT_TOOLS.
 The tools are the source of truth: each one's --help lists every option (the contract test
 and the man pages hold them to it), its commands or views, and hvlist's columns. This script
 runs the built tools (BUILD_DIR/tools/TOOL/TOOL, or the commands in $HVNC, $HVREG, $HVLIST,
 $HVPING when no BUILD_DIR is given, else ./build), parses what they print and fills the
-templates in completions/templates/ (the hand-written logic of each shell) with it:
+templates in completions/templates/ (the hand-written logic of each shell) with it, the tool
+names where they say @TOOLS@ (hvnc hvreg), @TOOLS_EXE@ (hvnc.exe hvreg.exe) or @PS_TOOLS@
+('hvnc', 'hvnc.exe', 'hvreg', 'hvreg.exe'):
 
     completions/bash/hvtools         bash (installed once per tool name)
     completions/zsh/_hvtools         zsh
@@ -26,7 +30,6 @@ import shlex
 import subprocess
 import sys
 
-TOOLS = ["hvnc", "hvreg", "hvlist", "hvping"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # What an option's argument (its metavar in --help) is, for completion:
@@ -467,18 +470,21 @@ def gen_ps(tools):
 
 # ---- main ----------------------------------------------------------------------------------
 
-def fill(template, data, schemes):
+def fill(template, data, names, schemes):
     with open(os.path.join(HERE, "templates", template), encoding="utf-8") as f:
         text = f.read()
     for mark in ("@GENERATED@", "@SCHEMES@"):
         if mark not in text:
             raise Fail(f"templates/{template} has no {mark}")
+    exe = [n + ".exe" for n in names]
+    text = text.replace("@TOOLS@", " ".join(names)).replace("@TOOLS_EXE@", " ".join(exe))
+    text = text.replace("@PS_TOOLS@", ", ".join(ps_q(t) for pair in zip(names, exe) for t in pair))
     return text.replace("@GENERATED@\n", data).replace("@SCHEMES@", schemes)
 
 
-def tool_commands(build):
+def tool_commands(names, build):
     cmds = {}
-    for tool in TOOLS:
+    for tool in names:
         env = os.environ.get(tool.upper()) if build is None else None
         if env:
             cmds[tool] = shlex.split(env)
@@ -489,33 +495,42 @@ def tool_commands(build):
 
 def main(argv):
     check = False
+    names = None
     args = []
-    for a in argv:
+    it = iter(argv)
+    for a in it:
         if a == "--check":
             check = True
+        elif a == "--tools":
+            names = next(it, "").split()
+        elif a.startswith("--tools="):
+            names = a[len("--tools="):].split()
         elif a in ("-h", "--help"):
             print(__doc__.strip())
             return 0
         else:
             args.append(a)
-    if len(args) > 1:
-        print("usage: completions/generate.py [--check] [BUILD_DIR]", file=sys.stderr)
+    if len(args) > 1 or not names:
+        print("usage: completions/generate.py [--check] --tools 'TOOL...' [BUILD_DIR]",
+              file=sys.stderr)
         return 2
     build = args[0] if args else None
     try:
         tools = {}
-        for tool, cmd in tool_commands(build).items():
+        for tool, cmd in tool_commands(names, build).items():
             tools[tool] = parse_tool(tool, cmd)
         check_dynamic(tools)
         schemes = schemes_of(tools)
         files = {
-            "bash/hvtools": fill("hvtools.bash", gen_bash(tools), gen_schemes("bash", schemes)),
-            "zsh/_hvtools": fill("_hvtools.zsh", gen_zsh(tools), gen_schemes("zsh", schemes)),
-            "powershell/hvtools.ps1": fill("hvtools.ps1", gen_ps(tools),
+            "bash/hvtools": fill("hvtools.bash", gen_bash(tools), names,
+                                 gen_schemes("bash", schemes)),
+            "zsh/_hvtools": fill("_hvtools.zsh", gen_zsh(tools), names,
+                                 gen_schemes("zsh", schemes)),
+            "powershell/hvtools.ps1": fill("hvtools.ps1", gen_ps(tools), names,
                                            gen_schemes("ps", schemes)),
         }
         for t in tools.values():
-            files[f"fish/{t['name']}.fish"] = fill("hvtools.fish", gen_fish(t),
+            files[f"fish/{t['name']}.fish"] = fill("hvtools.fish", gen_fish(t), names,
                                                    gen_schemes("fish", schemes)) \
                 .replace("@TOOL@", t["name"])
     except Fail as e:
@@ -543,7 +558,7 @@ def main(argv):
             print("wrote completions/" + rel)
     if stale:
         print(f"completions/generate.py: {stale} file(s) out of date with the tools' --help: "
-              f"run completions/generate.py BUILD_DIR", file=sys.stderr)
+              f"run cmake --build BUILD_DIR --target completions", file=sys.stderr)
         return 1
     return 0
 

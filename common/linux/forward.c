@@ -246,7 +246,7 @@ static int dir_step(struct pair *p, int i, const char **where, int *more)
 		if (d->eof) {
 			if (!d->done) {
 				d->done = 1;
-				if (!F.o->no_shutdown)
+				if (!F.o->relay.no_shutdown)
 					shutdown(t->fd, SHUT_WR);
 			}
 			return 0;
@@ -494,8 +494,8 @@ static uint64_t scan_period_ms(void)
 	uint64_t ms = 1000;
 	if (F.nretry)
 		return RETRY_MS;
-	if (F.o->idle_ms != HVT_NEVER && F.o->idle_ms / 8 < ms)
-		ms = F.o->idle_ms / 8;
+	if (F.o->relay.idle_ms != HVT_NEVER && F.o->relay.idle_ms / 8 < ms)
+		ms = F.o->relay.idle_ms / 8;
 	if (F.o->wait_ms && F.o->wait_ms / 8 < ms)
 		ms = F.o->wait_ms / 8;
 	return ms < 10 ? 10 : ms;
@@ -503,18 +503,20 @@ static uint64_t scan_period_ms(void)
 
 static int need_scan(void)
 {
-	return F.nretry || (F.live && F.o->idle_ms != HVT_NEVER) || (F.nconnecting && F.o->wait_ms);
+	return F.nretry || (F.live && F.o->relay.idle_ms != HVT_NEVER) ||
+	       (F.nconnecting && F.o->wait_ms);
 }
 
 static void scan(void)
 {
-	uint64_t idle_ns = F.o->idle_ms == HVT_NEVER ? NEVER_NS : F.o->idle_ms * 1000000u;
+	uint64_t idle_ns =
+		F.o->relay.idle_ms == HVT_NEVER ? NEVER_NS : F.o->relay.idle_ms * 1000000u;
 	for (struct pair *p = F.all, *next; p; p = next) {
 		next = p->next;
 		if (p->state == RELAY) {
 			if (idle_ns != NEVER_NS && F.now - p->last_ns >= idle_ns) {
 				hvt_warnx("idle for %.1f s, closing",
-					  (double)F.o->idle_ms / 1000.0);
+					  (double)F.o->relay.idle_ms / 1000.0);
 				pair_kill(p);
 			}
 			continue;

@@ -1,7 +1,6 @@
 /* POSIX side of common/platform.h. */
 #include "platform.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <netdb.h>
 #include <string.h>
@@ -23,9 +22,4 @@ const char *hvt_platform_strerror(int code, char *buf, size_t len)
 	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 	return buf;
-}
-
-int hvt_platform_errno(void)
-{
-	return errno;
 }

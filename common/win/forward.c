@@ -49,14 +49,10 @@ static int serve(void *ctx)
 	}
 	if (opts->verbose)
 		hvt_warnx("connected to %s", hvt_addr_format(target, buf, sizeof buf));
-	struct hvt_relay_opts ro;
 	struct hvt_relay_result r;
-	hvt_relay_opts_init(&ro);
-	ro.idle_ms = opts->idle_ms;
-	ro.no_shutdown = opts->no_shutdown;
-	rc = hvt_relay_pair(hvt_end_of(s, listening), hvt_end_of(t, target), &ro, &r);
+	rc = hvt_relay_pair(hvt_end_of(s, listening), hvt_end_of(t, target), &opts->relay, &r);
 	if (r.idle_timeout)
-		hvt_warnx("idle for %.1f s, closing", (double)opts->idle_ms / 1000.0);
+		hvt_warnx("idle for %.1f s, closing", (double)opts->relay.idle_ms / 1000.0);
 	else if (rc != 0 && !hvt_interrupted())
 		hvt_warnx("%s: %s", r.where ? r.where : "relay", hvt_strerror(rc));
 	hvt_sock_close(t);

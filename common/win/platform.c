@@ -2,7 +2,6 @@
 #include "win.h"
 
 #include <bcrypt.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
@@ -134,16 +133,6 @@ const char *hvt_platform_strerror(int code, char *buf, size_t len)
 	}
 	tidy(buf);
 	return buf;
-}
-
-int hvt_platform_errno(void)
-{
-	/* For portable code after a C library call: errno, kept apart from Win32 codes. */
-	int e = errno;
-	if (e != 0)
-		return HVT_CRT_ERR | e;
-	DWORD w = GetLastError();
-	return w ? (int)w : (HVT_CRT_ERR | EIO);
 }
 
 int hvt_platform_random(void *buf, size_t len)

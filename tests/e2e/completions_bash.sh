@@ -74,7 +74,7 @@ expect() {
 }
 
 # Every long option of every tool, nothing else.
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	want_opts $t >want
 	c "$t --" >got
 	same_list "$t options" want got

@@ -2,7 +2,7 @@
 # platform: posix
 # The completions cannot drift from the tools: completions/generate.py --check regenerates
 # every completion file from the built tools' --help and fails with a diff when a committed
-# file differs (fix: completions/generate.py BUILD_DIR). Then, independently of the
+# file differs (fix: cmake --build BUILD_DIR --target completions). Then, independently of the
 # generator's parser, every long option in each tool's --help must appear in each shell's
 # completions for that tool: bash, zsh, fish and PowerShell (which cannot run here).
 . "$(dirname "$0")/lib.sh"
@@ -10,12 +10,12 @@
 command -v python3 >/dev/null || fail "python3 is missing"
 C="$HVT_SRC/completions"
 
-python3 "$C/generate.py" --check >check.out 2>check.err || {
+python3 "$C/generate.py" --check --tools "$HVT_TOOLS" >check.out 2>check.err || {
 	cat check.out check.err >&2
-	fail "completions are out of date: run completions/generate.py BUILD_DIR and commit the result"
+	fail "completions are out of date: run cmake --build BUILD_DIR --target completions and commit the result"
 }
 
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	want_opts $t >opts
 	# bash: _hvtools_TOOL_opts='...'
 	sed -n "s/^_hvtools_${t}_opts='\(.*\)'\$/\1/p" "$C/bash/hvtools" | tr ' ' '\n' | sort -u >bash.opts

@@ -45,7 +45,7 @@ expect_file() {
 	sort "$3" >want.$n
 }
 
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	want_opts $t >$t.opts
 	expect_file "$t options" "$t --" $t.opts
 done

@@ -39,7 +39,7 @@ field Description | grep -q 'Hyper-V' || fail "Description: $(field Description)
 zshdir=site-functions
 [ -f /etc/debian_version ] && zshdir=vendor-completions
 {
-	for t in hvlist hvnc hvping hvreg; do
+	for t in $HVT_TOOLS; do
 		echo "-rwxr-xr-x ./usr/bin/$t"
 		echo "-rw-r--r-- ./usr/share/bash-completion/completions/$t"
 		echo "-rw-r--r-- ./usr/share/fish/vendor_completions.d/$t.fish"
@@ -57,7 +57,7 @@ dpkg-deb -c "$deb" | awk '$2 != "root/root" { print; bad = 1 } END { exit bad }'
 	fail "files not owned by root"
 
 dpkg-deb -x "$deb" root
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	root/usr/bin/$t --version | grep -qx "$t (hvtools) $version" || fail "$t from the package"
 done
 

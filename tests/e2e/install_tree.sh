@@ -8,7 +8,7 @@
 # Debian's fpath directory, fish finds its files in vendor_completions.d.
 . "$(dirname "$0")/lib.sh"
 [ -f "$HVT_BUILD/cmake_install.cmake" ] || fail "no cmake_install.cmake in $HVT_BUILD"
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	[ -x "$HVT_BUILD/tools/$t/$t" ] || fail "$t is not built"
 done
 
@@ -18,7 +18,7 @@ list() { (cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort); }
 # expected PREFIX ZSHDIR
 expected() {
 	{
-		for t in hvlist hvnc hvping hvreg; do
+		for t in $HVT_TOOLS; do
 			echo "$1/bin/$t"
 			echo "$1/share/bash-completion/completions/$t"
 			echo "$1/share/fish/vendor_completions.d/$t.fish"
@@ -47,7 +47,7 @@ list local >got
 diff want got >list.diff || { cat list.diff >&2; fail "installed files under /usr/local (< want, > got)"; }
 
 S="$T/stage/usr"
-for t in hvnc hvreg hvlist hvping; do
+for t in $HVT_TOOLS; do
 	"$S/bin/$t" --version | grep -qx "$t (hvtools) [0-9.]*" || fail "installed $t --version"
 	[ "$(stat -c %a "$S/bin/$t")" = 755 ] || fail "$t mode $(stat -c %a "$S/bin/$t")"
 done
@@ -59,7 +59,7 @@ cmp -s "$S/share/bash-completion/completions/hvnc" "$HVT_SRC/completions/bash/hv
 	fail "bash completion differs from completions/bash/hvtools"
 
 if [ -f /usr/share/bash-completion/bash_completion ]; then
-	for t in hvnc hvreg hvlist hvping; do
+	for t in $HVT_TOOLS; do
 		XDG_DATA_DIRS="$S/share" bash --norc --noprofile -c \
 			". /usr/share/bash-completion/bash_completion; __load_completion $t; complete -p $t" \
 			>bc.out 2>&1
@@ -67,9 +67,14 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
 	done
 fi
 if command -v zsh >/dev/null; then
+	comps= want=
+	for t in $HVT_TOOLS; do
+		comps="$comps \$_comps[$t]"
+		want="${want:+$want }_hvtools"
+	done
 	zsh -f -c "fpath=($S/share/zsh/$zshdir \$fpath); autoload -Uz compinit; compinit -u -D;
-		print -r -- \$_comps[hvnc] \$_comps[hvreg] \$_comps[hvlist] \$_comps[hvping]" >zsh.out 2>&1
-	grep -qx '_hvtools _hvtools _hvtools _hvtools' zsh.out || fail "zsh compinit: $(cat zsh.out)"
+		print -r --$comps" >zsh.out 2>&1
+	grep -qx "$want" zsh.out || fail "zsh compinit: $(cat zsh.out)"
 fi
 if command -v fish >/dev/null; then
 	PATH="$S/bin:$PATH" fish --no-config -c "set -p fish_complete_path $S/share/fish/vendor_completions.d

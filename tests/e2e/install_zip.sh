@@ -20,7 +20,7 @@ zip=pkg/$top.zip
 [ -f "$zip" ] || fail "no $zip: $(ls pkg)"
 
 {
-	for t in hvlist hvnc hvping hvreg; do
+	for t in $HVT_TOOLS; do
 		echo "$top/$t.exe"
 		echo "$top/doc/$t.1.html"
 	done
@@ -35,7 +35,7 @@ for n in zipfile.ZipFile(sys.argv[1]).namelist():
 diff want got >list.diff || { cat list.diff >&2; fail "files in $zip (< want, > got)"; }
 
 python3 -m zipfile -e "$zip" x || fail "cannot extract $zip"
-for t in hvlist hvnc hvping hvreg; do
+for t in $HVT_TOOLS; do
 	exe=x/$top/$t.exe
 	head -c 2 "$exe" | grep -q MZ || fail "$t.exe is not a PE file"
 	if command -v x86_64-w64-mingw32-objdump >/dev/null; then
@@ -57,7 +57,7 @@ for page in x/$top/doc/*.html; do
 		esac
 	done
 done
-for t in hvlist hvnc hvping hvreg; do
+for t in $HVT_TOOLS; do
 	grep -q 'href="hvsock.7.html"' "x/$top/doc/$t.1.html" || fail "$t.1.html does not link hvsock(7)"
 done
 ok "$(basename "$zip"): $(wc -l <want) files, HTML pages linked"

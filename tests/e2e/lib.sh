@@ -21,6 +21,13 @@ fail() {
 }
 ok() { echo "ok: $*"; }
 
+# HVT_TOOLS: the tools, space-separated. ctest sets it from the list in CMakeLists.txt; run by
+# hand, the tools of the build tree $HVT_BUILD.
+if [ -z "${HVT_TOOLS:-}" ] && [ -d "${HVT_BUILD:-}/tools" ]; then
+	HVT_TOOLS=$(cd "$HVT_BUILD/tools" && echo *)
+fi
+[ -n "${HVT_TOOLS:-}" ] || fail "HVT_TOOLS is not set (ctest sets it; or set HVT_BUILD)"
+
 # bg CMD...: runs CMD in the background, remembers its pid in $!. Stdin goes through fd 3:
 # sh gives background jobs /dev/null before applying their own redirections.
 bg() {

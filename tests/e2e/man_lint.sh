@@ -9,7 +9,7 @@ for page in "$HVT_SRC"/man/*.[0-9]; do
 	[ -s lint.out ] && { cat lint.out; fail "lint messages for $page"; }
 	n=$((n + 1))
 done
-for tool in hvnc hvreg hvlist hvping; do
+for tool in $HVT_TOOLS; do
 	[ -d "$HVT_SRC/tools/$tool" ] || continue
 	[ -f "$HVT_SRC/man/$tool.1" ] || fail "tools/$tool has no man/$tool.1"
 done

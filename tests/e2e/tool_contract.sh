@@ -4,7 +4,7 @@
 # with exit 2, and nothing on stdout when it fails.
 . "$(dirname "$0")/lib.sh"
 n=0
-for tool in hvnc hvreg hvlist hvping; do
+for tool in $HVT_TOOLS; do
 	var=$(echo $tool | tr a-z A-Z)
 	eval "cmd=\${$var:-}"
 	[ -n "$cmd" ] || continue

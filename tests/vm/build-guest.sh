@@ -157,7 +157,8 @@ if ss=$(command -v ss); then
 	cp "$ss" "$root/usr/bin/ss" || die "cannot copy ss"
 	bins="$bins $ss"
 fi
-for tool in hvnc hvping hvlist hvreg; do
+for d in "$build"/tools/*/; do
+	tool=$(basename "$d")
 	b=$build/tools/$tool/$tool
 	if [ -f "$b" ] && [ -x "$b" ]; then
 		cp "$b" "$root/hvt/bin/" || die "cannot copy $b"

@@ -8,6 +8,7 @@
 #include "hvgetopt.h"
 #include "json.h"
 #include "msg.h"
+#include "opts.h"
 #include "registry.h"
 #include "services.h"
 #include "table.h"
@@ -130,6 +131,15 @@ static const struct hvt_option longopts[] = {
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Which options go together (common/opts.h); the rules about the views and about a recorded
+ * dump from the environment are in main(). */
+static const struct hvt_opt_rule rules[] = {
+	{ HVT_OPT_EXCLUSIVE, .a = { 'j', 'r' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_DUMP_FILE, OPT_DUMP_SAVE } },
+	{ .kind = HVT_OPT_END },
+};
+static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
 
 /* ---- one view's result ---- */
 
@@ -502,10 +512,12 @@ static void json_view(struct hvt_jw *w, const struct view *v)
 int main(int argc, char **argv)
 {
 	struct hvt_getopt g = { 0 };
+	struct hvt_opt_used used = { { 0 } };
 	int c, all = 0;
 
 	hvt_init(argv[0]);
 	while ((c = hvt_getopt_long(&g, argc, argv, "f:o:nrjlphV", longopts, NULL)) != -1) {
+		hvt_opt_use(&used, c);
 		switch (c) {
 		case 'f': opt.file = g.optarg; break;
 		case 'o': opt.columns = g.optarg; break;
@@ -546,10 +558,7 @@ int main(int argc, char **argv)
 	const char *env_dump = getenv("HVLIST_DUMP_FILE");
 	sock_meta.dump = opt.dump_file ? opt.dump_file : env_dump && *env_dump ? env_dump : NULL;
 
-	if (opt.json && opt.raw)
-		hvt_usage_error("cannot use -j with -r");
-	if (opt.dump_file && opt.dump_save)
-		hvt_usage_error("cannot use --dump-file with --dump-save");
+	hvt_opt_check(&opt_spec, &used);
 	if (sock_meta.dump && opt.dump_save)
 		hvt_usage_error("cannot use --dump-save while HVLIST_DUMP_FILE is set");
 	if (sock_meta.dump && opt.processes)

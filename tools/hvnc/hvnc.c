@@ -9,7 +9,7 @@
 #include "hvgetopt.h"
 #include "msg.h"
 #include "net.h"
-#include "parse.h"
+#include "opts.h"
 #include "relay.h"
 #include "sys.h"
 
@@ -85,16 +85,6 @@ static const struct hvt_option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static uint64_t duration(const char *optname, const char *text)
-{
-	uint64_t ms;
-	const char *why;
-	/* A day is more than any connect or idle timeout needs; it also keeps poll()'s int safe. */
-	if (hvt_parse_duration(text, 86400000u, &ms, &why) != 0)
-		hvt_usage_error("invalid %s '%s': %s", optname, text, why);
-	return ms;
-}
-
 static void parse_addr(const char *what, const char *text, int flags, struct hvt_addr *a)
 {
 	char err[512];
@@ -122,37 +112,23 @@ static void split_exec(const char *cmd)
 	opt.exec_argv[n] = NULL;
 }
 
-struct conflict {
-	int a, b;
-	const char *an, *bn;
+/* Which options go together (common/opts.h). */
+static const struct hvt_opt_rule rules[] = {
+	{ HVT_OPT_EXCLUSIVE, .a = { 'e', 'c', OPT_TO } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'z', 'l' } },
+	{ HVT_OPT_CONFLICTS, .a = { 'z' }, .b = { 'e', 'c', OPT_TO } },
+	{ HVT_OPT_CONFLICTS, .a = { 'z' },
+	  .b = { 'd', 'q', 'i', OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_SEND_ONLY, OPT_RECV_ONLY } },
+	/* the relay options are for stdin/stdout and --to, not for programs */
+	{ HVT_OPT_CONFLICTS, .a = { 'e', 'c' },
+	  .b = { 'd', 'q', 'i', OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS } },
+	{ HVT_OPT_CONFLICTS, .a = { OPT_TO }, .b = { 'd', 'q', OPT_SEND_ONLY, OPT_RECV_ONLY } },
+	{ HVT_OPT_NEEDS, .a = { 'k' }, .b = { 'l' } },
+	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
+	{ .kind = HVT_OPT_END },
 };
-
-static void check_conflicts(int zero_relay, int nrelay_opts, int send_only, int recv_only,
-			    int no_stdin, int quit)
-{
-	int serve = opt.exec || opt.sh_exec || opt.to_text;
-	const struct conflict table[] = {
-		{ opt.exec != NULL, opt.sh_exec != NULL, "-e", "-c" },
-		{ opt.exec != NULL, opt.to_text != NULL, "-e", "--to" },
-		{ opt.sh_exec != NULL, opt.to_text != NULL, "-c", "--to" },
-		{ opt.zero, opt.listen, "-z", "-l" },
-		{ opt.zero, serve, "-z", "-e, -c or --to" },
-		{ opt.zero, zero_relay, "-z",
-		  "-d, -q, -i, --send-only, --recv-only or --progress" },
-		{ send_only, recv_only, "--send-only", "--recv-only" },
-		{ serve && opt.to_text == NULL, nrelay_opts, "-e or -c",
-		  "-d, -q, -i, --no-shutdown, --send-only, --recv-only or --progress" },
-		{ opt.to_text != NULL, no_stdin || send_only || recv_only || quit, "--to",
-		  "-d, -q, --send-only or --recv-only" },
-	};
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].a && table[i].b)
-			hvt_usage_error("cannot use %s with %s", table[i].an, table[i].bn);
-	if (opt.keep && !opt.listen)
-		hvt_usage_error("-k needs -l");
-	if (opt.max_conns && !opt.keep)
-		hvt_usage_error("-m needs -k");
-}
+static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
 
 static void note_waiting(const struct hvt_addr *a, uint64_t elapsed_ms, void *ctx)
 {
@@ -290,8 +266,7 @@ static int run_listen(void)
 	int status;
 	if (opt.keep && opt.to_text && !opt.relay.progress && hvt_forward_serves(&opt.to)) {
 		/* All connections in one event loop, no process each (common/forward.h). */
-		struct hvt_forward_opts fo = { opt.max_conns, opt.relay.idle_ms, opt.wait_ms,
-					       opt.relay.no_shutdown, opt.verbose };
+		struct hvt_forward_opts fo = { opt.relay, opt.max_conns, opt.wait_ms, opt.verbose };
 		status = hvt_forward(l, &opt.addr, &opt.to, &fo) == 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
 	} else {
 		status = accept_loop(l);
@@ -318,44 +293,33 @@ static int run_connect(void)
 int main(int argc, char **argv)
 {
 	struct hvt_getopt g = { 0 };
-	const char *why;
-	int c, send_only = 0, recv_only = 0, no_stdin = 0, quit = 0, nrelay = 0, zero_relay = 0;
+	struct hvt_opt_used used = { { 0 } };
+	int c;
 
 	hvt_init(argv[0]);
 	hvt_relay_opts_init(&opt.relay);
 	while ((c = hvt_getopt_long(&g, argc, argv, "lkm:e:c:zw:i:q:dvhV", longopts, NULL)) != -1) {
+		hvt_opt_use(&used, c);
 		switch (c) {
 		case 'l': opt.listen = 1; break;
 		case 'k': opt.keep = 1; break;
-		case 'm':
-			if (hvt_parse_u64(g.optarg, 1, 100000, 0, &opt.max_conns, &why) != 0)
-				hvt_usage_error("invalid -m '%s': %s (expected 1-100000)", g.optarg,
-						why);
-			break;
+		case 'm': opt.max_conns = hvt_opt_number("-m", g.optarg, 1, 100000); break;
 		case 'e': opt.exec = g.optarg; break;
 		case 'c': opt.sh_exec = g.optarg; break;
 		case OPT_TO: opt.to_text = g.optarg; break;
 		case 'z': opt.zero = 1; break;
-		case 'w': opt.wait_ms = duration("-w", g.optarg); break;
+		case 'w': opt.wait_ms = hvt_opt_duration("-w", g.optarg, HVT_OPT_DAY_MS, 0); break;
 		case 'i':
-			opt.relay.idle_ms = duration("-i", g.optarg);
-			if (opt.relay.idle_ms == 0)
-				hvt_usage_error("invalid -i '%s': must be more than 0", g.optarg);
-			nrelay = zero_relay = 1;
+			opt.relay.idle_ms = hvt_opt_duration("-i", g.optarg, HVT_OPT_DAY_MS, 1);
 			break;
 		case 'q':
-			opt.relay.quit_ms = duration("-q", g.optarg);
-			quit = nrelay = zero_relay = 1;
+			opt.relay.quit_ms = hvt_opt_duration("-q", g.optarg, HVT_OPT_DAY_MS, 0);
 			break;
-		case 'd': opt.relay.no_stdin = no_stdin = nrelay = zero_relay = 1; break;
-		case OPT_NO_SHUTDOWN: opt.relay.no_shutdown = nrelay = 1; break;
-		case OPT_SEND_ONLY:
-			opt.relay.send_only = send_only = nrelay = zero_relay = 1;
-			break;
-		case OPT_RECV_ONLY:
-			opt.relay.recv_only = recv_only = nrelay = zero_relay = 1;
-			break;
-		case OPT_PROGRESS: opt.relay.progress = nrelay = zero_relay = 1; break;
+		case 'd': opt.relay.no_stdin = 1; break;
+		case OPT_NO_SHUTDOWN: opt.relay.no_shutdown = 1; break;
+		case OPT_SEND_ONLY: opt.relay.send_only = 1; break;
+		case OPT_RECV_ONLY: opt.relay.recv_only = 1; break;
+		case OPT_PROGRESS: opt.relay.progress = 1; break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -367,7 +331,7 @@ int main(int argc, char **argv)
 	if (g.optind + 1 < argc)
 		hvt_usage_error("unexpected argument '%s' (one ADDRESS only; quote -e/-c commands)",
 				argv[g.optind + 1]);
-	check_conflicts(zero_relay, nrelay, send_only, recv_only, no_stdin, quit);
+	hvt_opt_check(&opt_spec, &used);
 	if (opt.keep && !opt.max_conns)
 		opt.max_conns = 100;
 	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);

@@ -10,7 +10,7 @@
 #include "json.h"
 #include "msg.h"
 #include "net.h"
-#include "parse.h"
+#include "opts.h"
 #include "ping.h"
 #include "sys.h"
 
@@ -18,7 +18,6 @@
 #define SERVE_HELLO_WAIT_MS 10000u /* responder: a client sends its hello within this */
 #define DEFAULT_SIZE	    56u
 #define DEFAULT_TIMEOUT_MS  5000u
-#define DAY_MS		    86400000u
 
 static struct {
 	int listen, quiet, json, connect, verbose;
@@ -562,57 +561,27 @@ static int run_listen(void)
 
 /* ---- options ---------------------------------------------------------------------------- */
 
-static uint64_t duration(const char *optname, const char *text, uint64_t min_ms)
-{
-	uint64_t ms;
-	const char *why;
-	/* A day is more than any interval or timeout needs; it also keeps poll()'s int safe. */
-	if (hvt_parse_duration(text, DAY_MS, &ms, &why) != 0)
-		hvt_usage_error("invalid %s '%s': %s", optname, text, why);
-	if (ms < min_ms)
-		hvt_usage_error("invalid %s '%s': must be more than 0", optname, text);
-	return ms;
-}
-
-static uint64_t number(const char *optname, const char *text, uint64_t min, uint64_t max)
-{
-	uint64_t v;
-	const char *why;
-	if (hvt_parse_u64(text, min, max, 0, &v, &why) != 0)
-		hvt_usage_error("invalid %s '%s': %s (expected %llu-%llu)", optname, text, why,
-				(unsigned long long)min, (unsigned long long)max);
-	return v;
-}
-
-struct conflict {
-	int a, b;
-	const char *an, *bn;
+/* Which options go together (common/opts.h). */
+static const struct hvt_opt_rule rules[] = {
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 'c' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 'i' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 'W' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 's' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 'q' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', 'j' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'l', OPT_CONNECT } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_CONNECT, 's' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { 'q', 'j' } },
+	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'l' } },
+	{ .kind = HVT_OPT_END },
 };
-
-static void check_conflicts(int count, int interval, int timeout, int size, int max_conns)
-{
-	const struct conflict table[] = {
-		{ opt.listen, count, "-l", "-c" },
-		{ opt.listen, interval, "-l", "-i" },
-		{ opt.listen, timeout, "-l", "-W" },
-		{ opt.listen, size, "-l", "-s" },
-		{ opt.listen, opt.quiet, "-l", "-q" },
-		{ opt.listen, opt.json, "-l", "-j" },
-		{ opt.listen, opt.connect, "-l", "--connect" },
-		{ opt.connect, size, "--connect", "-s" },
-		{ opt.quiet, opt.json, "-q", "-j" },
-	};
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].a && table[i].b)
-			hvt_usage_error("cannot use %s with %s", table[i].an, table[i].bn);
-	if (max_conns && !opt.listen)
-		hvt_usage_error("-m needs -l");
-}
+static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
 
 int main(int argc, char **argv)
 {
 	struct hvt_getopt g = { 0 };
-	int c, count = 0, interval = 0, timeout = 0, size = 0, max_conns = 0;
+	struct hvt_opt_used used = { { 0 } };
+	int c;
 	char err[512];
 
 	hvt_init(argv[0]);
@@ -621,31 +590,21 @@ int main(int argc, char **argv)
 	opt.size = DEFAULT_SIZE;
 	opt.max_conns = 100;
 	while ((c = hvt_getopt_long(&g, argc, argv, "c:i:W:s:qjlm:vhV", longopts, NULL)) != -1) {
+		hvt_opt_use(&used, c);
 		switch (c) {
-		case 'c':
-			opt.count = number("-c", g.optarg, 1, UINT32_MAX);
-			count = 1;
-			break;
+		case 'c': opt.count = hvt_opt_number("-c", g.optarg, 1, UINT32_MAX); break;
 		case 'i':
-			opt.interval_ms = duration("-i", g.optarg, 0);
-			interval = 1;
+			opt.interval_ms = hvt_opt_duration("-i", g.optarg, HVT_OPT_DAY_MS, 0);
 			break;
 		case 'W':
-			opt.timeout_ms = duration("-W", g.optarg, 1);
-			timeout = 1;
+			opt.timeout_ms = hvt_opt_duration("-W", g.optarg, HVT_OPT_DAY_MS, 1);
 			break;
-		case 's':
-			opt.size = number("-s", g.optarg, 0, HVT_PING_MAX_SIZE);
-			size = 1;
-			break;
+		case 's': opt.size = hvt_opt_number("-s", g.optarg, 0, HVT_PING_MAX_SIZE); break;
 		case OPT_CONNECT: opt.connect = 1; break;
 		case 'q': opt.quiet = 1; break;
 		case 'j': opt.json = 1; break;
 		case 'l': opt.listen = 1; break;
-		case 'm':
-			opt.max_conns = number("-m", g.optarg, 1, 100000);
-			max_conns = 1;
-			break;
+		case 'm': opt.max_conns = hvt_opt_number("-m", g.optarg, 1, 100000); break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -656,7 +615,7 @@ int main(int argc, char **argv)
 		hvt_usage_error("missing ADDRESS");
 	if (g.optind + 1 < argc)
 		hvt_usage_error("unexpected argument '%s' (one ADDRESS only)", argv[g.optind + 1]);
-	check_conflicts(count, interval, timeout, size, max_conns);
+	hvt_opt_check(&opt_spec, &used);
 	if (hvt_addr_parse(argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr, err,
 			   sizeof err) != 0)
 		hvt_usage_error("%s", err);

@@ -9,6 +9,7 @@
 #include "hvgetopt.h"
 #include "json.h"
 #include "msg.h"
+#include "opts.h"
 #include "parse.h"
 #include "regfile.h"
 #include "registry.h"
@@ -35,6 +36,8 @@ static struct {
 } opt;
 
 enum { OPT_FORCE = 256, OPT_FILE, OPT_PRINT };
+/* The command as an id in the options table (which options go with which command). */
+#define CMD_ID(cmd) (300 + (int)(cmd))
 
 static const struct hvt_option longopts[] = {
 	{ "name", hvt_required_argument, NULL, 'n' },
@@ -47,6 +50,26 @@ static const struct hvt_option longopts[] = {
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Which options go with which command and with each other (common/opts.h). */
+static const struct hvt_opt_rule rules[] = {
+	{ HVT_OPT_ONLY_FOR, .a = { 'n' }, .b = { CMD_ID(CMD_ADD) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_FORCE }, .b = { CMD_ID(CMD_ADD) } },
+	{ HVT_OPT_NEEDS, .a = { OPT_FORCE }, .b = { 'n' }, .note = "the new name" },
+	{ HVT_OPT_ONLY_FOR, .a = { 'j' }, .b = { CMD_ID(CMD_LIST), CMD_ID(CMD_SHOW) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_PRINT }, .b = { CMD_ID(CMD_ADD), CMD_ID(CMD_REMOVE) } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_PRINT, OPT_FILE } },
+	{ .kind = HVT_OPT_END },
+};
+static const struct hvt_opt_name commands[] = {
+	{ CMD_ID(CMD_ADD), "add" },
+	{ CMD_ID(CMD_REMOVE), "remove" },
+	{ CMD_ID(CMD_LIST), "list" },
+	{ CMD_ID(CMD_SHOW), "show" },
+	{ 0, NULL },
+};
+/* hvreg names its options by their long names: --name, --json. */
+static const struct hvt_opt_spec opt_spec = { longopts, 1, commands, rules };
 
 static void usage(void)
 {
@@ -654,8 +677,10 @@ int main(int argc, char **argv)
 {
 	hvt_init(argv[0]);
 	struct hvt_getopt go = { .optind = 1 };
+	struct hvt_opt_used used = { { 0 } };
 	int c;
 	while ((c = hvt_getopt_long(&go, argc, argv, "n:jvhV", longopts, NULL)) != -1) {
+		hvt_opt_use(&used, c);
 		switch (c) {
 		case 'n': opt.name = go.optarg; break;
 		case OPT_FORCE: opt.force = 1; break;
@@ -696,24 +721,14 @@ int main(int argc, char **argv)
 	else
 		hvt_usage_error("unknown command '%s' (expected add, remove, list or show)", word);
 
-	/* Which options go with which command, checked in one place. */
+	/* Which options go with which command: the arguments here, the options in rules[]. */
 	int max_args = cmd == CMD_LIST ? 0 : 1, min_args = cmd == CMD_REMOVE || cmd == CMD_SHOW;
 	if (nargs - 1 > max_args)
 		hvt_usage_error("too many arguments for %s: '%s'", word, args[max_args + 1]);
 	if (nargs - 1 < min_args)
 		hvt_usage_error("%s needs a SERVICE (GUID or vsock port) or a NAME", word);
-	if (opt.name && cmd != CMD_ADD)
-		hvt_usage_error("--name is only for add");
-	if (opt.force && cmd != CMD_ADD)
-		hvt_usage_error("--force is only for add");
-	if (opt.force && !opt.name)
-		hvt_usage_error("--force needs --name (the new name)");
-	if (opt.json && cmd != CMD_LIST && cmd != CMD_SHOW)
-		hvt_usage_error("--json is only for list and show");
-	if (opt.print && cmd != CMD_ADD && cmd != CMD_REMOVE)
-		hvt_usage_error("--print is only for add and remove");
-	if (opt.print && opt.file)
-		hvt_usage_error("cannot use --print and --file together");
+	hvt_opt_use(&used, CMD_ID(cmd));
+	hvt_opt_check(&opt_spec, &used);
 	if (opt.file && !*opt.file)
 		hvt_usage_error("empty --file name");
 	if (opt.name) {
