@@ -1,7 +1,7 @@
 /* The forwarding server behind `hvnc -l -k --to ADDRESS`: accept connections on a listener and
  * relay each to a new connection to ADDRESS, many at once.
  *
- * POSIX (common/linux/forward.c): one epoll loop in one thread for the listener and every
+ * Linux (common/linux/forward.c): one epoll loop in one thread for the listener and every
  * connection pair; non-blocking connects, both directions of every pair non-blocking, buffers
  * taken from a small pool only while bytes wait for a slow reader, so an idle pair costs its
  * two socket descriptors and about 200 bytes. RLIMIT_NOFILE is raised to its hard limit.

@@ -48,7 +48,7 @@ HVT_NORETURN void hvt_version(void);
  * earlier. */
 void hvt_close_stdout(void);
 
-/* Text for a platform error code (errno on POSIX, WSA/Win32 code on Windows). */
+/* Text for a platform error code (errno on Linux, WSA/Win32 code on Windows). */
 const char *hvt_strerror(int code);
 
 #endif

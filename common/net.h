@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "addr.h"
 
-typedef uintptr_t hvt_sock; /* fd on POSIX, SOCKET on Windows */
+typedef uintptr_t hvt_sock; /* fd on Linux, SOCKET on Windows */
 #define HVT_SOCK_INVALID ((hvt_sock) ~(uintptr_t)0)
 
 /* Starts the socket layer (WSAStartup on Windows); returns 0 or an error code. */

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-/* Binary stdin/stdout on Windows; nothing on POSIX. */
+/* Binary stdin/stdout on Windows; nothing on Linux. */
 void hvt_platform_init(void);
 /* Text of a platform error code into buf; returns buf. */
 const char *hvt_platform_strerror(int code, char *buf, size_t len);

@@ -3,7 +3,7 @@
  *
  *   struct hvt_store *st;
  *   if (hvt_store_open_file(&st, "x.reg", 0, err, sizeof err) != HVT_STORE_OK) ... err
- *   (or hvt_store_open_live(&st, 0, err, sizeof err): HVT_STORE_NOLIVE on POSIX)
+ *   (or hvt_store_open_live(&st, 0, err, sizeof err): HVT_STORE_NOLIVE on Linux)
  *   hvt_store_list(st, &v, &n, err, sizeof err); ... v[i].guid, v[i].name ...
  *   hvt_services_free(v, n); hvt_store_close(st);
  *
@@ -37,7 +37,7 @@
 enum hvt_store_status {
 	HVT_STORE_OK = 0,
 	HVT_STORE_ERROR = -1,	 /* anything else; err says what */
-	HVT_STORE_NOLIVE = -2,	 /* no live registry on this system (POSIX) */
+	HVT_STORE_NOLIVE = -2,	 /* no live registry on this system (Linux) */
 	HVT_STORE_DENIED = -3,	 /* access denied: not elevated */
 	HVT_STORE_NOTFOUND = -4, /* no such key (put/delete), no such file (open without CREATE) */
 	HVT_STORE_SYNTAX = -5,	 /* malformed .reg file: err is "FILE:LINE: what" */
@@ -109,7 +109,7 @@ enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g);
 
 /* ---- platform layer (common/linux/registry.c, common/win/registry.c), used by registry.c ---- */
 
-/* The live registry. POSIX: every call returns HVT_STORE_NOLIVE with a message. */
+/* The live registry. Linux: every call returns HVT_STORE_NOLIVE with a message. */
 int hvt_live_open(int flags, char *err, size_t errlen);
 int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen);
 int hvt_live_put(const char *key, const char *name, char *err, size_t errlen);

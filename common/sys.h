@@ -1,4 +1,4 @@
-/* Processes, tasks, clocks and signals: what differs between POSIX and Windows besides
+/* Processes, tasks, clocks and signals: what differs between Linux and Windows besides
  * sockets. common/linux/sys.c, common/win/sys.c. */
 #ifndef HVT_SYS_H
 #define HVT_SYS_H
@@ -16,7 +16,7 @@ void hvt_sleep_ms(uint64_t ms);
 void hvt_signals_init(void);
 int hvt_interrupted(void); /* 0, or the signal number seen */
 
-/* Runs fn on a private copy of ctx (size bytes) concurrently: a child process on POSIX (the
+/* Runs fn on a private copy of ctx (size bytes) concurrently: a child process on Linux (the
  * child exits with fn's return value), a thread on Windows. The socket `owned` (or
  * HVT_SOCK_INVALID) belongs to the task from now on: fn must close it, the caller must not
  * touch it again. Returns 0 or error code. */

@@ -1,4 +1,4 @@
-/* The POSIX forwarding server (common/forward.h): one thread, one edge-triggered epoll loop
+/* The Linux forwarding server (common/forward.h): one thread, one edge-triggered epoll loop
  * for the listener and every connection pair.
  *
  * Every socket is registered once, for input and output, and the loop keeps what epoll said

@@ -1,9 +1,10 @@
-/* POSIX side of common/platform.h. */
+/* Linux side of common/platform.h. */
 #include "platform.h"
 
 #include <stdio.h>
 #include <netdb.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "sysnet.h"
 
@@ -22,4 +23,21 @@ const char *hvt_platform_strerror(int code, char *buf, size_t len)
 	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 	return buf;
+}
+
+int hvt_platform_random(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		/* getrandom may return fewer bytes or be interrupted by a signal. */
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

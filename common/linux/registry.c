@@ -1,4 +1,4 @@
-/* POSIX side of registry.h: there is no live registry; .reg files are read and replaced
+/* Linux side of registry.h: there is no live registry; .reg files are read and replaced
  * atomically (mkstemp beside the file, fsync, rename, fsync of the directory). */
 #include "registry.h"
 #include "strutil.h"

@@ -1,4 +1,4 @@
-/* POSIX processes, clocks and signals (common/sys.h). */
+/* Linux processes, clocks and signals (common/sys.h). */
 #include "sys.h"
 #include "msg.h"
 

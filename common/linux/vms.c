@@ -1,4 +1,4 @@
-/* POSIX side of vms.h: VMs are Hyper-V's business; there is nothing to list here. */
+/* Linux side of vms.h: VMs are Hyper-V's business; there is nothing to list here. */
 #include "vms.h"
 
 #include <stdio.h>
