@@ -170,13 +170,28 @@ void hvt_unix_unlink(const char *path)
 
 /* ---- accept ----------------------------------------------------------------------------- */
 
+/* Waits in poll, at most a second at a time, so that finished tasks (hvnc -lk -e) are reaped
+ * within a second and not at the next connection; the listener is made non-blocking so that
+ * a connection that went away between poll and accept cannot block us. */
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
+	int lfd = fd_of(l), fl = fcntl(lfd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(lfd, F_SETFL, fl | O_NONBLOCK);
 	for (;;) {
+		struct pollfd pl = { .fd = lfd, .events = POLLIN };
+		int n = poll(&pl, 1, 1000);
+		if (hvt_interrupted())
+			return EINTR;
+		hvt_tasks_running();
+		if (n < 0 && errno != EINTR)
+			return errno;
+		if (n <= 0)
+			continue;
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
 		struct hvt_addr p;
-		int fd = accept4(fd_of(l), (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 		if (fd >= 0) {
 			if (hvt_addr_from_sockaddr((struct sockaddr *)&ss, len, &p) == 0 &&
 			    p.fam->sockopts)
@@ -186,9 +201,7 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 			*out = (hvt_sock)fd;
 			return 0;
 		}
-		if (errno == EINTR && hvt_interrupted())
-			return EINTR;
-		if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+		if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED && errno != EPROTO)
 			return errno;
 	}
 }

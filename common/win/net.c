@@ -185,10 +185,14 @@ void hvt_unix_unlink(const char *path)
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
 	for (;;) {
-		/* Wait first: a blocking accept() would not notice Ctrl-C. */
-		int w = hvt_win_wait(sk(l), 0, UINT64_MAX);
+		/* Wait first: a blocking accept() would not notice Ctrl-C. Every second, finished
+		 * tasks are reaped (their thread handles closed), not at the next connection. */
+		int w = hvt_win_wait(sk(l), 0, 1000);
 		if (w < 0)
 			return -w;
+		hvt_tasks_running();
+		if (w == 0)
+			continue;
 		struct sockaddr_storage ss;
 		int len = (int)sizeof ss;
 		SOCKET s = accept(sk(l), (struct sockaddr *)&ss, &len);
