@@ -8,6 +8,7 @@
 
 #include "sockaddr.h"
 #include "strutil.h"
+#include "vsockdiag.h"
 
 /* A number, any, or the name of CID 0, 1 or 2. */
 static int parse_cid(const char *p, size_t n, uint32_t *cid)
@@ -151,10 +152,11 @@ static const char *const hints[HVT_E_COUNT] = {
 
 static void listen_note(const struct hvt_addr *local, char *buf, size_t len)
 {
+	char text[HVT_CID_TEXT_MAX];
 	uint32_t cid;
 	(void)local;
 	if (hvt_local_cid(&cid) == 0)
-		snprintf(buf, len, " (local CID %u)", (unsigned)cid);
+		snprintf(buf, len, " (%s)", hvt_vsock_cid_text(cid, text, sizeof text));
 }
 
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)

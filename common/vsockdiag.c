@@ -261,3 +261,12 @@ const char *hvt_vsock_type_name(uint8_t type, char *buf, size_t len)
 	snprintf(buf, len, "type-%u", type);
 	return buf;
 }
+
+const char *hvt_vsock_cid_text(uint32_t cid, char *buf, size_t len)
+{
+	if (cid == 0xFFFFFFFFu)
+		snprintf(buf, len, "local CID any (the host addresses this VM by its VM id)");
+	else
+		snprintf(buf, len, "local CID %lu", (unsigned long)cid);
+	return buf;
+}

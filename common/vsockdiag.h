@@ -112,6 +112,11 @@ struct hvt_vsock_info {
  * vmw_vsock_vmci_transport, vsock_loopback). */
 void hvt_vsock_info(struct hvt_vsock_info *info);
 
+/* "local CID 3", or under hv_sock, where the local CID reads as VMADDR_CID_ANY, "local CID any
+ * (the host addresses this VM by its VM id)" (hv_sock.c: hvs_get_local_cid). Returns buf. */
+#define HVT_CID_TEXT_MAX 64
+const char *hvt_vsock_cid_text(uint32_t cid, char *buf, size_t len);
+
 struct hvt_sock_owner {
 	uint32_t inode;
 	int pid, fd;

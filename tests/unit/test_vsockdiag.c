@@ -464,6 +464,11 @@ static void test_names(void **state)
 	assert_string_equal(hvt_vsock_type_name(HVT_VST_DGRAM, buf, sizeof buf), "dgram");
 	assert_string_equal(hvt_vsock_type_name(HVT_VST_SEQPACKET, buf, sizeof buf), "seqpacket");
 	assert_string_equal(hvt_vsock_type_name(9, buf, sizeof buf), "type-9");
+	/* Under hv_sock the local CID reads as VMADDR_CID_ANY: not a number to show. */
+	char cid[HVT_CID_TEXT_MAX];
+	assert_string_equal(hvt_vsock_cid_text(3, cid, sizeof cid), "local CID 3");
+	assert_string_equal(hvt_vsock_cid_text(0xFFFFFFFFu, cid, sizeof cid),
+			    "local CID any (the host addresses this VM by its VM id)");
 }
 
 int main(void)

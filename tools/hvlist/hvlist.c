@@ -379,10 +379,9 @@ static void view_sockets(struct view *v)
 		if (rc != HVT_VSOCKDIAG_UNAVAILABLE) {
 			hvt_vsock_info(&sock_meta.info);
 			sock_meta.have_info = 1;
-			char cid[32] = "no local CID", tr[300] = "none";
+			char cid[HVT_CID_TEXT_MAX] = "no local CID", tr[300] = "none";
 			if (sock_meta.info.cid_err == 0)
-				snprintf(cid, sizeof cid, "local CID %lu",
-					 (unsigned long)sock_meta.info.local_cid);
+				hvt_vsock_cid_text(sock_meta.info.local_cid, cid, sizeof cid);
 			size_t k = 0;
 			for (size_t i = 0; i < sock_meta.info.ntransports; i++)
 				k += (size_t)snprintf(tr + k, sizeof tr - k, "%s%s", i ? ", " : "",
