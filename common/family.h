@@ -67,6 +67,8 @@ struct hvt_family {
 			 uint64_t timeout_ms);
 	/* bind() for a family that needs more (a unix socket file). NULL: plain bind. */
 	int (*bind)(hvt_sock s, const struct sockaddr *sa, size_t len, const struct hvt_addr *a);
+	/* The longest connect one socket may wait (0: no limit); a longer -w connects again. */
+	uint64_t connect_max_ms;
 	/* After connect: a handshake on the blocking socket, within timeout_ms (0: the
 	 * family's own limit). 0 or an error code. NULL: none. */
 	int (*connected)(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms);

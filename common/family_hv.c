@@ -216,5 +216,6 @@ const struct hvt_family hvt_family_hv = {
 	.parse = parse, .parse_bare = parse_bare, .format = format,
 	.env = env, .hints = hints,
 	.sockaddrs = sockaddrs, .from_sockaddr = from_sockaddr, .sockopts = sockopts,
+	.connect_max_ms = HVSOCKET_CONNECT_TIMEOUT_MAX,
 };
 // clang-format on

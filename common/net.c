@@ -173,11 +173,24 @@ static int open_addr(const struct opening *o, hvt_sock *out)
 	return rc;
 }
 
+/* A family whose sockets cannot wait longer than connect_max_ms (Hyper-V sockets:
+ * HVSOCKET_CONNECT_TIMEOUT is at most 300 s) gets a fresh attempt after each timeout until -w
+ * has passed, as go-winio's dialer does; -w is never cut short silently. */
 int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
 		     void *ctx, hvt_sock *out)
 {
 	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx };
-	return open_addr(&o, out);
+	uint64_t cap = a->fam ? a->fam->connect_max_ms : 0, start = hvt_now_ns();
+	for (;;) {
+		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
+		if (cap && timeout_ms > cap)
+			o.timeout_ms = timeout_ms - spent < cap ? timeout_ms - spent : cap;
+		int rc = open_addr(&o, out);
+		spent = (hvt_now_ns() - start) / 1000000u;
+		if (rc != hvt_err_timeout() || !cap || timeout_ms <= cap || spent >= timeout_ms ||
+		    hvt_interrupted())
+			return rc;
+	}
 }
 
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
