@@ -125,8 +125,16 @@ static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs
 	int rc = getaddrinfo(a->host[0] ? a->host : NULL, port, &want, &res);
 	if (rc != 0)
 		return hvt_gai_error(rc);
-	for (struct addrinfo *ai = res; ai && out->n < HVT_SOCKADDRS_MAX; ai = ai->ai_next)
-		hvt_sockaddrs_add(out, ai->ai_addr, (size_t)ai->ai_addrlen, 0);
+	/* Listening on every address: [::] first, dual stack (IPv4 too), then 0.0.0.0 where the
+	 * system has no IPv6; getaddrinfo would give 0.0.0.0 first and IPv6 clients nothing. */
+	int v6_first = passive && a->host[0] == '\0';
+	struct addrinfo *ai;
+	for (ai = res; ai; ai = ai->ai_next)
+		if (!v6_first || ai->ai_family == AF_INET6)
+			hvt_sockaddrs_add(out, ai->ai_addr, (size_t)ai->ai_addrlen, 0);
+	for (ai = v6_first ? res : NULL; ai; ai = ai->ai_next)
+		if (ai->ai_family != AF_INET6)
+			hvt_sockaddrs_add(out, ai->ai_addr, (size_t)ai->ai_addrlen, 0);
 	freeaddrinfo(res);
 	return out->n ? 0 : HVT_EHOSTUNREACH;
 }

@@ -40,9 +40,11 @@ int hvt_gai_error(int rc)
 
 void hvt_tcp_listen_opts(hvt_sock s)
 {
-	/* Linux's SO_REUSEADDR only skips TIME_WAIT; a live listener still holds the port. */
-	int one = 1;
+	/* Linux's SO_REUSEADDR only skips TIME_WAIT; a live listener still holds the port. [::]
+	 * takes IPv4 too whatever net.ipv6.bindv6only says (fails harmlessly on IPv4). */
+	int one = 1, off = 0;
 	setsockopt(fd_of(s), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	setsockopt(fd_of(s), IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
 }
 
 int hvt_sock_new(int af, int proto, hvt_sock *out)

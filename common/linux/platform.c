@@ -1,15 +1,26 @@
 /* Linux side of common/platform.h. */
 #include "platform.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <netdb.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 #include "sysnet.h"
 
 void hvt_platform_init(void)
 {
+	/* A closed standard descriptor would be the next socket's number: the peer's data would
+	 * go back to it as "stdout", or be read as "stdin". Hold 0-2 with /dev/null instead. */
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n >= 0 && n != fd) /* cannot be: the lowest free descriptor is fd */
+			close(n);
+	}
 }
 
 const char *hvt_platform_strerror(int code, char *buf, size_t len)

@@ -18,8 +18,26 @@ static void restore_console_cp(void)
 		SetConsoleOutputCP(saved_output_cp);
 }
 
+/* A standard handle that is closed or missing gets the NUL device, so that reads see an
+ * empty input and writes are dropped, as with Linux's /dev/null. */
+static void hold_std(DWORD which, FILE *f, const char *mode)
+{
+	HANDLE h = GetStdHandle(which);
+	if (h != NULL && h != INVALID_HANDLE_VALUE && _fileno(f) >= 0)
+		return;
+	HANDLE nul = CreateFileA("NUL", GENERIC_READ | GENERIC_WRITE,
+				 FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+	if (nul != INVALID_HANDLE_VALUE)
+		SetStdHandle(which, nul);
+	if (!freopen("NUL", mode, f))
+		return; /* nothing better to do: writes fail, as they did */
+}
+
 void hvt_platform_init(void)
 {
+	hold_std(STD_INPUT_HANDLE, stdin, "rb");
+	hold_std(STD_OUTPUT_HANDLE, stdout, "wb");
+	hold_std(STD_ERROR_HANDLE, stderr, "wb");
 	/* Text mode would turn LF into CRLF on output and stop input at 0x1A: every byte a tool
 	 * reads or writes through the C runtime is data or a message compared byte for byte. */
 	_setmode(_fileno(stdin), _O_BINARY);
