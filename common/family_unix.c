@@ -28,8 +28,11 @@ static void format(const struct hvt_addr *a, char *buf, size_t len)
 }
 
 static const char *const hints[HVT_E_COUNT] = {
-	[HVT_E_ADDRINUSE] =
-		"something else exists at that path (hvnc replaces only a stale socket file)",
+	[HVT_E_REFUSED] = "nothing accepts on that path: a socket file left by a listener that "
+			  "ended, or not a socket at all",
+	[HVT_E_TIMEDOUT] = "the listener's queue stayed full: it accepts too slowly, or not at all",
+	[HVT_E_ADDRINUSE] = "something else exists at that path (hvnc replaces only a stale socket "
+			    "file)",
 	[HVT_E_ACCESS] = "permission denied: check the path's directory and the socket file's mode",
 };
 
@@ -38,7 +41,7 @@ static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs
 	struct sockaddr_un un;
 	size_t n = strlen(a->path), off = a->abstract ? 1 : 0;
 	(void)passive;
-	if (n + off + 1 > sizeof un.sun_path)
+	if (off + n + !a->abstract > sizeof un.sun_path) /* a path needs its NUL, a name not */
 		return HVT_ENAMETOOLONG;
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;

@@ -89,3 +89,23 @@ wait_exit $first 10 "first listener"
 out=$($HVNC -d unix:$T/own 2>oc.err) || fail "second listener unreachable: $(cat oc.err)"
 [ "$out" = second ] || fail "second listener: got '$out'"
 ok "exit removes only the listener's own socket file"
+
+# Abstract names may be 1-107 bytes, as the parser and hvsock(7) say (no NUL after a name).
+name=$(printf 'a%.0s' $(seq 107))
+bg $HVNC -l "unix:@$name" </dev/null >abs.got 2>abs.err
+ap=$!
+i=0
+until printf 'abstract\n' | $HVNC "unix:@$name" 2>abs.client; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && fail "a 107-byte abstract name: $(cat abs.client abs.err)"
+	sleep 0.05
+done
+wait_exit $ap 10 "hvnc -l unix:@NAME"
+[ "$(cat abs.got)" = abstract ] || fail "107-byte abstract name: got '$(cat abs.got)'"
+ok "an abstract name of 107 bytes listens and connects"
+
+# Unix errors speak of paths, not hosts: a regular file is no listener.
+: >plain
+$HVNC "unix:$T/plain" </dev/null 2>plain.err && fail "connect to a regular file: exit 0"
+grep -q "hint: nothing accepts on that path" plain.err || fail "regular file: $(cat plain.err)"
+ok "connecting to a file that is not a socket gets a unix hint"

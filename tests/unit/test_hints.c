@@ -60,7 +60,8 @@ static void test_fallback(void **state)
 	has(hvt_hint(&a, hvt_err_timeout()), "is the host reachable");
 	assert_int_equal(hvt_addr_parse("unix:/x", 0, &a, err, sizeof err), 0);
 	has(a.fam->hints[HVT_E_ADDRINUSE], "stale socket file");
-	assert_null(a.fam->hints[HVT_E_TIMEDOUT]); /* the generic one applies */
+	has(a.fam->hints[HVT_E_REFUSED], "nothing accepts on that path");
+	assert_null(a.fam->hints[HVT_E_RESET]); /* the generic one applies */
 }
 
 int main(void)

@@ -145,7 +145,8 @@ static int connect_to(const struct hvt_addr *a, hvt_sock *s)
 {
 	int rc = hvt_sock_connect(a, opt.wait_ms, note_waiting, NULL, s);
 	if (rc != 0) {
-		hvt_report("connect", a, rc);
+		if (!hvt_interrupted()) /* Ctrl-C is no error to explain */
+			hvt_report("connect", a, rc);
 		return rc;
 	}
 	if (opt.verbose) {
