@@ -121,7 +121,8 @@ static int clear_stale_unix(const char *path, const struct sockaddr *sa, socklen
 	struct stat st;
 	if (lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode))
 		return EADDRINUSE;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a live listener with a full queue answers EAGAIN, and is in use. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return errno;
 	int rc = connect(fd, sa, len) == 0 ? EADDRINUSE : errno;

@@ -109,3 +109,30 @@ ok "an abstract name of 107 bytes listens and connects"
 $HVNC "unix:$T/plain" </dev/null 2>plain.err && fail "connect to a regular file: exit 0"
 grep -q "hint: nothing accepts on that path" plain.err || fail "regular file: $(cat plain.err)"
 ok "connecting to a file that is not a socket gets a unix hint"
+
+# A live listener whose queue is full is in use: say so at once, do not hang in the check
+# for a stale socket file.
+python3 - "$T/full" <<'PY' >full.out 2>&1 &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(0)
+held = []
+while True:  # fill the queue without accepting
+    c = socket.socket(socket.AF_UNIX)
+    c.setblocking(False)
+    try:
+        c.connect(sys.argv[1])
+        held.append(c)
+    except BlockingIOError:
+        break
+print("full", flush=True)
+time.sleep(30)
+PY
+PIDS="$PIDS $!"
+wait_line full.out full
+start=$(date +%s)
+$HVNC -l "unix:$T/full" </dev/null 2>full.err && fail "listen on a busy path: exit 0"
+[ $(($(date +%s) - start)) -le 3 ] || fail "listen on a busy path took $(($(date +%s) - start)) s"
+grep -q "address already in use" full.err || fail "busy path: $(cat full.err)"
+ok "a path whose listener's queue is full is reported in use at once"
