@@ -15,13 +15,6 @@ static int try_help(void)
 	return '?';
 }
 
-/* Start of an error line; stdout is flushed first so that output stays in order. */
-static void err_start(void)
-{
-	fflush(stdout);
-	fprintf(stderr, "%s: ", hvt_progname());
-}
-
 static void reverse(char **v, int i, int j)
 {
 	for (j--; i < j; i++, j--) {
@@ -86,19 +79,19 @@ static int long_option(struct hvt_getopt *g, int argc, char **argv,
 	}
 	if (ambiguous) {
 		/* GNU lists the first match and every later match that differs from it. */
-		err_start();
-		fprintf(stderr, "option '%s' is ambiguous; possibilities:", arg);
-		for (int i = found; longopts[i].name; i++)
+		char list[1024] = "";
+		size_t n = 0;
+		for (int i = found; longopts[i].name && n < sizeof list; i++)
 			if (has_prefix(longopts[i].name, name, len) &&
 			    (i == found || !same_option(&longopts[found], &longopts[i])))
-				fprintf(stderr, " '--%s'", longopts[i].name);
-		fputc('\n', stderr);
+				n += (size_t)snprintf(list + n, sizeof list - n, " '--%s'",
+						      longopts[i].name);
+		hvt_warnx("option '%s' is ambiguous; possibilities:%s", arg, list);
 		g->optopt = 0;
 		return try_help();
 	}
 	if (found < 0) {
-		err_start();
-		fprintf(stderr, "unrecognized option '%s'\n", arg);
+		hvt_warnx("unrecognized option '%s'", arg);
 		g->optopt = 0;
 		return try_help();
 	}
@@ -106,8 +99,7 @@ static int long_option(struct hvt_getopt *g, int argc, char **argv,
 	const struct hvt_option *o = &longopts[found];
 	if (name[len] == '=') {
 		if (o->has_arg == hvt_no_argument) {
-			err_start();
-			fprintf(stderr, "option '--%s' doesn't allow an argument\n", o->name);
+			hvt_warnx("option '--%s' doesn't allow an argument", o->name);
 			g->optopt = o->val;
 			return try_help();
 		}
@@ -115,8 +107,7 @@ static int long_option(struct hvt_getopt *g, int argc, char **argv,
 	} else if (o->has_arg == hvt_required_argument) {
 		/* Optional arguments are only taken with '=', required ones also from the next word. */
 		if (g->optind >= argc) {
-			err_start();
-			fprintf(stderr, "option '--%s' requires an argument\n", o->name);
+			hvt_warnx("option '--%s' requires an argument", o->name);
 			g->optopt = o->val;
 			return try_help();
 		}
@@ -204,8 +195,7 @@ int hvt_getopt_long(struct hvt_getopt *g, int argc, char **argv, const char *opt
 		g->nextchar = 0;
 	}
 	if (!spec) {
-		err_start();
-		fprintf(stderr, "invalid option -- '%c'\n", c);
+		hvt_warnx("invalid option -- '%c'", c);
 		g->optopt = c;
 		return try_help();
 	}
@@ -220,8 +210,7 @@ int hvt_getopt_long(struct hvt_getopt *g, int argc, char **argv, const char *opt
 		} else if (g->optind < argc) {
 			g->optarg = argv[g->optind++];
 		} else {
-			err_start();
-			fprintf(stderr, "option requires an argument -- '%c'\n", c);
+			hvt_warnx("option requires an argument -- '%c'", c);
 			g->optopt = c;
 			return try_help();
 		}

@@ -38,12 +38,28 @@ const char *hvt_strerror(int code)
 	return hvt_platform_strerror(code, buf, sizeof buf);
 }
 
+/* "prog: MESSAGE[: error text]\n" in one write, so that the lines of concurrent servers
+ * (hvnc -lk -v, hvping -l -v and their connections' processes) never interleave mid-line.
+ * A message is at most about 4 KiB (an address is at most 1 KiB of it); longer is cut. */
+static HVT_PRINTF(2, 0) void emit(const char *errtext, const char *fmt, va_list ap)
+{
+	char body[4096], line[4608];
+	vsnprintf(body, sizeof body, fmt, ap);
+	int n = snprintf(line, sizeof line, "%s: %s%s%s\n", progname, body, errtext ? ": " : "",
+			 errtext ? errtext : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line) {
+		n = (int)sizeof line - 1;
+		line[n - 1] = '\n';
+	}
+	fflush(stdout);
+	fwrite(line, 1, (size_t)n, stderr);
+}
+
 void hvt_vwarnx(const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	emit(NULL, fmt, ap);
 }
 
 void hvt_warnx(const char *fmt, ...)
@@ -56,10 +72,7 @@ void hvt_warnx(const char *fmt, ...)
 
 static HVT_PRINTF(2, 0) void vwarnc(int code, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, ": %s\n", hvt_strerror(code));
+	emit(hvt_strerror(code), fmt, ap);
 }
 
 void hvt_warn(int code, const char *fmt, ...)

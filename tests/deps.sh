@@ -7,7 +7,7 @@ pkgs="cmake gcc make libcmocka-dev qemu-system-x86 busybox-static socat xz-utils
 if [ "${1:-}" != demo ]; then
 	pkgs="$pkgs clang mandoc ncat python3 iproute2 gcc-mingw-w64-x86-64 wine wine64 dpkg-dev"
 	pkgs="$pkgs bash-completion zsh fish lintian"  # completions and package tests
-	pkgs="$pkgs valgrind clang-tidy cppcheck"  # tests/e2e/valgrind.sh, static_analysis.sh
+	pkgs="$pkgs valgrind clang-tidy cppcheck strace"  # valgrind.sh, static_analysis.sh, messages.sh
 fi
 missing=
 for p in $pkgs; do
