@@ -25,6 +25,9 @@ int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock 
 int hvt_tasks_running(void);
 /* Blocks until fewer than n tasks run (or an interrupt arrives). */
 void hvt_tasks_wait_below(int n);
+/* The service is stopping on signal sig: passes it to every running task (each passes it on
+ * to its program), waits up to 2 s for them to end, then kills what is left. */
+void hvt_tasks_stop(int sig);
 
 /* Runs a program with the socket as its stdin and stdout and waits for it: argv run directly
  * (no shell) when shell_cmd is NULL, else shell_cmd through /bin/sh -c (cmd.exe /c on Windows).

@@ -27,7 +27,8 @@ void hvt_sleep_ms(uint64_t ms)
 }
 
 static volatile sig_atomic_t interrupted;
-static int ntasks;
+static pid_t *tasks; /* running tasks (children), for reaping and for hvt_tasks_stop */
+static int ntasks, captasks;
 
 static void on_signal(int sig)
 {
@@ -62,6 +63,14 @@ int hvt_interrupted(void)
 int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
 {
 	(void)size; /* fork copies it */
+	if (ntasks == captasks) {
+		int cap = captasks ? captasks * 2 : 16;
+		pid_t *n = realloc(tasks, (size_t)cap * sizeof *n);
+		if (!n)
+			return ENOMEM;
+		tasks = n;
+		captasks = cap;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
@@ -74,25 +83,52 @@ int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock 
 	}
 	if (owned != HVT_SOCK_INVALID)
 		close((int)owned);
-	ntasks++;
+	tasks[ntasks++] = pid;
 	return 0;
+}
+
+/* pid has ended (waitpid said so): forget it. */
+static void task_ended(pid_t pid)
+{
+	for (int i = 0; i < ntasks; i++)
+		if (tasks[i] == pid) {
+			tasks[i] = tasks[--ntasks];
+			return;
+		}
 }
 
 int hvt_tasks_running(void)
 {
-	while (ntasks > 0 && waitpid(-1, NULL, WNOHANG) > 0)
-		ntasks--;
+	pid_t pid;
+	while (ntasks > 0 && (pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		task_ended(pid);
 	return ntasks;
 }
 
 void hvt_tasks_wait_below(int n)
 {
 	while (hvt_tasks_running() >= n && !interrupted) {
-		if (waitpid(-1, NULL, 0) > 0)
-			ntasks--;
+		pid_t pid = waitpid(-1, NULL, 0);
+		if (pid > 0)
+			task_ended(pid);
 		else if (errno == ECHILD)
 			ntasks = 0;
 	}
+}
+
+void hvt_tasks_stop(int sig)
+{
+	for (int i = 0; i < ntasks; i++)
+		kill(tasks[i], sig); /* each passes it on to its program (hvt_run_on_socket) */
+	for (int waited = 0; hvt_tasks_running() > 0 && waited < 2000; waited += 20) {
+		struct timespec ts = { 0, 20000000 };
+		nanosleep(&ts, NULL);
+	}
+	for (int i = 0; i < ntasks; i++)
+		kill(tasks[i], SIGKILL);
+	while (ntasks > 0 && waitpid(tasks[0], NULL, 0) >= 0)
+		task_ended(tasks[0]);
+	ntasks = 0;
 }
 
 /* Splits "prog arg arg" on blanks (no quoting, no shell), as ncat -e does. */
@@ -131,16 +167,29 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		_exit(e == ENOENT ? 127 : 126);
 	}
 	setpgid(pid, pid); /* also here: the child may not have run yet when a signal comes */
+	/* Wait in sigsuspend with the signals blocked in between, so that a SIGINT/SIGTERM/SIGHUP
+	 * that came before the wait (even before the fork) is passed on too, once; SIGCHLD ends
+	 * the wait when the program ends. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	int status, forwarded = 0;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-		/* SIGINT/SIGTERM for us: pass it on once and wait for the program to end. */
+	pid_t r;
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
 		if (hvt_interrupted() && !forwarded) {
 			kill(-pid, hvt_interrupted());
 			forwarded = 1;
 		}
+		sigsuspend(&old);
 	}
+	int e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		return -e;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

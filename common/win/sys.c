@@ -135,6 +135,18 @@ void hvt_tasks_wait_below(int n)
 	}
 }
 
+void hvt_tasks_stop(int sig)
+{
+	/* Tasks are threads of this process: they see hvt_interrupted() themselves and end
+	 * their relays and programs; wait up to 2 s for them, process exit ends the rest. */
+	(void)sig;
+	uint64_t end = hvt_now_ns() + 2000000000u;
+	while (hvt_tasks_running() > 0 && hvt_now_ns() < end) {
+		DWORD count = ntasks > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : (DWORD)ntasks;
+		WaitForMultipleObjects(count, tasks, FALSE, HVT_WIN_SLICE_MS);
+	}
+}
+
 /* ---- programs per connection ------------------------------------------------------------- */
 
 /* Appends arg to the command line quoted the way the C runtime's argv parser undoes it. */

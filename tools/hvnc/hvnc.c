@@ -274,8 +274,10 @@ static int run_listen(void)
 	}
 	hvt_sock_close(l);
 	hvt_sock_unlink(&opt.addr);
-	if (hvt_interrupted())
+	if (hvt_interrupted()) {
+		hvt_tasks_stop(hvt_interrupted()); /* the whole service ends: -e/-c programs too */
 		return 128 + hvt_interrupted();
+	}
 	return status;
 }
 

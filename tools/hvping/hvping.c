@@ -556,6 +556,8 @@ static int run_listen(void)
 	}
 	hvt_sock_close(l);
 	hvt_sock_unlink(&opt.addr);
+	if (hvt_interrupted())
+		hvt_tasks_stop(hvt_interrupted()); /* and the connections in progress */
 	return status;
 }
 
