@@ -113,12 +113,33 @@ static int json_fail(struct hvt_jr *r, char *err, size_t errlen)
 			r->err ? r->err : "unexpected input");
 }
 
-/* One compute system object; *keep is 0 when it has no usable Id. */
+/* The VM id of a compute system, from its RuntimeId and Id (NULL when absent); 0 when it has
+ * none. RuntimeId is what hvsockets address: hcsshim binds the listeners for a utility VM to
+ * the RuntimeID of the system's properties (internal/uvm/create.go: "Cache the VM ID of the
+ * utility VM", uvm.runtimeID = properties.RuntimeID; listenVsock: VMID: uvm.runtimeID). Its
+ * properties type writes RuntimeID as a guid.GUID, all zeros when unset (internal/schema1:
+ * ContainerProperties, `json:"RuntimeId,omitempty"` does not omit a struct), so zeros count
+ * as absent. Id is the caller's name for the system ("CONTAINERID@vm" for hcsshim's utility
+ * VMs); it is the VM id only when there is no RuntimeId and it is a GUID. */
+static int hcs_vm_id(const char *runtime_id, const char *id, hvt_guid *out)
+{
+	static const hvt_guid zero;
+	if (runtime_id && runtime_id[0]) {
+		if (hvt_guid_parse(runtime_id, out, NULL) < 0)
+			return 0;
+		if (!hvt_guid_equal(out, &zero))
+			return 1;
+	}
+	return id && hvt_guid_parse(id, out, NULL) == 0;
+}
+
+/* One compute system object; *keep is 0 when it is not an addressable VM. */
 static int parse_system(struct hvt_jr *r, struct hvt_vm *vm, int *keep)
 {
-	static const char *const keys[] = { "Id", "Name", "State", "SystemType", "Owner" };
-	char *id = NULL;
-	char **slot[] = { &id, &vm->name, &vm->state, &vm->type, &vm->owner };
+	static const char *const keys[] = { "Id",    "RuntimeId",  "Name",
+					    "State", "SystemType", "Owner" };
+	char *id = NULL, *runtime_id = NULL;
+	char **slot[] = { &id, &runtime_id, &vm->name, &vm->state, &vm->type, &vm->owner };
 	*keep = 0;
 	if (hvt_jr_expect(r, '{') < 0)
 		return -1;
@@ -145,12 +166,24 @@ static int parse_system(struct hvt_jr *r, struct hvt_vm *vm, int *keep)
 		if (hvt_jr_expect(r, '}') < 0)
 			goto fail;
 	}
-	if (id && hvt_guid_parse(id, &vm->id, NULL) == 0)
+	/* SystemType is "Container" or "VirtualMachine" (the HCS JSON schema reference,
+	 * MicrosoftDocs/Virtualization-Documentation virtualization/api/hcs/SchemaReference.md:
+	 * enum SystemType; ComputeSystemProperties: Id string, RuntimeId Guid, Name, Owner, ...) */
+	if (vm->type && strcmp(vm->type, "VirtualMachine") == 0 &&
+	    hcs_vm_id(runtime_id, id, &vm->id)) {
 		*keep = 1;
+		if (id && id[0] && (!vm->name || !vm->name[0])) {
+			free(vm->name);
+			vm->name = id;
+			id = NULL;
+		}
+	}
 	free(id);
+	free(runtime_id);
 	return 0;
 fail:
 	free(id);
+	free(runtime_id);
 	return -1;
 }
 
@@ -211,6 +244,47 @@ int hvt_vms_parse_hcs(const char *json, size_t len, struct hvt_vm **out, size_t 
 	*out = v;
 	*n = cnt;
 	return HVT_VMS_OK;
+}
+
+/* ---- HRESULTs ---- */
+
+const char hvt_vms_denied[] =
+	"access denied: listing VMs needs an administrator or a member of Hyper-V Administrators";
+
+const char *hvt_vms_hresult_text(uint32_t hr, const char *text, char *buf, size_t len)
+{
+	if (text && text[0])
+		snprintf(buf, len, "%s (0x%08lx)", text, (unsigned long)hr);
+	else
+		snprintf(buf, len, "error 0x%08lx", (unsigned long)hr);
+	return buf;
+}
+
+/* HRESULTs (winerror.h): E_ACCESSDENIED, HCS_E_SERVICE_NOT_AVAILABLE, and HRESULT_FROM_WIN32
+ * of ERROR_SERVICE_DISABLED (1058), ERROR_SERVICE_DOES_NOT_EXIST (1060) and
+ * ERROR_SERVICE_NOT_ACTIVE (1062). Numbers, so that this compiles and is tested everywhere. */
+#define HR_ACCESS_DENIED	     0x80070005u
+#define HR_HCS_SERVICE_NOT_AVAILABLE 0x80370114u
+#define HR_SERVICE_DISABLED	     0x80070422u
+#define HR_SERVICE_DOES_NOT_EXIST    0x80070424u
+#define HR_SERVICE_NOT_ACTIVE	     0x80070426u
+
+int hvt_vms_hcs_failure(uint32_t hr, const char *text, char *err, size_t errlen)
+{
+	char buf[300];
+	switch (hr) {
+	case HR_ACCESS_DENIED: return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", hvt_vms_denied);
+	case HR_HCS_SERVICE_NOT_AVAILABLE:
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
+				"the Host Compute Service is not available");
+	case HR_SERVICE_DISABLED:
+	case HR_SERVICE_DOES_NOT_EXIST:
+	case HR_SERVICE_NOT_ACTIVE:
+		return hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
+				"the Host Compute Service (vmcompute) is not running");
+	}
+	return hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: %s",
+			hvt_vms_hresult_text(hr, text, buf, sizeof buf));
 }
 
 /* ---- merge ---- */

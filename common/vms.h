@@ -3,17 +3,20 @@
  *
  * Windows (common/win/vms.c) asks the Host Compute Service (HcsEnumerateComputeSystems in
  * computecore.dll, loaded at run time: Windows 10 1809 / Server 2019 and later; it knows
- * running VMs, WSL2 and containers) and Hyper-V's WMI provider (root\virtualization\v2,
- * Msvm_ComputerSystem, through COM loaded at run time; it knows every VM of the Hyper-V
- * manager, stopped ones too, with their names), and merges both by VM id. When neither
- * answers (old Windows, Wine), the list is HVT_VMS_UNAVAILABLE with a one-line reason.
+ * running VMs, WSL2 and containers, which are left out) and Hyper-V's WMI provider
+ * (root\virtualization\v2, Msvm_ComputerSystem, through COM loaded at run time; it knows
+ * every VM of the Hyper-V manager, stopped ones too, with their names), and merges both by
+ * VM id. When neither answers (old Windows, Wine, the Host Compute Service not available),
+ * the list is HVT_VMS_UNAVAILABLE with a one-line reason.
  * Other systems (common/linux/vms.c): always HVT_VMS_UNAVAILABLE.
  *
- * The JSON parsing and the merge are portable (common/vms.c) and unit-tested. */
+ * The JSON parsing, the merge and the meaning of HCS's HRESULTs are portable (common/vms.c)
+ * and unit-tested. */
 #ifndef HVT_VMS_H
 #define HVT_VMS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "guid.h"
 
@@ -21,7 +24,7 @@ struct hvt_vm {
 	hvt_guid id;	    /* the VM id hvsockets address */
 	char *name;	    /* friendly name (UTF-8), NULL when unknown */
 	char *state;	    /* "Running", "Off", "Saved", "Paused", ...; NULL when unknown */
-	char *type;	    /* HCS SystemType ("VirtualMachine", "Container"); NULL */
+	char *type;	    /* "VirtualMachine" (HCS SystemType; containers are not listed) */
 	char *owner;	    /* HCS Owner ("WSL", "VMMS", "docker", ...); NULL */
 	const char *source; /* "hcs", "wmi" or "hcs+wmi" (static) */
 };
@@ -61,11 +64,29 @@ int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errl
 /* ---- portable helpers (common/vms.c) ---- */
 
 /* Parses the result document of HcsEnumerateComputeSystems (UTF-8): a JSON array of objects
- * with string members Id, Name, State, SystemType, Owner (others are skipped; null is an
- * empty array). Entries whose Id is not a GUID are dropped. Returns HVT_VMS_OK or
- * HVT_VMS_ERROR with "invalid JSON at byte N: what" in err. */
+ * with string members Id, RuntimeId, Name, State, SystemType, Owner (others are skipped; null
+ * is an empty array). Only SystemType "VirtualMachine" entries are kept: a container is not
+ * a VM that hvsockets address. The VM id is RuntimeId, the GUID hvsockets address; Id is the
+ * compute system's name-like id ("cowork-vm-929216c6", "CONTAINERID@vm"), equal to the VM
+ * id only where the owner chose so (WSL). Without RuntimeId (absent, empty or all zeros) an
+ * Id that is a GUID is the VM id; an entry with neither is dropped, as is one whose
+ * RuntimeId is not a GUID. Id is the name when Name is absent or empty. Returns HVT_VMS_OK
+ * or HVT_VMS_ERROR with "invalid JSON at byte N: what" in err. */
 int hvt_vms_parse_hcs(const char *json, size_t len, struct hvt_vm **out, size_t *n, char *err,
 		      size_t errlen);
+
+/* The reason when listing VMs is refused (access denied), for every source. */
+extern const char hvt_vms_denied[];
+
+/* An HRESULT in a message: "TEXT (0x80370100)" with the system's text (FormatMessage on
+ * Windows), "error 0x80370100" when text is NULL or empty. Returns buf. */
+const char *hvt_vms_hresult_text(uint32_t hr, const char *text, char *buf, size_t len);
+
+/* What a failed HCS enumeration means: HVT_VMS_UNAVAILABLE when the service is not there
+ * (HCS_E_SERVICE_NOT_AVAILABLE, or the vmcompute service absent, disabled or stopped),
+ * HVT_VMS_ERROR otherwise (access denied, or "Host Compute Service: TEXT (0x...)"), with the
+ * one-line reason in err. text is the system's text for hr, or NULL. */
+int hvt_vms_hcs_failure(uint32_t hr, const char *text, char *err, size_t errlen);
 
 /* Adds the VMs of b (taken over; b is freed) to *a: a VM already in *a (same id) gets b's
  * name when it has none or its name is only its id (HCS names Hyper-V manager VMs by id),

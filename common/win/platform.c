@@ -138,16 +138,25 @@ const char *hvt_platform_strerror(int code, char *buf, size_t len)
 			return buf;
 		}
 	}
+	if (!hvt_win_message((DWORD)code, buf, len))
+		snprintf(buf, len, "unknown error %d", code);
+	return buf;
+}
+
+const char *hvt_win_message(DWORD code, char *buf, size_t len)
+{
 	DWORD flags = FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS |
 		      FORMAT_MESSAGE_MAX_WIDTH_MASK;
 	DWORD size = len > 0xFFFF ? 0xFFFF : (DWORD)len;
-	DWORD n = FormatMessageA(flags, NULL, (DWORD)code,
-				 MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), buf, size, NULL);
+	if (len == 0)
+		return NULL;
+	DWORD n = FormatMessageA(flags, NULL, code, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US),
+				 buf, size, NULL);
 	if (n == 0)
-		n = FormatMessageA(flags, NULL, (DWORD)code, 0, buf, size, NULL);
+		n = FormatMessageA(flags, NULL, code, 0, buf, size, NULL);
 	if (n == 0) {
-		snprintf(buf, len, "unknown error %d", code);
-		return buf;
+		buf[0] = '\0';
+		return NULL;
 	}
 	tidy(buf);
 	return buf;

@@ -30,14 +30,24 @@ static int is_access_denied(HRESULT hr)
 	return hr == E_ACCESSDENIED || hr == (HRESULT)WBEM_E_ACCESS_DENIED;
 }
 
-/* Text of an HRESULT: Win32 errors through hvt_strerror, others by number. */
+/* The system's text for an HRESULT, or NULL: Win32 errors through hvt_strerror (the wording
+ * shared with Linux), others through FormatMessage (FORMAT_MESSAGE_FROM_SYSTEM; the HCS_E_*
+ * codes may have none). hr_text adds the number: "text (0x80370100)". Untested here: Wine
+ * has neither the Host Compute Service nor Hyper-V's WMI provider, so no test gets an
+ * HRESULT from them; the portable halves (hvt_vms_hresult_text, hvt_vms_hcs_failure) are
+ * unit-tested in tests/unit/test_vms.c. */
+static const char *hr_message(HRESULT hr, char *buf, size_t len)
+{
+	if (HRESULT_FACILITY(hr) != FACILITY_WIN32)
+		return hvt_win_message((DWORD)hr, buf, len);
+	snprintf(buf, len, "%s", hvt_strerror(HRESULT_CODE(hr)));
+	return buf;
+}
+
 static const char *hr_text(HRESULT hr, char *buf, size_t len)
 {
-	if (HRESULT_FACILITY(hr) == FACILITY_WIN32)
-		snprintf(buf, len, "%s", hvt_strerror(HRESULT_CODE(hr)));
-	else
-		snprintf(buf, len, "error 0x%08lx", (unsigned long)hr);
-	return buf;
+	char text[256];
+	return hvt_vms_hresult_text((uint32_t)hr, hr_message(hr, text, sizeof text), buf, len);
 }
 
 static char *utf8_dup(const wchar_t *w)
@@ -54,9 +64,6 @@ static char *utf8_dup(const wchar_t *w)
 	}
 	return s;
 }
-
-static const char denied[] =
-	"access denied: listing VMs needs an administrator or a member of Hyper-V Administrators";
 
 /* ---- Host Compute Service ---- */
 
@@ -87,22 +94,15 @@ static int hcs_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 				"Host Compute Service: cannot create an operation");
 	}
 	PWSTR doc = NULL;
-	char eb[256];
 	int rc = HVT_VMS_OK;
 	HRESULT hr = enumerate(NULL, op);
 	if (SUCCEEDED(hr))
 		hr = wait(op, HCS_TIMEOUT_MS, &doc);
 	if (FAILED(hr)) {
-		if (is_access_denied(hr))
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
-		else if (hr == HRESULT_FROM_WIN32(ERROR_SERVICE_DOES_NOT_EXIST) ||
-			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_DISABLED) ||
-			 hr == HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE))
-			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE,
-				      "the Host Compute Service (vmcompute) is not running");
-		else
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "Host Compute Service: %s",
-				      hr_text(hr, eb, sizeof eb));
+		/* HCS_E_SERVICE_NOT_AVAILABLE and a stopped vmcompute: not available */
+		char text[256];
+		rc = hvt_vms_hcs_failure((uint32_t)hr, hr_message(hr, text, sizeof text), err,
+					 errlen);
 	} else {
 		char *json = utf8_dup(doc ? doc : L"[]");
 		if (!json) {
@@ -228,7 +228,7 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 		if (FAILED(hr) || hr == (HRESULT)WBEM_S_TIMEDOUT) {
 			hvt_vms_free(v, cnt);
 			if (is_access_denied(hr))
-				return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
+				return hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", hvt_vms_denied);
 			return hvt_fail(err, errlen, HVT_VMS_ERROR, "WMI: %s",
 					hr == (HRESULT)WBEM_S_TIMEDOUT
 						? "timed out"
@@ -307,7 +307,7 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 	hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL, &svc);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", hvt_vms_denied);
 		else if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE || hr == (HRESULT)WBEM_E_NOT_FOUND)
 			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else
@@ -321,7 +321,7 @@ static int wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 		svc, lang, query, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL, &en);
 	if (FAILED(hr)) {
 		if (is_access_denied(hr))
-			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", denied);
+			rc = hvt_fail(err, errlen, HVT_VMS_ERROR, "%s", hvt_vms_denied);
 		else if (hr == (HRESULT)WBEM_E_INVALID_CLASS)
 			rc = hvt_fail(err, errlen, HVT_VMS_UNAVAILABLE, "no Hyper-V WMI provider");
 		else

@@ -16,6 +16,11 @@
  * Win32 codes), so they never collide with Win32/WSA codes of the same number. */
 #define HVT_CRT_ERR 0x20000000
 
+/* The system's text (FormatMessage, FORMAT_MESSAGE_FROM_SYSTEM) for a Win32 error or an
+ * HRESULT, in err(3) shape (lower-case first letter, no period), into buf; NULL when the
+ * system has none. */
+const char *hvt_win_message(DWORD code, char *buf, size_t len);
+
 /* Blocking waits are cut into slices this long so that Ctrl-C (hvt_interrupted) is noticed. */
 #define HVT_WIN_SLICE_MS 100u
 

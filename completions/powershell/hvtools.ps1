@@ -82,8 +82,8 @@ $hvtoolsSpec = @{
             vms = @(
                 @{ Name = 'ID'; Desc = 'VM id (the VM part of hv:VM:SERVICE)' },
                 @{ Name = 'STATE'; Desc = 'Running, Off, Saved, Paused, ...' },
-                @{ Name = 'NAME'; Desc = 'VM name' },
-                @{ Name = 'TYPE'; Desc = 'VirtualMachine or Container' },
+                @{ Name = 'NAME'; Desc = 'VM name (HCS: its Name, else its Id)' },
+                @{ Name = 'TYPE'; Desc = 'VirtualMachine (containers are not listed)' },
                 @{ Name = 'OWNER'; Desc = 'who created it (WSL, VMMS, docker, ...)' },
                 @{ Name = 'SOURCE'; Desc = 'where it was found: hcs, wmi or hcs+wmi' }
             )

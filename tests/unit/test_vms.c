@@ -28,24 +28,72 @@ static const char *idtext(const hvt_guid *g)
 	return hvt_guid_format(g, 0, buf[k]);
 }
 
-/* What `hcsdiag list -raw` shows on a host with a Hyper-V manager VM, WSL2 and a Docker
- * container (member order and extra members as HCS writes them). */
+/* Shaped like HcsEnumerateComputeSystems' answer (what `hcsdiag list -raw` prints) on a host
+ * with a Hyper-V manager VM, WSL 2, Docker with a Linux utility VM and containers, and a VM
+ * of some other owner; member order and extra members as HCS writes them, field names from
+ * the HCS schema's ComputeSystemProperties. What each entry checks:
+ *  0 VMMS VM: Id and Name its VM id, RuntimeId all zeros (unset, as hcsshim writes a zero
+ *    guid.GUID): the Id is the VM id
+ *  1 WSL: Id = RuntimeId (WSL names its system by the VM id), no Name: the Id is the name
+ *  2 Docker's utility VM: Id "CONTAINERID@vm", RuntimeId another GUID: RuntimeId is the VM id,
+ *    the Id the name
+ *  3 a Hyper-V isolated container in that VM (SystemType Container, with a RuntimeId): left out
+ *  4 a process-isolated container whose Id is a GUID, named "web": left out
+ *  5 a named VM (Id "cowork-vm-929216c6", braced upper-case RuntimeId, non-ASCII Name)
+ *  6 no RuntimeId and an Id that is not a GUID: left out (nothing to address)
+ *  7 no RuntimeId and a braced GUID Id: the Id is the VM id; Name first a number (ignored),
+ *    then a string (the last one counts)
+ *  8 RuntimeId not a GUID: left out (the Id is not the VM id, even though it is a GUID)
+ *  9 no SystemType: left out
+ * 10 no Id, no RuntimeId: left out
+ * 11 empty Name and RuntimeId: the Id is the VM id and the name */
+#define UVM_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 static const char hcs_doc[] =
 	"[{\"Id\":\"A1B2C3D4-0000-1111-2222-333344445555\",\"SystemType\":\"VirtualMachine\","
 	"\"Name\":\"A1B2C3D4-0000-1111-2222-333344445555\",\"Owner\":\"VMMS\","
 	"\"RuntimeId\":\"00000000-0000-0000-0000-000000000000\",\"State\":\"Running\","
 	"\"RuntimeOsType\":\"Windows\"},\r\n"
-	" {\"Id\":\"6f2d8a1e-9b3c-4d5e-8f70-1a2b3c4d5e6f\",\"SystemType\":\"VirtualMachine\","
-	"\"Name\":\"WSL \\u00e9\\ud83d\\ude00\\\"q\\\"\",\"Owner\":\"WSL\",\"State\":\"Running\","
+	" {\"Id\":\"6F2D8A1E-9B3C-4D5E-8F70-1A2B3C4D5E6F\",\"SystemType\":\"VirtualMachine\","
+	"\"Owner\":\"WSL\",\"RuntimeId\":\"6f2d8a1e-9b3c-4d5e-8f70-1a2b3c4d5e6f\","
+	"\"State\":\"Running\",\"RuntimeOsType\":\"Linux\","
 	"\"Stopped\":false,\"ExitType\":null,\"Statistics\":{\"Timestamp\":\"2024-01-01T00:00:00Z\","
 	"\"Memory\":{\"UsageCommitBytes\":123456789,\"Peak\":1.5e9}},"
 	"\"ProcessList\":[{\"ProcessId\":4,\"ImageName\":\"init\"},[],{}]},\n"
-	" {\"Id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
-	"\"SystemType\":\"Container\",\"Name\":\"c1\",\"Owner\":\"docker\",\"State\":\"Running\"},\n"
-	" {\"SystemType\":\"VirtualMachine\",\"Name\":\"no id\"},\n"
+	" {\"Id\":\"" UVM_ID "@vm\",\"SystemType\":\"VirtualMachine\",\"Owner\":\"docker\","
+	"\"RuntimeId\":\"9c3e5f10-2b4d-4e6f-8a1b-2c3d4e5f6a7b\",\"State\":\"Running\","
+	"\"RuntimeOsType\":\"Linux\"},\n"
+	" {\"Id\":\"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\","
+	"\"SystemType\":\"Container\",\"Name\":\"c1\",\"Owner\":\"docker\","
+	"\"RuntimeId\":\"44d1e2f3-0000-4000-8000-000000000044\",\"HostingSystemId\":\"" UVM_ID
+	"@vm\",\"State\":\"Running\"},\n"
+	" {\"Id\":\"5E0C7A2B-1111-4222-8333-444455556666\",\"SystemType\":\"Container\","
+	"\"Name\":\"web\",\"Owner\":\"docker\",\"State\":\"Running\"},\n"
+	" {\"Id\":\"cowork-vm-929216c6\",\"SystemType\":\"VirtualMachine\","
+	"\"Name\":\"cowork \\u00e9\\ud83d\\ude00\\\"q\\\"\",\"Owner\":\"cowork\","
+	"\"RuntimeId\":\"{B7E04C1D-5A6B-4C7D-8E9F-0A1B2C3D4E5F}\",\"State\":\"Running\"},\n"
+	" {\"Id\":\"orphan-vm\",\"SystemType\":\"VirtualMachine\",\"Owner\":\"test\","
+	"\"State\":\"Stopped\"},\n"
 	" {\"Id\":\"{7D2B6F7A-1111-2222-3333-444455556666}\",\"Name\":5,\"State\":\"Paused\","
-	"\"Name\":\"late\"}\n"
+	"\"SystemType\":\"VirtualMachine\",\"Name\":\"late\"},\n"
+	" {\"Id\":\"D00DD00D-0000-0000-0000-000000000008\",\"SystemType\":\"VirtualMachine\","
+	"\"Name\":\"bad runtime id\",\"RuntimeId\":\"not-a-guid\"},\n"
+	" {\"Id\":\"E1E1E1E1-0000-0000-0000-000000000009\","
+	"\"RuntimeId\":\"E1E1E1E1-0000-0000-0000-000000000009\",\"Name\":\"untyped\"},\n"
+	" {\"SystemType\":\"VirtualMachine\",\"Name\":\"no id\"},\n"
+	" {\"Id\":\"0A0A0A0A-0000-0000-0000-000000000011\",\"Name\":\"\",\"RuntimeId\":\"\","
+	"\"SystemType\":\"VirtualMachine\"}\n"
 	"]\n";
+
+static const char *shown(const char *s)
+{
+	return s ? s : "NULL";
+}
+
+/* Equal strings, or both NULL. */
+static int same(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
 
 static void test_parse_hcs(void **state)
 {
@@ -55,23 +103,31 @@ static void test_parse_hcs(void **state)
 	(void)state;
 	assert_int_equal(hvt_vms_parse_hcs(hcs_doc, strlen(hcs_doc), &v, &n, err, sizeof err),
 			 HVT_VMS_OK);
-	/* the container (id not a GUID) and the entry without Id are dropped */
-	assert_int_equal(n, 3);
-	assert_string_equal(idtext(&v[0].id), "a1b2c3d4-0000-1111-2222-333344445555");
-	assert_string_equal(v[0].name, "A1B2C3D4-0000-1111-2222-333344445555");
-	assert_string_equal(v[0].state, "Running");
-	assert_string_equal(v[0].type, "VirtualMachine");
-	assert_string_equal(v[0].owner, "VMMS");
-	assert_string_equal(v[0].source, "hcs");
-	assert_string_equal(idtext(&v[1].id), "6f2d8a1e-9b3c-4d5e-8f70-1a2b3c4d5e6f");
-	assert_string_equal(v[1].name, "WSL \xc3\xa9\xf0\x9f\x98\x80\"q\"");
-	assert_string_equal(v[1].owner, "WSL");
-	/* braced Id; Name first a number (ignored), then a string (the last one counts) */
-	assert_string_equal(idtext(&v[2].id), "7d2b6f7a-1111-2222-3333-444455556666");
-	assert_string_equal(v[2].name, "late");
-	assert_string_equal(v[2].state, "Paused");
-	assert_null(v[2].type);
-	assert_null(v[2].owner);
+	/* what is kept, in order (the comment above says why) */
+	static const struct {
+		const char *id, *name, *state, *owner;
+	} want[] = {
+		{ "a1b2c3d4-0000-1111-2222-333344445555", "A1B2C3D4-0000-1111-2222-333344445555",
+		  "Running", "VMMS" }, /* 0 */
+		{ "6f2d8a1e-9b3c-4d5e-8f70-1a2b3c4d5e6f", "6F2D8A1E-9B3C-4D5E-8F70-1A2B3C4D5E6F",
+		  "Running", "WSL" }, /* 1 */
+		{ "9c3e5f10-2b4d-4e6f-8a1b-2c3d4e5f6a7b", UVM_ID "@vm", "Running",
+		  "docker" }, /* 2 */
+		{ "b7e04c1d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "cowork \xc3\xa9\xf0\x9f\x98\x80\"q\"",
+		  "Running", "cowork" },					    /* 5 */
+		{ "7d2b6f7a-1111-2222-3333-444455556666", "late", "Paused", NULL }, /* 7 */
+		{ "0a0a0a0a-0000-0000-0000-000000000011", "0A0A0A0A-0000-0000-0000-000000000011",
+		  NULL, NULL }, /* 11 */
+	};
+	assert_int_equal(n, N_ELEMS(want));
+	for (size_t i = 0; i < n; i++) {
+		CHECK(strcmp(idtext(&v[i].id), want[i].id) == 0, "%zu: id %s", i, idtext(&v[i].id));
+		CHECK(same(v[i].name, want[i].name), "%zu: name %s", i, shown(v[i].name));
+		CHECK(same(v[i].state, want[i].state), "%zu: state %s", i, shown(v[i].state));
+		CHECK(same(v[i].owner, want[i].owner), "%zu: owner %s", i, shown(v[i].owner));
+		CHECK(same(v[i].type, "VirtualMachine"), "%zu: type %s", i, shown(v[i].type));
+		CHECK(same(v[i].source, "hcs"), "%zu: source %s", i, shown(v[i].source));
+	}
 	hvt_vms_free(v, n);
 
 	/* no compute systems */
@@ -83,6 +139,75 @@ static void test_parse_hcs(void **state)
 		assert_int_equal(n, 0);
 		hvt_vms_free(v, n);
 	}
+}
+
+/* hv:NAME:SERVICE looks names up in what HCS lists: a container's name never resolves, a
+ * utility VM's Id resolves to its RuntimeId. */
+static int hcs_lister(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	return hvt_vms_parse_hcs(hcs_doc, strlen(hcs_doc), out, n, err, errlen);
+}
+
+static void test_lookup_hcs(void **state)
+{
+	hvt_guid g;
+	char err[300];
+	(void)state;
+	hvt_vms_set_lister(hcs_lister);
+	assert_int_equal(hvt_vm_lookup("web", &g, err, sizeof err), HVT_VMS_NOTFOUND);
+	assert_string_equal(err, "no VM is named 'web' (hvlist vms lists the VMs)");
+	assert_int_equal(hvt_vm_lookup("c1", &g, err, sizeof err), HVT_VMS_NOTFOUND);
+	assert_int_equal(hvt_vm_lookup("untyped", &g, err, sizeof err), HVT_VMS_NOTFOUND);
+	assert_int_equal(hvt_vm_lookup("orphan-vm", &g, err, sizeof err), HVT_VMS_NOTFOUND);
+	assert_int_equal(hvt_vm_lookup(UVM_ID "@vm", &g, err, sizeof err), HVT_VMS_OK);
+	assert_string_equal(idtext(&g), "9c3e5f10-2b4d-4e6f-8a1b-2c3d4e5f6a7b");
+	assert_int_equal(hvt_vm_lookup("LATE", &g, err, sizeof err), HVT_VMS_OK);
+	assert_string_equal(idtext(&g), "7d2b6f7a-1111-2222-3333-444455556666");
+	hvt_vms_set_lister(NULL);
+}
+
+/* The portable half of the Windows HCS error path (common/win/vms.c passes FormatMessage's
+ * text; the live path needs a Hyper-V host and is not run here). */
+static void test_hcs_failure(void **state)
+{
+	static const struct {
+		uint32_t hr;
+		const char *text;
+		int rc;
+		const char *err;
+	} cases[] = {
+		{ 0x80370114u, NULL, HVT_VMS_UNAVAILABLE,
+		  "the Host Compute Service is not available" },
+		{ 0x80370114u, "the requested service is not available", HVT_VMS_UNAVAILABLE,
+		  "the Host Compute Service is not available" },
+		{ 0x80070426u, "the service has not been started", HVT_VMS_UNAVAILABLE,
+		  "the Host Compute Service (vmcompute) is not running" },
+		{ 0x80070424u, NULL, HVT_VMS_UNAVAILABLE,
+		  "the Host Compute Service (vmcompute) is not running" },
+		{ 0x80070422u, NULL, HVT_VMS_UNAVAILABLE,
+		  "the Host Compute Service (vmcompute) is not running" },
+		{ 0x80070005u, "access is denied", HVT_VMS_ERROR,
+		  "access denied: listing VMs needs an administrator or a member of Hyper-V "
+		  "Administrators" },
+		{ 0x80370100u, "the operation could not be started", HVT_VMS_ERROR,
+		  "Host Compute Service: the operation could not be started (0x80370100)" },
+		{ 0x8037011bu, NULL, HVT_VMS_ERROR, "Host Compute Service: error 0x8037011b" },
+		{ 0x8037011bu, "", HVT_VMS_ERROR, "Host Compute Service: error 0x8037011b" },
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char err[300] = "";
+		int rc = hvt_vms_hcs_failure(cases[i].hr, cases[i].text, err, sizeof err);
+		CHECK(rc == cases[i].rc, "0x%08lx: status %d, want %d", (unsigned long)cases[i].hr,
+		      rc, cases[i].rc);
+		CHECK(strcmp(err, cases[i].err) == 0, "0x%08lx:\n got  %s\n want %s",
+		      (unsigned long)cases[i].hr, err, cases[i].err);
+	}
+	char buf[64];
+	assert_string_equal(hvt_vms_hresult_text(0x80041003u, "access denied", buf, sizeof buf),
+			    "access denied (0x80041003)");
+	assert_string_equal(hvt_vms_hresult_text(0x80041003u, NULL, buf, sizeof buf),
+			    "error 0x80041003");
 }
 
 static void test_parse_hcs_errors(void **state)
@@ -399,10 +524,11 @@ static void test_reader(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_hcs), cmocka_unit_test(test_parse_hcs_errors),
-		cmocka_unit_test(test_depth),	  cmocka_unit_test(test_fuzz),
-		cmocka_unit_test(test_merge),	  cmocka_unit_test(test_list_and_lookup),
-		cmocka_unit_test(test_wmi_state), cmocka_unit_test(test_reader),
+		cmocka_unit_test(test_parse_hcs),   cmocka_unit_test(test_lookup_hcs),
+		cmocka_unit_test(test_hcs_failure), cmocka_unit_test(test_parse_hcs_errors),
+		cmocka_unit_test(test_depth),	    cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_merge),	    cmocka_unit_test(test_list_and_lookup),
+		cmocka_unit_test(test_wmi_state),   cmocka_unit_test(test_reader),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

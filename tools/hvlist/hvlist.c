@@ -34,8 +34,8 @@ enum { VC_ID, VC_STATE, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
 static const struct hvt_column vm_cols[VC_N] = {
 	{ "ID", "id", 0, "VM id (the VM part of hv:VM:SERVICE)" },
 	{ "STATE", "state", 0, "Running, Off, Saved, Paused, ..." },
-	{ "NAME", "name", 0, "VM name" },
-	{ "TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine or Container" },
+	{ "NAME", "name", 0, "VM name (HCS: its Name, else its Id)" },
+	{ "TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine (containers are not listed)" },
 	{ "OWNER", "owner", HVT_COL_HIDDEN, "who created it (WSL, VMMS, docker, ...)" },
 	{ "SOURCE", "source", HVT_COL_HIDDEN, "where it was found: hcs, wmi or hcs+wmi" },
 };
