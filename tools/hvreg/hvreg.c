@@ -447,6 +447,8 @@ static struct hvt_store *open_store(int flags)
 			  : hvt_store_open_live(&st, flags, err, sizeof err);
 	if (rc != HVT_STORE_OK)
 		hvt_diex(HVT_EXIT_FAIL, "%s", err);
+	if (hvt_store_check_regedit(st, err, sizeof err))
+		hvt_warnx("%s", err);
 	return st;
 }
 
