@@ -2,15 +2,18 @@
 #
 #   Linux:   PREFIX/bin/TOOL, PREFIX/share/man/man{1,7}/*.gz, shell completions where bash,
 #            zsh and fish look for them, PREFIX/share/doc/hvtools/{README.md,copyright,changelog.gz}
-#   Windows: a flat folder: TOOL.exe, hvtools.ps1 (PowerShell completion), README.md,
+#            (copyright: the MIT licence in Debian's format; Debian wants no other licence file)
+#   Windows: a flat folder: TOOL.exe, hvtools.ps1 (PowerShell completion), README.md, LICENSE,
 #            doc/*.html (the man pages rendered by mandoc on the build machine)
 #
 # tests/e2e/install_tree.sh, install_deb.sh and install_zip.sh check the file lists.
 include(GNUInstallDirs)
 set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE
     GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-set(HVT_CONTACT "hvtools maintainers <hvtools@example.org>" CACHE STRING
-    "Maintainer of the packages (the .deb's Maintainer field)")
+# Debian wants the .deb's Maintainer (and the changelog's trailer) as "Name <email>" (lintian:
+# malformed-contact); hvtools has no address of its own, so a packager sets theirs here.
+set(HVT_CONTACT "hvtools <hvtools@example.org>" CACHE STRING
+    "Maintainer of the .deb (Name <email>): the Maintainer field and the changelog's trailer")
 
 if(WIN32)
   set(HVT_BINDIR .)
@@ -80,7 +83,9 @@ endforeach()
 
 # ---- documents ----
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${HVT_DOCDIR})
-if(NOT WIN32)
+if(WIN32)
+  install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${HVT_DOCDIR})
+else()
   install(FILES ${PROJECT_SOURCE_DIR}/docs/copyright DESTINATION ${HVT_DOCDIR})
   if(HVT_GZIP)
     # Debian wants a changelog in its own format for a native package.
@@ -163,7 +168,9 @@ endif()
 # ---- packages ----
 set(CPACK_PACKAGE_NAME hvtools)
 set(CPACK_PACKAGE_VENDOR hvtools)
-set(CPACK_PACKAGE_CONTACT "${HVT_CONTACT}")
+set(CPACK_PACKAGE_CONTACT hvtools)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${HVT_CONTACT}")
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "netcat, registration, listing and ping for Hyper-V sockets")
 set(CPACK_PACKAGE_DESCRIPTION "Small tools for Hyper-V sockets (hvsockets): stream sockets between
 a Hyper-V host and its virtual machines that need no network (AF_HYPERV

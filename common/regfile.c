@@ -307,28 +307,33 @@ static int parse_quoted(struct parser *ps, const char **pp, const char *end, cha
 	return perr(ps, ps->lineno, "unterminated %s (missing '\"')", what);
 }
 
-static const char *const hives[] = {
-	"HKEY_LOCAL_MACHINE",
-	"HKEY_CURRENT_USER",
-	"HKEY_CLASSES_ROOT",
-	"HKEY_USERS",
-	"HKEY_CURRENT_CONFIG",
-	"HKEY_DYN_DATA",
-	"HKEY_PERFORMANCE_DATA",
-	"HKLM",
-	"HKCU",
-	"HKCR",
-	"HKU",
-	"HKCC",
+/* Root keys: full names, and the short ones that reg.exe takes and regedit refuses (read, but
+ * flagged: hvt_regfile_short_root). */
+static const struct {
+	const char *name, *full;
+} hives[] = {
+	{ "HKEY_LOCAL_MACHINE", NULL },	   { "HKEY_CURRENT_USER", NULL },
+	{ "HKEY_CLASSES_ROOT", NULL },	   { "HKEY_USERS", NULL },
+	{ "HKEY_CURRENT_CONFIG", NULL },   { "HKEY_DYN_DATA", NULL },
+	{ "HKEY_PERFORMANCE_DATA", NULL }, { "HKLM", "HKEY_LOCAL_MACHINE" },
+	{ "HKCU", "HKEY_CURRENT_USER" },   { "HKCR", "HKEY_CLASSES_ROOT" },
+	{ "HKU", "HKEY_USERS" },	   { "HKCC", "HKEY_CURRENT_CONFIG" },
 };
 
-static int known_hive(const char *path)
+/* The row of path's root key, or -1. */
+static int hive_of(const char *path)
 {
 	size_t n = strcspn(path, "\\");
 	for (size_t i = 0; i < sizeof hives / sizeof hives[0]; i++)
-		if (hvt_ci_eqn(path, n, hives[i]))
-			return 1;
-	return 0;
+		if (hvt_ci_eqn(path, n, hives[i].name))
+			return (int)i;
+	return -1;
+}
+
+const char *hvt_regfile_short_root(const char *path)
+{
+	int i = hive_of(path);
+	return i < 0 ? NULL : hives[i].full;
 }
 
 /* [PATH] or [-PATH]: content is the line without EOL, p at '['. */
@@ -361,7 +366,7 @@ static int parse_key(struct parser *ps, const char *p, struct hvt_regsect *s)
 	s->line = ps->lineno;
 	if (!s->path || !s->head)
 		return oom(ps);
-	if (!known_hive(s->path))
+	if (hive_of(s->path) < 0)
 		return perr(
 			ps, ps->lineno,
 			"unknown root key in [%s] (expected HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER, "

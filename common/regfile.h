@@ -2,8 +2,9 @@
  *
  * Read: UTF-16LE with BOM (what regedit writes), UTF-8 with or without BOM, ASCII; header
  * "Windows Registry Editor Version 5.00" or "REGEDIT4"; CRLF or LF; ';' comments; keys
- * [PATH] and deletions [-PATH]; values "name"= or @= with "string", dword:, hex:, hex(N):
- * (continued over lines ending in '\'), and - (delete the value).
+ * [PATH] and deletions [-PATH] (the root in full, or short: HKLM..., which regedit refuses);
+ * values "name"= or @= with "string", dword:, hex:, hex(N): (continued over lines ending in
+ * '\'), and - (delete the value).
  * Edit: every line is kept as read (raw text) and written back unchanged unless the edit
  * touches it, so keys and comments the caller does not change stay byte-for-byte the same.
  * Write: in the file's own encoding and line ending; new files like regedit (UTF-16LE with
@@ -102,6 +103,10 @@ void hvt_regfile_remove_section(struct hvt_regfile *rf, size_t i);
  * first NUL, UTF-16LE in a version 5 file) as malloc'd UTF-8. NULL if v is not a string type
  * or when out of memory. */
 char *hvt_regfile_value_text(const struct hvt_regfile *rf, const struct hvt_regval *v);
+
+/* For a key path whose root is a short name (HKLM, HKCU, HKCR, HKU, HKCC: read here, refused by
+ * regedit), the full name of that root; NULL for a full name. */
+const char *hvt_regfile_short_root(const char *path);
 
 /* Sets *out to the .reg quoted form of s (malloc'd): "..." with \ and " escaped. For callers
  * printing .reg text. Returns 0 or -1 (out of memory). */

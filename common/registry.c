@@ -133,6 +133,31 @@ int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, cha
 	return HVT_STORE_OK;
 }
 
+int hvt_store_check_regedit(const struct hvt_store *s, char *msg, size_t len)
+{
+	const struct hvt_regsect *first = NULL;
+	size_t more = 0;
+	for (size_t i = 0; s->rf && i < s->rf->nsects; i++) {
+		if (!hvt_regfile_short_root(s->rf->sects[i].path))
+			continue;
+		if (first)
+			more++;
+		else
+			first = &s->rf->sects[i];
+	}
+	if (!first)
+		return 0;
+	char others[64] = "";
+	if (more)
+		snprintf(others, sizeof others, " (and %lu more section%s)", (unsigned long)more,
+			 more == 1 ? "" : "s");
+	const char *p = first->path;
+	snprintf(msg, len, "%s:%lu: warning: regedit refuses the short root key %.*s: write %s%s",
+		 s->path, (unsigned long)first->line, (int)strcspn(p, "\\"), p,
+		 hvt_regfile_short_root(p), others);
+	return 1;
+}
+
 const char *hvt_store_where(const struct hvt_store *s)
 {
 	return s->live ? live_where : s->path;

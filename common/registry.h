@@ -76,6 +76,9 @@ int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t err
  * empty one (what a commit writes is then a complete file). */
 int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
 			size_t errlen);
+/* A .reg file that hvtools reads but regedit refuses: 1 with msg "FILE:LINE: warning: ..."
+ * naming the first section whose root key is a short name ([HKLM\...]), else 0. */
+int hvt_store_check_regedit(const struct hvt_store *s, char *msg, size_t len);
 /* For messages: the file name, or "HKLM\SOFTWARE\...\GuestCommunicationServices". */
 const char *hvt_store_where(const struct hvt_store *s);
 int hvt_store_is_live(const struct hvt_store *s);

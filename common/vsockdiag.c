@@ -145,7 +145,9 @@ static const char *linux_errno_text(int e)
 	case 2: return "no such file or directory";
 	case 12: return "out of memory";
 	case 13: return "permission denied";
-	case 22: return "invalid argument";
+	/* sock_diag and vsock_diag answer EINVAL to a malformed request only (too short, or a
+	 * family beyond AF_MAX); a missing vsock_diag is ENOENT */
+	case 22: return "invalid argument (the request was malformed)";
 	case 95: return "operation not supported";
 	case 97: return "address family not supported by protocol";
 	}
@@ -161,11 +163,6 @@ int hvt_vsockdiag_finish(struct hvt_vsock_dump *d, const char *file, char *err, 
 		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
 				"%s%sthe kernel %s list vsock sockets: the vsock_diag module %s "
 				"loaded (modprobe vsock_diag)",
-				pre, sep, cannot, isnot);
-	if (d->kernel_err == 22 /* EINVAL: AF_VSOCK unknown to sock_diag */)
-		return hvt_fail(err, errlen, HVT_VSOCKDIAG_UNAVAILABLE,
-				"%s%sthe kernel %s list vsock sockets: AF_VSOCK %s known to "
-				"sock_diag (modprobe vsock_diag)",
 				pre, sep, cannot, isnot);
 	if (d->kernel_err) {
 		const char *t = linux_errno_text(d->kernel_err);

@@ -79,10 +79,10 @@ function __hvtools_address --argument-names tool
         end
     else if string match -q -- 'hv:*' $low
         printf '%s%s\t%s\n' \
-            $pre wildcard: 'listen for every partition; from a guest, connect to the host' \
+            $pre wildcard: 'listen for every partition (not WSL2: bind its VM id)' \
             $pre children: 'listen for child partitions (VMs)' \
             $pre loopback: 'the same partition' \
-            $pre parent: "a VM's host" \
+            $pre parent: "a VM's host (a guest connects to it)" \
             $pre silohost: "a silo's host" \
             $pre broadcast: broadcast
         hvlist -n -r -o ID,NAME vms 2>/dev/null | while read -l id name

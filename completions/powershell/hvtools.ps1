@@ -185,10 +185,10 @@ $hvtoolsCompleter = {
         if ($low -like 'hv:*:*') {
             foreach ($s in Get-Services $words $tool) { $items += , @($pre + $s.Guid, $s.Name) }
         } elseif ($low -like 'hv:*') {
-            $items += , @("${pre}wildcard:", 'listen for every partition; from a guest, connect to the host')
+            $items += , @("${pre}wildcard:", 'listen for every partition (not WSL2: bind its VM id)')
             $items += , @("${pre}children:", 'listen for child partitions (VMs)')
             $items += , @("${pre}loopback:", 'the same partition')
-            $items += , @("${pre}parent:", "a VM's host")
+            $items += , @("${pre}parent:", "a VM's host (a guest connects to it)")
             $items += , @("${pre}silohost:", "a silo's host")
             $items += , @("${pre}broadcast:", 'broadcast')
             foreach ($line in @(Invoke-Hvlist @('-n', '-r', '-o', 'ID,NAME', 'vms'))) {

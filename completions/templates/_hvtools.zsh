@@ -55,10 +55,10 @@ _hvtools_address()
             _describe -t services 'registered service' reply
         else
             items=(
-                'wildcard:listen for every partition; from a guest, connect to the host'
+                'wildcard:listen for every partition (not WSL2: bind its VM id)'
                 'children:listen for child partitions (VMs)'
                 'loopback:the same partition'
-                "parent:a VM's host"
+                "parent:a VM's host (a guest connects to it)"
                 "silohost:a silo's host"
                 'broadcast:broadcast'
             )

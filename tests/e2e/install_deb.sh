@@ -2,9 +2,10 @@
 # platform: posix
 # The .deb: builds the tools the way a Debian package is built (dpkg-buildflags with all
 # hardening, -Werror, no tests) in a tree of its own, runs cpack -G DEB and checks the package:
-# its control fields (name, version, architecture, section, Depends from dpkg-shlibdeps), its
-# exact file list, that the programs in it run, and that lintian (all levels, pedantic
-# included) has nothing to say. Runs in the native tree only (it builds its own).
+# its control fields (name, version, architecture, section, Maintainer, Depends from
+# dpkg-shlibdeps), its exact file list, that the programs in it run, that its copyright file
+# gives the MIT (Expat) licence with the full text of LICENSE, and that lintian (all levels,
+# pedantic included) has nothing to say. Runs in the native tree only (it builds its own).
 . "$(dirname "$0")/lib.sh"
 grep -q '^HVT_SANITIZE:BOOL=ON' "$HVT_BUILD/CMakeCache.txt" 2>/dev/null && {
 	echo "skip: the native tree checks the package"
@@ -35,6 +36,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Section)" = net ] || fail "Section: $(field Section)"
 field Depends | grep -q '^libc6 (>= [0-9.]*)$' || fail "Depends: $(field Depends)"
 field Description | grep -q 'Hyper-V' || fail "Description: $(field Description)"
+field Maintainer | grep -q '^hvtools <[^ ]*@[^ ]*>$' || fail "Maintainer: $(field Maintainer)"
 
 zshdir=site-functions
 [ -f /etc/debian_version ] && zshdir=vendor-completions
@@ -60,6 +62,21 @@ dpkg-deb -x "$deb" root
 for t in $HVT_TOOLS; do
 	root/usr/bin/$t --version | grep -qx "$t (hvtools) $version" || fail "$t from the package"
 done
+
+# The copyright file (Debian's machine-readable format): every file under Expat (the MIT
+# licence), whose paragraph is LICENSE's text from its permission notice on, indented by one
+# blank, blank lines as " .".
+copyright=root/usr/share/doc/hvtools/copyright
+grep -qx 'Copyright: 2026 the hvtools authors' "$copyright" || fail "no copyright line in $copyright"
+awk '/^Files: \*$/ { f = 1 } f && /^License:/ { print; exit }' "$copyright" | grep -qx 'License: Expat' ||
+	fail "Files: * is not under License: Expat in $copyright"
+sed -n '/^Permission is hereby granted/,$p' "$HVT_SRC/LICENSE" | sed 's/^$/./; s/^/ /' >license.want
+awk '/^License: Expat$/ { n++; next } n == 2' "$copyright" >license.got
+diff license.want license.got >license.diff || {
+	cat license.diff >&2
+	fail "the License: Expat paragraph of $copyright is not LICENSE's text (< LICENSE, > copyright)"
+}
+grep -qx 'MIT License' "$HVT_SRC/LICENSE" || fail "LICENSE is not the MIT License"
 
 # lintian refuses nothing here but says it runs as root: keep only its tags.
 timeout 240 lintian --tag-display-limit 0 -I -E --pedantic "$deb" >lintian.out 2>lintian.err

@@ -1,8 +1,8 @@
 #!/bin/sh
 # platform: windows
 # The Windows .zip: cpack -G ZIP on this (mingw-w64) tree gives hvtools-VERSION-win64.zip with
-# one top folder holding the four .exe files, the PowerShell completion, README.md and the man
-# pages as HTML in doc/ (rendered by mandoc: links between them stay in doc/, others go to
+# one top folder holding the four .exe files, the PowerShell completion, README.md, LICENSE (MIT)
+# and the man pages as HTML in doc/ (rendered by mandoc: links between them stay in doc/, others go to
 # man7.org). Checks the
 # exact file list, that the .exe files are stripped PE files that import no mingw DLL, and
 # that the PowerShell completion is the committed one.
@@ -24,6 +24,7 @@ zip=pkg/$top.zip
 		echo "$top/$t.exe"
 		echo "$top/doc/$t.1.html"
 	done
+	echo "$top/LICENSE"
 	echo "$top/README.md"
 	echo "$top/doc/hvsock.7.html"
 	echo "$top/hvtools.ps1"
@@ -47,6 +48,8 @@ done
 cmp -s "x/$top/hvtools.ps1" "$HVT_SRC/completions/powershell/hvtools.ps1" ||
 	fail "hvtools.ps1 differs from completions/powershell/hvtools.ps1"
 cmp -s "x/$top/README.md" "$HVT_SRC/README.md" || fail "README.md differs"
+cmp -s "x/$top/LICENSE" "$HVT_SRC/LICENSE" || fail "LICENSE differs"
+grep -qx 'MIT License' "x/$top/LICENSE" || fail "LICENSE is not the MIT License"
 for page in x/$top/doc/*.html; do
 	grep -q '<title>' "$page" || fail "$page is not an HTML page"
 	for link in $(grep -o 'href="[^"#]*\.[1-9]\.html"' "$page" | sed 's/href="\(.*\)"/\1/' | sort -u); do

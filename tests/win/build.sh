@@ -18,5 +18,5 @@ done
 cmocka=$("$src/tests/win/cmocka.sh")
 cmake -S "$src" -B "$out" \
 	-DCMAKE_TOOLCHAIN_FILE="$src/cmake/mingw-w64-x86_64.cmake" \
-	-DHVT_TEST_PREFIX=win: -DHVT_WERROR=ON -DHVT_CMOCKA_DIR="$cmocka" >/dev/null
+	-DHVT_TEST_PREFIX=win: -DHVT_WERROR=ON -DHVT_REQUIRE_CMOCKA=ON -DHVT_CMOCKA_DIR="$cmocka" >/dev/null
 cmake --build "$out" -j"$(nproc 2>/dev/null || echo 2)"

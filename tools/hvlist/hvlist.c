@@ -202,6 +202,9 @@ static int load_services(struct view *v)
 	}
 	if (rc != HVT_STORE_OK)
 		return -1;
+	char note[600];
+	if (hvt_store_check_regedit(st, note, sizeof note))
+		hvt_warnx("%s", note);
 	snprintf(services_where, sizeof services_where, "%s", hvt_store_where(st));
 	rc = hvt_store_list(st, &all, &n, v->err, sizeof v->err);
 	hvt_store_close(st);

@@ -372,30 +372,24 @@ static void print_commands(int add, const char *key, const char *name)
 		hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	sprintf(path, "%s\\%s", HVT_SERVICES_PATH, key);
 	switch (opt.print) {
-	case PRINT_POWERSHELL: {
-		size_t n = strlen("HKLM:\\") + strlen(path) + 1;
-		char *ps = malloc(n);
-		if (!ps)
-			hvt_diex(HVT_EXIT_FAIL, "out of memory");
-		snprintf(ps, n, "HKLM:\\%s", path);
+	case PRINT_POWERSHELL:
+		/* The 64-bit view opened explicitly: in a 32-bit PowerShell HKLM:\SOFTWARE is
+		 * redirected to WOW6432Node, where Hyper-V does not look. */
+		fputs("$hklm = [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', "
+		      "'Registry64')\n",
+		      stdout);
 		if (add) {
-			fputs("$key = ", stdout);
-			ps_quote(ps);
-			fputs("\nif (-not (Test-Path -LiteralPath $key)) { New-Item -Path $key -Force | "
-			      "Out-Null }\n"
-			      "New-ItemProperty -LiteralPath $key -Name 'ElementName' -PropertyType String "
-			      "-Value ",
-			      stdout);
+			fputs("$key = $hklm.CreateSubKey(", stdout);
+			ps_quote(path);
+			fputs(")\n$key.SetValue('ElementName', ", stdout);
 			ps_quote(name);
-			fputs(" -Force | Out-Null\n", stdout);
+			fputs(", 'String')\n$key.Close()\n", stdout);
 		} else {
-			fputs("Remove-Item -LiteralPath ", stdout);
-			ps_quote(ps);
-			putchar('\n');
+			fputs("$hklm.DeleteSubKey(", stdout);
+			ps_quote(path);
+			fputs(")\n", stdout);
 		}
-		free(ps);
 		break;
-	}
 	case PRINT_CMD:
 		printf("reg %s \"HKLM\\%s\"", add ? "add" : "delete", path);
 		if (add) {
@@ -453,6 +447,8 @@ static struct hvt_store *open_store(int flags)
 			  : hvt_store_open_live(&st, flags, err, sizeof err);
 	if (rc != HVT_STORE_OK)
 		hvt_diex(HVT_EXIT_FAIL, "%s", err);
+	if (hvt_store_check_regedit(st, err, sizeof err))
+		hvt_warnx("%s", err);
 	return st;
 }
 
