@@ -40,7 +40,8 @@
 #define POOL_KEEP    32	 /* free buffers kept for reuse */
 #define BUDGET	     16	 /* reads per direction per turn */
 #define ACCEPT_BATCH 64	 /* accepts per turn */
-#define RETRY_MS     10	 /* a unix listener's backlog is full: connect again after this */
+#define RETRY_MS     10	 /* a unix listener's backlog is full: connect again after this, */
+#define RETRY_MAX_MS 500 /* doubling up to this */
 #define PAUSE_MS     100 /* out of descriptors: stop accepting this long */
 #define NEVER_NS     UINT64_MAX
 
@@ -65,6 +66,7 @@ struct pair {
 	uint64_t last_ns;	  /* last traffic, for -i */
 	uint64_t deadline_ns;	  /* while connecting: give up then (-w), or NEVER_NS */
 	uint64_t retry_ns;	  /* RETRY: connect again then */
+	uint32_t retry_ms;	  /* RETRY: the wait before that, doubled each time (back-off) */
 	struct pair *prev, *next; /* every live pair */
 	struct pair *qnext;	  /* run queue */
 	struct pair *dnext;	  /* dead, to be freed once off the run queue */
@@ -354,7 +356,10 @@ static void start_connect(struct pair *p)
 		if (rc == EAGAIN) {
 			/* The unix listener's backlog is full: a blocking connect would wait. */
 			close(fd);
-			p->retry_ns = F.now + RETRY_MS * 1000000ull;
+			p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_MS;
+			if (p->retry_ms > RETRY_MAX_MS)
+				p->retry_ms = RETRY_MAX_MS;
+			p->retry_ns = F.now + p->retry_ms * 1000000ull;
 			set_state(p, RETRY);
 			return;
 		}
@@ -378,6 +383,15 @@ static void start_connect(struct pair *p)
 	}
 	report_connect(rc ? rc : EHOSTUNREACH);
 	pair_kill(p);
+}
+
+/* The client hung up before the target answered, with nothing left to deliver (an end of
+ * stream with no byte pending, or a reset): the pair goes, and its place under -m with it. */
+static int client_gone(const struct pair *p)
+{
+	char c;
+	ssize_t n = recv(p->e[0].fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 /* e[1] reported an event while connecting. */
@@ -641,8 +655,12 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 				p->e[side].readable = 1;
 			if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 				p->e[side].writable = 1;
-			if (p->state == CONNECTING) {
-				if (side == 1 && (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
+			if (p->state == CONNECTING || p->state == RETRY) {
+				if (side == 0 && (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
+				    client_gone(p))
+					pair_kill(p);
+				else if (p->state == CONNECTING && side == 1 &&
+					 (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 					connect_event(p);
 			} else {
 				pair_step(p);
