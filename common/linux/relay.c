@@ -29,6 +29,7 @@ struct pump {
 	int src_dom, sink_dom; /* socket domains of our sockets, else AF_UNSPEC */
 	int src_is_fifo, src_is_file, sink_is_fifo;
 	int sink_is_file;		    /* a regular file or /dev/null: a write never blocks */
+	int sink_nonblock;		    /* our own non-blocking description of the sink */
 	int shutdown_sink;		    /* half-close the sink at source EOF */
 	const struct hvt_end_ops *sink_ops; /* the sink's half-close, when it is a connection */
 	int mid[2];			    /* private pipe, or -1 in copy mode */
@@ -221,7 +222,7 @@ static int pump_drain(struct pump *p)
 			/* After POLLOUT a pipe takes PIPE_BUF bytes without blocking; more could
 			 * block the whole loop (and -i with it) while nobody reads stdout. */
 			size_t len = p->pending;
-			if (!p->sink_is_file && len > PIPE_BUF)
+			if (!p->sink_is_file && !p->sink_nonblock && len > PIPE_BUF)
 				len = PIPE_BUF;
 			n = writev(p->sink, v, ring_iov(p, p->off, len, v));
 		}
@@ -423,10 +424,20 @@ int hvt_relay_stdio(struct hvt_end c, const struct hvt_relay_opts *o, struct hvt
 			    "send")) != 0)
 		return rc;
 	up.sink_ops = c.ops;
-	if ((rc = pump_init(&down, fd, 1, 1, 0, 0, "receive", "write to stdout")) != 0) {
+	/* A terminal's POLLOUT promises only some room: a write could block the loop (and -i,
+	 * -q and signals with it) when the terminal stalls (ssh on a dead link). Write to it
+	 * through a non-blocking file description of our own, leaving fd 1's flags alone. */
+	int out = hvt_isatty(1)
+			  ? open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)
+			  : -1;
+	if ((rc = pump_init(&down, fd, 1, out >= 0 ? out : 1, 0, 0, "receive",
+			    "write to stdout")) != 0) {
 		pump_free(&up);
+		if (out >= 0)
+			close(out);
 		return rc;
 	}
+	down.sink_nonblock = out >= 0;
 	if (!read_stdin) {
 		/* -d: as if stdin were empty (half-close follows); --recv-only: never send. */
 		up.eof = 1;
@@ -443,6 +454,8 @@ int hvt_relay_stdio(struct hvt_end c, const struct hvt_relay_opts *o, struct hvt
 		rc = r->error = 0;
 	pump_free(&up);
 	pump_free(&down);
+	if (out >= 0)
+		close(out);
 	return rc;
 }
 
