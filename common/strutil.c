@@ -50,6 +50,19 @@ int hvt_ci_eqn(const char *p, size_t n, const char *s)
 	return strlen(s) == n && hvt_ci_ncmp(p, s, n) == 0;
 }
 
+int hvt_array_room(void **p, int *cap, int n, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	int c = *cap ? *cap * 2 : 16;
+	void *grown = realloc(*p, (size_t)c * size);
+	if (!grown)
+		return -1;
+	*p = grown;
+	*cap = c;
+	return 0;
+}
+
 int hvt_hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -28,6 +28,10 @@ void hvt_seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4)
 /* hvt_seterr, then returns status: `return hvt_fail(err, errlen, ERR, "...")`. */
 int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
 
+/* Room for one more element in the array *p of *cap elements of size bytes holding n:
+ * doubles it (from 16) when full. 0, or -1 when out of memory (*p unchanged). */
+int hvt_array_room(void **p, int *cap, int n, size_t size);
+
 /* A growable byte buffer, always NUL-terminated once written to. Out of memory is sticky
  * (oom) and reported once, by hvt_buf_take. Start from { 0 }. */
 struct hvt_buf {

@@ -1,5 +1,6 @@
 /* Linux processes, clocks and signals (common/sys.h). */
 #include "sys.h"
+#include "strutil.h"
 #include "msg.h"
 
 #include <errno.h>
@@ -63,14 +64,8 @@ int hvt_interrupted(void)
 int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
 {
 	(void)size; /* fork copies it */
-	if (ntasks == captasks) {
-		int cap = captasks ? captasks * 2 : 16;
-		pid_t *n = realloc(tasks, (size_t)cap * sizeof *n);
-		if (!n)
-			return ENOMEM;
-		tasks = n;
-		captasks = cap;
-	}
+	if (hvt_array_room((void **)&tasks, &captasks, ntasks, sizeof *tasks) < 0)
+		return ENOMEM;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)

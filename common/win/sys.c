@@ -9,6 +9,7 @@
 
 #include "msg.h"
 #include "sys.h"
+#include "strutil.h"
 
 uint64_t hvt_now_ns(void)
 {
@@ -83,14 +84,8 @@ static unsigned __stdcall task_main(void *arg)
 int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
 {
 	(void)owned; /* the thread uses it; the caller does not touch it again */
-	if (ntasks == captasks) {
-		int cap = captasks ? captasks * 2 : 16;
-		HANDLE *n = realloc(tasks, (size_t)cap * sizeof *n);
-		if (!n)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		tasks = n;
-		captasks = cap;
-	}
+	if (hvt_array_room((void **)&tasks, &captasks, ntasks, sizeof *tasks) < 0)
+		return ERROR_NOT_ENOUGH_MEMORY;
 	struct task *t = malloc(sizeof *t);
 	void *copy = malloc(size ? size : 1);
 	if (!t || !copy) {
