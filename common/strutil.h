@@ -20,6 +20,15 @@ int hvt_ci_cmp(const char *a, const char *b);
 /* p[0..n) equals the string s, ignoring ASCII case. */
 int hvt_ci_eqn(const char *p, size_t n, const char *s);
 
+/* A hash of p[0..n) that ignores ASCII case (equal under hvt_ci_ncmp: equal hash). */
+uint64_t hvt_ci_hash(const char *p, size_t n);
+
+/* realloc for an array p of n elements (of size bytes) that grows one element at a time:
+ * makes room for element n, keeping the capacity at the power of two at or above the count, so
+ * appending is amortized O(1) without a capacity field (lowering the count is fine). Returns
+ * the array, or NULL when out of memory (p is then unchanged). */
+void *hvt_grow(void *p, size_t n, size_t size);
+
 /* Value of the hex digit c, or -1. */
 int hvt_hexval(char c);
 
