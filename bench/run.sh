@@ -6,21 +6,24 @@
 #
 #   bench/run.sh [BUILD_DIR]            (default: build; a Release build is what to measure)
 #
-# Sections (HVT_BENCH_SECTIONS, default all: throughput scale latency startup vsock; the tiny
-# configuration leaves vsock out):
+# Sections (HVT_BENCH_SECTIONS, default all: throughput scale latency startup registry vsock;
+# the tiny configuration leaves vsock out):
 #   throughput  bench/throughput.sh: 2 GiB through one unix / tcp hop: hvnc, ncat, socat,
 #               socat -b 131072, bench/minrelay.c, cat
 #   scale       bench/scale.sh: N = 100, 1000, 5000 concurrent echo connections through
 #               hvnc -lk --to, socat fork, ncat -k
 #   latency     bench/ping-latency.sh: hvping round trip vs. bench/pingpong.c
 #   startup     `--version` whole-process time and peak RSS: hvnc, socat, ncat (bench/startup.c)
+#   registry    hvreg list and hvlist services of a .reg file of HVT_BENCH_REG_KEYS services
+#               (100000; bench/gen-services.sh), whole process, median of HVT_BENCH_RUNS
 #   vsock       bench/vsock-guest.sh: hvnc, socat VSOCK, minrelay over vsock_loopback in the
 #               QEMU test guest (HVT_BENCH_VSOCK_SIZE MiB, 256; ratios only: emulator-bound)
 # Environment: HVT_BENCH_TINY=1 runs everything in seconds with tiny sizes (what the test suite
 # does so that the benchmark cannot rot: tests/e2e/bench_tiny.sh); HVT_BENCH_SIZE (MiB, 2048),
 # HVT_BENCH_RUNS (5), HVT_BENCH_WRITE (how the data source writes: bench/throughput.sh),
 # HVT_BENCH_SCALE ("100 1000 5000"), HVT_BENCH_SCALE_RUNS (3), HVT_BENCH_SECS (5),
-# HVT_BENCH_PING_COUNT (20000), HVT_BENCH_PING_ROUNDS (5), HVT_BENCH_STARTUP_RUNS (100); and
+# HVT_BENCH_PING_COUNT (20000), HVT_BENCH_PING_ROUNDS (5), HVT_BENCH_STARTUP_RUNS (100),
+# HVT_BENCH_REG_KEYS (100000); and
 # those of the section scripts. Missing ncat or socat: their rows are left out. Exit status 0
 # when every section ran (targets missed do not fail it).
 set -eu
@@ -30,14 +33,15 @@ bench=$src/bench
 if [ "${HVT_BENCH_TINY:-}" = 1 ]; then
 	: "${HVT_BENCH_SIZE:=8}" "${HVT_BENCH_RUNS:=1}" "${HVT_BENCH_SCALE:=20}"
 	: "${HVT_BENCH_SCALE_RUNS:=1}" "${HVT_BENCH_SECS:=0.5}" "${HVT_BENCH_PING_COUNT:=200}"
-	: "${HVT_BENCH_PING_ROUNDS:=1}" "${HVT_BENCH_STARTUP_RUNS:=3}"
+	: "${HVT_BENCH_PING_ROUNDS:=1}" "${HVT_BENCH_STARTUP_RUNS:=3}" "${HVT_BENCH_REG_KEYS:=1000}"
 fi
+reg_keys=${HVT_BENCH_REG_KEYS:-100000}
 size=${HVT_BENCH_SIZE:-2048}
 runs=${HVT_BENCH_RUNS:-5}
 if [ "${HVT_BENCH_TINY:-}" = 1 ]; then
-	sections=${HVT_BENCH_SECTIONS:-throughput scale latency startup}
+	sections=${HVT_BENCH_SECTIONS:-throughput scale latency startup registry}
 else
-	sections=${HVT_BENCH_SECTIONS:-throughput scale latency startup vsock}
+	sections=${HVT_BENCH_SECTIONS:-throughput scale latency startup registry vsock}
 fi
 export HVT_BENCH_SCALE="${HVT_BENCH_SCALE:-100 1000 5000}"
 export HVT_BENCH_SCALE_RUNS="${HVT_BENCH_SCALE_RUNS:-3}" HVT_BENCH_SECS="${HVT_BENCH_SECS:-5}"
@@ -88,9 +92,24 @@ if has latency; then
 		"$T/ping.out" >>"$R"
 	echo
 fi
+if has startup || has registry; then
+	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/startup" "$bench/startup.c"
+fi
+# whole KEY LABEL RUNS COMMAND...: bench/startup.c's figures of COMMAND as one row; the median
+# as KEY.ms, the peak RSS as KEY.kib in the results.
+whole() {
+	key=$1 label=$2 n=$3
+	shift 3
+	line=$("$T/startup" "$n" "$@")
+	ms=$(echo "$line" | sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p')
+	min=$(echo "$line" | sed -n 's/.*min_ms=\([0-9.]*\).*/\1/p')
+	kib=$(echo "$line" | sed -n 's/.*maxrss_kib=\([0-9.]*\).*/\1/p')
+	echo "$key.ms $ms" >>"$R"
+	echo "$key.kib $kib" >>"$R"
+	printf '%-8s %10s %10s %12s\n' "$label" "$ms" "$min" "$kib"
+}
 if has startup; then
 	echo "== startup: --version, whole process (fork to wait4), median of ${HVT_BENCH_STARTUP_RUNS:-100} runs"
-	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -o "$T/startup" "$bench/startup.c"
 	printf '%-8s %10s %10s %12s\n' tool median_ms min_ms maxrss_KiB
 	for t in hvnc socat ncat; do
 		case $t in
@@ -100,14 +119,16 @@ if has startup; then
 		esac
 		[ $t = hvnc ] || command -v $t >/dev/null 2>&1 || continue
 		# shellcheck disable=SC2086
-		line=$("$T/startup" "${HVT_BENCH_STARTUP_RUNS:-100}" $cmd)
-		ms=$(echo "$line" | sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p')
-		min=$(echo "$line" | sed -n 's/.*min_ms=\([0-9.]*\).*/\1/p')
-		kib=$(echo "$line" | sed -n 's/.*maxrss_kib=\([0-9.]*\).*/\1/p')
-		echo "st.$t.ms $ms" >>"$R"
-		echo "st.$t.kib $kib" >>"$R"
-		printf '%-8s %10s %10s %12s\n' $t "$ms" "$min" "$kib"
+		whole st.$t $t "${HVT_BENCH_STARTUP_RUNS:-100}" $cmd
 	done
+	echo
+fi
+if has registry; then
+	echo "== registry: listing $reg_keys services of a .reg file, whole process, median of $runs runs"
+	sh "$bench/gen-services.sh" "$reg_keys" >"$T/services.reg"
+	printf '%-8s %10s %10s %12s\n' tool median_ms min_ms maxrss_KiB
+	whole reg.hvreg hvreg "$runs" "$build/tools/hvreg/hvreg" list --file "$T/services.reg"
+	whole reg.hvlist hvlist "$runs" "$build/tools/hvlist/hvlist" services --file "$T/services.reg"
 	echo
 fi
 
@@ -186,6 +207,13 @@ if has latency; then
 		x=$(get lat.$t.x)
 		[ -n "$x" ] || continue
 		line "latency: hvping median <= 1.2x pingpong ($t)" "${x}x" "$(verdict "$x" "<" 1.2001)"
+	done
+fi
+if has registry; then
+	for t in hvreg hvlist; do
+		ms=$(get reg.$t.ms)
+		s=$(awk -v m="$ms" 'BEGIN { if (m != "") printf "%.2f", m / 1000 }')
+		line "registry: $t lists $reg_keys services in < 1 s" "${s:--} s" "$(verdict "$s" "<" 1)"
 	done
 fi
 if has startup; then

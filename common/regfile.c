@@ -176,7 +176,7 @@ void hvt_regfile_free(struct hvt_regfile *rf)
 static int items_insert(struct hvt_regitem **items, size_t *n, size_t at, char *raw, size_t line,
 			struct hvt_regval *val)
 {
-	struct hvt_regitem *p = realloc(*items, (*n + 1) * sizeof *p);
+	struct hvt_regitem *p = hvt_grow(*items, *n, sizeof *p);
 	if (!p)
 		return -1;
 	*items = p;
@@ -582,7 +582,7 @@ static int parse_text(struct parser *ps, struct hvt_regfile *rf)
 			if (!raw)
 				return oom(ps);
 		} else if (*p == '[') {
-			struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
+			struct hvt_regsect *ns = hvt_grow(rf->sects, rf->nsects, sizeof *ns);
 			if (!ns)
 				return oom(ps);
 			rf->sects = ns;
@@ -803,7 +803,7 @@ int hvt_regfile_insert_section(struct hvt_regfile *rf, size_t at, const char *pa
 	s.head = hvt_buf_take(&b);
 	s.path = hvt_xstrdup(path);
 	char *blank = hvt_xstrdup(rf->eol);
-	struct hvt_regsect *ns = realloc(rf->sects, (rf->nsects + 1) * sizeof *ns);
+	struct hvt_regsect *ns = hvt_grow(rf->sects, rf->nsects, sizeof *ns);
 	if (ns)
 		rf->sects = ns;
 	if (!s.head || !s.path || !blank || !ns ||

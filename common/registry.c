@@ -231,27 +231,99 @@ static enum rel classify(const char *path, const char **x, size_t *xlen)
 	return p[n] == '\0' || p[n + 1] == '\0' ? REL_SERVICE : REL_SUB;
 }
 
+/* An index of names that ignores ASCII case (registry key names): open addressing over
+ * entries (owner, name span); the spans point into the parsed file, which outlives the index. */
+struct ci_ent {
+	const char *p; /* NULL: empty slot */
+	size_t len;
+	size_t owner; /* what the name belongs to (a service's index, or SIZE_MAX) */
+	size_t val;
+};
+
+struct ci_map {
+	struct ci_ent *e;
+	size_t cap, n; /* cap: 0 or a power of two */
+};
+
+static size_t ci_slot(const struct ci_map *m, size_t owner, const char *p, size_t len)
+{
+	size_t i = (size_t)(hvt_ci_hash(p, len) ^ (owner * 0x9E3779B97F4A7C15u)) & (m->cap - 1);
+	while (m->e[i].p && !(m->e[i].owner == owner && m->e[i].len == len &&
+			      hvt_ci_ncmp(m->e[i].p, p, len) == 0))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static struct ci_ent *ci_get(const struct ci_map *m, size_t owner, const char *p, size_t len)
+{
+	if (!m->cap)
+		return NULL;
+	struct ci_ent *e = &m->e[ci_slot(m, owner, p, len)];
+	return e->p ? e : NULL;
+}
+
+/* The entry for (owner, p[0..len)), added with val 0 if new; NULL when out of memory. */
+static struct ci_ent *ci_put(struct ci_map *m, size_t owner, const char *p, size_t len)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct ci_map g = { .cap = m->cap ? 2 * m->cap : 64 };
+		if (!(g.e = calloc(g.cap, sizeof *g.e)))
+			return NULL;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].p)
+				g.e[ci_slot(&g, m->e[i].owner, m->e[i].p, m->e[i].len)] = m->e[i];
+		g.n = m->n;
+		free(m->e);
+		*m = g;
+	}
+	struct ci_ent *e = &m->e[ci_slot(m, owner, p, len)];
+	if (!e->p) {
+		*e = (struct ci_ent){ .p = p, .len = len, .owner = owner };
+		m->n++;
+	}
+	return e;
+}
+
+/* The services of a file being read, indexed by key name; for each, the names of its direct
+ * subkeys seen since the key was last (re)created (gen[i] counts its deletions). */
 struct svc_list {
 	struct hvt_service *v;
 	size_t n;
+	size_t *gen;
+	struct ci_map keys, subkeys;
 	int oom;
 };
 
+static void svc_list_index_free(struct svc_list *l)
+{
+	free(l->gen);
+	free(l->keys.e);
+	free(l->subkeys.e);
+}
+
+/* The service x[0..xlen) (ignoring case); with add, a new entry when there is none (x must
+ * then outlive l). */
 static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xlen, int add)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (hvt_ci_eqn(x, xlen, l->v[i].key))
-			return &l->v[i];
+	struct ci_ent *k = ci_get(&l->keys, SIZE_MAX, x, xlen);
+	if (k)
+		return &l->v[k->val];
 	if (!add)
 		return NULL;
-	struct hvt_service *p = realloc(l->v, (l->n + 1) * sizeof *p);
-	if (!p) {
+	struct hvt_service *p = hvt_grow(l->v, l->n, sizeof *p);
+	if (p)
+		l->v = p;
+	size_t *g = p ? hvt_grow(l->gen, l->n, sizeof *g) : NULL;
+	if (g)
+		l->gen = g;
+	if (!g || !(k = ci_put(&l->keys, SIZE_MAX, x, xlen))) {
 		l->oom = 1;
 		return NULL;
 	}
-	l->v = p;
+	k->val = l->n;
 	struct hvt_service *e = &p[l->n];
 	memset(e, 0, sizeof *e);
+	g[l->n] = 0;
 	if (!(e->key = hvt_xstrndup(x, xlen))) {
 		l->oom = 1;
 		return NULL;
@@ -283,6 +355,7 @@ static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
 				for (size_t k = 0; k < l->n; k++) {
 					svc_clear(&l->v[k]);
 					l->v[k].deleted = 1;
+					l->gen[k]++;
 				}
 			continue;
 		}
@@ -291,40 +364,30 @@ static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
 		struct hvt_service *e = svc_find(l, x, xlen, 1);
 		if (!e)
 			break;
+		size_t ei = (size_t)(e - l->v);
 		if (r == REL_SUB) {
 			if (e->deleted)
 				svc_clear(e);
 			e->deleted = 0;
-			/* Count distinct direct subkeys seen since the key was (re)created. */
+			/* Count distinct direct subkeys seen since the key was (re)created: subkeys
+			 * written before [-KEY] or [-ancestor] are gone (found by
+			 * fuzz/fuzz_regfile.c). */
 			const char *c = x + xlen + 1;
-			size_t clen = strcspn(c, "\\");
-			int seen = 0;
-			/* Backwards, stopping at the deletion that (re)created it: subkeys written
-			 * before [-KEY] or [-ancestor] are gone (found by fuzz/fuzz_regfile.c). */
-			for (size_t k = i; k-- > 0 && !seen;) {
-				const char *y = NULL;
-				size_t ylen = 0;
-				enum rel rk = classify(rf->sects[k].path, &y, &ylen);
-				if (rf->sects[k].deleted) {
-					if (rk == REL_ANCESTOR || rk == REL_ROOT ||
-					    (rk == REL_SERVICE && ylen == xlen &&
-					     hvt_ci_ncmp(y, x, xlen) == 0))
-						break;
-					continue;
-				}
-				if (rk != REL_SUB || ylen != xlen || hvt_ci_ncmp(y, x, xlen) != 0)
-					continue;
-				const char *d = y + ylen + 1;
-				if (strcspn(d, "\\") == clen && hvt_ci_ncmp(d, c, clen) == 0)
-					seen = 1;
+			struct ci_ent *sk = ci_put(&l->subkeys, ei, c, strcspn(c, "\\"));
+			if (!sk) {
+				l->oom = 1;
+				break;
 			}
-			if (!seen)
+			if (sk->val != l->gen[ei] + 1) {
+				sk->val = l->gen[ei] + 1; /* 0: new entry */
 				e->subkeys++;
+			}
 			continue;
 		}
 		if (s->deleted) {
 			svc_clear(e);
 			e->deleted = 1;
+			l->gen[ei]++;
 			continue;
 		}
 		if (e->deleted)
@@ -372,10 +435,12 @@ int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, cha
 		if (rc != HVT_STORE_OK)
 			return rc;
 	} else if (file_list(s->rf, &l) < 0) {
+		svc_list_index_free(&l);
 		hvt_services_free(l.v, l.n);
 		hvt_seterr(err, errlen, "out of memory");
 		return HVT_STORE_ERROR;
 	}
+	svc_list_index_free(&l);
 	for (size_t i = 0; i < l.n; i++)
 		l.v[i].form = hvt_service_key_form(l.v[i].key, &l.v[i].guid);
 	if (l.n > 1)
@@ -495,15 +560,16 @@ int hvt_store_delete(struct hvt_store *s, const char *key, char *err, size_t err
 	}
 	struct hvt_regfile *rf = s->rf;
 	struct svc_list l = { 0 };
-	if (file_list(rf, &l) < 0) {
-		hvt_services_free(l.v, l.n);
+	int listed = file_list(rf, &l);
+	struct hvt_service *e = listed < 0 ? NULL : svc_find(&l, key, strlen(key), 0);
+	int present = e && !e->deleted;
+	unsigned subkeys = e ? e->subkeys : 0;
+	svc_list_index_free(&l);
+	hvt_services_free(l.v, l.n);
+	if (listed < 0) {
 		hvt_seterr(err, errlen, "out of memory");
 		return HVT_STORE_ERROR;
 	}
-	struct hvt_service *e = svc_find(&l, key, strlen(key), 0);
-	int present = e && !e->deleted;
-	unsigned subkeys = e ? e->subkeys : 0;
-	hvt_services_free(l.v, l.n);
 	if (!present) {
 		hvt_seterr(err, errlen, "no key %s in %s", key, s->path);
 		return HVT_STORE_NOTFOUND;

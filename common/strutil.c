@@ -50,17 +50,20 @@ int hvt_ci_eqn(const char *p, size_t n, const char *s)
 	return strlen(s) == n && hvt_ci_ncmp(p, s, n) == 0;
 }
 
-int hvt_array_room(void **p, int *cap, int n, size_t size)
+uint64_t hvt_ci_hash(const char *p, size_t n)
 {
-	if (n < *cap)
-		return 0;
-	int c = *cap ? *cap * 2 : 16;
-	void *grown = realloc(*p, (size_t)c * size);
-	if (!grown)
-		return -1;
-	*p = grown;
-	*cap = c;
-	return 0;
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint64_t)lower((unsigned char)p[i])) * 1099511628211u;
+	return h;
+}
+
+void *hvt_grow(void *p, size_t n, size_t size)
+{
+	if (n & (n - 1)) /* not a power of two (nor 0): the capacity is the next one, > n */
+		return p;
+	size_t cap = n ? n * 2 : 1;
+	return cap > SIZE_MAX / size ? NULL : realloc(p, cap * size);
 }
 
 int hvt_hexval(char c)

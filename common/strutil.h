@@ -20,6 +20,15 @@ int hvt_ci_cmp(const char *a, const char *b);
 /* p[0..n) equals the string s, ignoring ASCII case. */
 int hvt_ci_eqn(const char *p, size_t n, const char *s);
 
+/* A hash of p[0..n) that ignores ASCII case (equal under hvt_ci_ncmp: equal hash). */
+uint64_t hvt_ci_hash(const char *p, size_t n);
+
+/* realloc for an array p of n elements (of size bytes) that grows one element at a time:
+ * makes room for element n, keeping the capacity at the power of two at or above the count, so
+ * appending is amortized O(1) without a capacity field (lowering the count is fine). Returns
+ * the array, or NULL when out of memory (p is then unchanged). */
+void *hvt_grow(void *p, size_t n, size_t size);
+
 /* Value of the hex digit c, or -1. */
 int hvt_hexval(char c);
 
@@ -27,10 +36,6 @@ int hvt_hexval(char c);
 void hvt_seterr(char *err, size_t errlen, const char *fmt, ...) HVT_PRINTF(3, 4);
 /* hvt_seterr, then returns status: `return hvt_fail(err, errlen, ERR, "...")`. */
 int hvt_fail(char *err, size_t errlen, int status, const char *fmt, ...) HVT_PRINTF(4, 5);
-
-/* Room for one more element in the array *p of *cap elements of size bytes holding n:
- * doubles it (from 16) when full. 0, or -1 when out of memory (*p unchanged). */
-int hvt_array_room(void **p, int *cap, int n, size_t size);
 
 /* A growable byte buffer, always NUL-terminated once written to. Out of memory is sticky
  * (oom) and reported once, by hvt_buf_take. Start from { 0 }. */

@@ -49,20 +49,40 @@ int hvt_live_delete(const char *key, char *err, size_t errlen)
 	return nolive(err, errlen);
 }
 
+/* A symbolic link whose target does not exist: named as such, not as a missing file (which
+ * add would create). HVT_STORE_ERROR, or HVT_STORE_NOTFOUND when path is no dangling link. */
+static int dangling(const char *path, char *err, size_t errlen)
+{
+	char to[PATH_MAX];
+	struct stat lst;
+	ssize_t n;
+	if (lstat(path, &lst) < 0 || !S_ISLNK(lst.st_mode) ||
+	    (n = readlink(path, to, sizeof to - 1)) < 0)
+		return HVT_STORE_NOTFOUND;
+	to[n] = '\0';
+	hvt_seterr(err, errlen, "%s: dangling symbolic link (to %s, which does not exist)", path,
+		   to);
+	return HVT_STORE_ERROR;
+}
+
 int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, size_t errlen)
 {
 	*data = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO without a writer must not block the open (it is refused below). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
-		return e == ENOENT ? HVT_STORE_NOTFOUND : HVT_STORE_ERROR;
+		return e == ENOENT ? dangling(path, err, errlen) : HVT_STORE_ERROR;
 	}
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
 		close(fd);
-		hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
+		if (S_ISDIR(st.st_mode))
+			hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(EISDIR));
+		else
+			hvt_seterr(err, errlen, "%s: not a regular file", path);
 		return HVT_STORE_ERROR;
 	}
 	struct hvt_buf b = { 0 };
@@ -105,6 +125,7 @@ static int write_all(int fd, const char *p, size_t len)
 int hvt_file_replace(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	/* A symlink is followed: the file it points to is replaced, the link stays. */
+	const char *name = path;
 	char *target = NULL;
 	struct stat lst;
 	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
@@ -112,6 +133,8 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 		if (!target) {
 			int e = errno;
 			hvt_seterr(err, errlen, "%s: %s", path, hvt_strerror(e));
+			if (e == ENOENT)
+				dangling(path, err, errlen);
 			return HVT_STORE_ERROR;
 		}
 		path = target;
@@ -120,7 +143,15 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	struct stat st;
 	int exists = stat(path, &st) == 0;
 	if (exists && !S_ISREG(st.st_mode)) {
-		hvt_seterr(err, errlen, "%s: not a regular file", path);
+		hvt_seterr(err, errlen, "%s: not a regular file", name);
+		free(target);
+		return HVT_STORE_ERROR;
+	}
+	/* The rename would replace a file that may not be written (mode 444, even for root; or
+	 * not ours to write): refused, as an editor would. */
+	if (exists && (!(st.st_mode & 0222) || (access(path, W_OK) < 0 && errno == EACCES))) {
+		hvt_seterr(err, errlen, "%s: read-only file (mode %03o; not replaced)", name,
+			   (unsigned)(st.st_mode & 07777));
 		free(target);
 		return HVT_STORE_ERROR;
 	}

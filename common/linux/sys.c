@@ -29,7 +29,7 @@ void hvt_sleep_ms(uint64_t ms)
 
 static volatile sig_atomic_t interrupted;
 static pid_t *tasks; /* running tasks (children), for reaping and for hvt_tasks_stop */
-static int ntasks, captasks;
+static int ntasks;
 
 static void on_signal(int sig)
 {
@@ -64,8 +64,10 @@ int hvt_interrupted(void)
 int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
 {
 	(void)size; /* fork copies it */
-	if (hvt_array_room((void **)&tasks, &captasks, ntasks, sizeof *tasks) < 0)
+	void *grown = hvt_grow(tasks, (size_t)ntasks, sizeof *tasks);
+	if (!grown)
 		return ENOMEM;
+	tasks = grown;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)

@@ -288,6 +288,13 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 		return e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND ? HVT_STORE_NOTFOUND
 									      : HVT_STORE_ERROR;
 	}
+	/* Only a file on disk (not a pipe, a console or a device such as NUL). Untested under
+	 * Wine by the test suite (tests/cli/hvreg/file-fifo.sh is the POSIX counterpart). */
+	if (GetFileType(h) != FILE_TYPE_DISK) {
+		CloseHandle(h);
+		hvt_seterr(err, errlen, "%s: not a regular file", path);
+		return HVT_STORE_ERROR;
+	}
 	struct hvt_buf b = { 0 };
 	char chunk[65536];
 	DWORD got = 0;
@@ -310,6 +317,17 @@ int hvt_file_read_all(const char *path, char **data, size_t *len, char *err, siz
 
 int hvt_file_replace(const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
+	/* As on Linux: a read-only file (attribute R) or a directory is not replaced. Untested
+	 * under Wine by the test suite (tests/cli/hvreg/file-readonly.sh is the POSIX one). */
+	DWORD attr = GetFileAttributesA(path);
+	if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+		hvt_seterr(err, errlen, "%s: not a regular file", path);
+		return HVT_STORE_ERROR;
+	}
+	if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_READONLY)) {
+		hvt_seterr(err, errlen, "%s: read-only file (attribute R; not replaced)", path);
+		return HVT_STORE_ERROR;
+	}
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
 	if (!tmp) {

@@ -70,7 +70,7 @@ struct task {
 };
 
 static HANDLE *tasks;
-static int ntasks, captasks;
+static int ntasks;
 
 static unsigned __stdcall task_main(void *arg)
 {
@@ -84,8 +84,10 @@ static unsigned __stdcall task_main(void *arg)
 int hvt_task_start(int (*fn)(void *ctx), const void *ctx, size_t size, hvt_sock owned)
 {
 	(void)owned; /* the thread uses it; the caller does not touch it again */
-	if (hvt_array_room((void **)&tasks, &captasks, ntasks, sizeof *tasks) < 0)
+	void *grown = hvt_grow(tasks, (size_t)ntasks, sizeof *tasks);
+	if (!grown)
 		return ERROR_NOT_ENOUGH_MEMORY;
+	tasks = grown;
 	struct task *t = malloc(sizeof *t);
 	void *copy = malloc(size ? size : 1);
 	if (!t || !copy) {

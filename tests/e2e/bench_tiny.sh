@@ -22,6 +22,7 @@ grep -q 'throughput: hvnc >= 1.0x minimal relay' bench.out || fail "no throughpu
 grep -q 'scale: setup rate >= 2x socat fork (N=20)' bench.out || fail "no setup-rate target line"
 grep -q 'latency: hvping median <= 1.2x pingpong (unix)' bench.out || fail "no latency target line"
 grep -Eq '^hvnc +[0-9.]+ +[0-9.]+ +[0-9]+$' bench.out || fail "no startup row for hvnc"
+grep -q 'registry: hvreg lists 1000 services in < 1 s' bench.out || fail "no registry target line"
 for tool in socat ncat; do
 	command -v $tool >/dev/null 2>&1 || continue
 	grep -Eq "^  20 +$tool +[0-9]+ " bench.out || fail "no forwarding row for $tool"

@@ -311,7 +311,7 @@ int main(int argc, char **argv)
 		case 'c': opt.sh_exec = g.optarg; break;
 		case OPT_TO: opt.to_text = g.optarg; break;
 		case 'z': opt.zero = 1; break;
-		case 'w': opt.wait_ms = hvt_opt_duration("-w", g.optarg, HVT_OPT_DAY_MS, 0); break;
+		case 'w': opt.wait_ms = hvt_opt_duration("-w", g.optarg, HVT_OPT_DAY_MS, 1); break;
 		case 'i':
 			opt.relay.idle_ms = hvt_opt_duration("-i", g.optarg, HVT_OPT_DAY_MS, 1);
 			break;

@@ -178,12 +178,20 @@ static void probe_connect(struct result *r)
 	r->ns = t1 - t0;
 }
 
-/* A peer that takes the connection but is no hvping responder: closes, is silent, echoes or
- * sends something else. Only before any echo reply: later it is a failure of that probe. */
-static int is_non_responder(enum hvt_ping_status st)
+/* No hello within the hello wait, the peer silent: a responder at its -m limit (the
+ * connection waits in its listen queue) looks exactly like that, so it is no reason to fall
+ * back; that probe fails (issue 20 item 9). */
+static int is_silent(enum hvt_ping_status st, int code)
 {
-	return st == HVT_PING_IO || st == HVT_PING_CLOSED || st == HVT_PING_ECHOED ||
-	       st == HVT_PING_BAD_HELLO;
+	return st == HVT_PING_IO && hvt_errkind(code) == HVT_E_TIMEDOUT;
+}
+
+/* A peer that takes the connection but is no hvping responder: closes, echoes or sends
+ * something else. Only before any echo reply: later it is a failure of that probe. */
+static int is_non_responder(enum hvt_ping_status st, int code)
+{
+	return (st == HVT_PING_IO && !is_silent(st, code)) || st == HVT_PING_CLOSED ||
+	       st == HVT_PING_ECHOED || st == HVT_PING_BAD_HELLO;
 }
 
 static void probe_echo(uint32_t seq, struct result *r)
@@ -212,7 +220,7 @@ static void probe_echo(uint32_t seq, struct result *r)
 				r->interrupted = 1;
 				return;
 			}
-			if (is_non_responder(st) && cl.echo_replies == 0) {
+			if (is_non_responder(st, code) && cl.echo_replies == 0) {
 				hvt_warnx("%s does not answer the hvping protocol; timing connects "
 					  "instead (--connect)",
 					  opt.name);
@@ -260,6 +268,9 @@ static const char *error_text(const struct result *r, char *buf, size_t len)
 	case PH_HELLO:
 		if (r->st == HVT_PING_BAD_VERSION || r->st == HVT_PING_TOO_LARGE)
 			snprintf(buf, len, "hvping protocol: %s", hvt_ping_status_text(r->st));
+		else if (is_silent(r->st, r->code))
+			snprintf(buf, len, "busy or not a responder (%s)",
+				 hello_reason(r->st, r->code, why, sizeof why));
 		else
 			snprintf(buf, len, "peer does not answer the hvping protocol (%s)",
 				 hello_reason(r->st, r->code, why, sizeof why));
@@ -287,6 +298,10 @@ static const char *hint_for(const struct result *r)
 			       "version on both sides";
 		if (r->st == HVT_PING_TOO_LARGE)
 			return "the responder accepts smaller payloads: use a smaller -s";
+		if (is_silent(r->st, r->code))
+			return "the peer took the connection but sent no hello: an hvping -l serving "
+			       "its -m connections already (yours waits in its queue) or no "
+			       "responder at all; --connect times connects to any listener";
 		return "something other than hvping -l answers there now; --connect times "
 		       "connects to any listener";
 	case PH_REPLY:
