@@ -55,6 +55,7 @@ static HVT_PRINTF(2, 0) void emit(const char *errtext, const char *fmt, va_list 
 	}
 	fflush(stdout);
 	fwrite(line, 1, (size_t)n, stderr);
+	fflush(stderr); /* Windows' C runtime buffers stderr when it is a file or a pipe */
 }
 
 void hvt_vwarnx(const char *fmt, va_list ap)
