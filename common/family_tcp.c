@@ -149,7 +149,12 @@ static int from_sockaddr(const struct sockaddr *sa, size_t len, struct hvt_addr 
 	}
 	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, a->host, sizeof a->host);
+		/* An IPv4 peer of a dual-stack listener is ::ffff:a.b.c.d: show it as IPv4, as
+		 * TCPREMOTEIP has always been for IPv4 clients. */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], a->host, sizeof a->host);
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, a->host, sizeof a->host);
 		a->port = ntohs(in6->sin6_port);
 		return 1;
 	}

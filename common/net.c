@@ -61,8 +61,9 @@ struct attempt {
 	socklen_t len;
 };
 
-static int clock_run(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
-		     void *ctx, int (*step)(const struct attempt *t, uint64_t slice_ms),
+static int clock_run(const struct hvt_addr *a, uint64_t timeout_ms, uint64_t before_ms,
+		     hvt_waiting_fn waiting, void *ctx,
+		     int (*step)(const struct attempt *t, uint64_t slice_ms),
 		     const struct attempt *t)
 {
 	uint64_t start = hvt_now_ns(), next_note = 3000;
@@ -72,7 +73,7 @@ static int clock_run(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 			return hvt_err_timeout();
 		if (elapsed >= next_note) {
 			if (waiting)
-				waiting(a, elapsed, ctx);
+				waiting(a, before_ms + elapsed, ctx);
 			next_note += 3000;
 		}
 		uint64_t slice = next_note - elapsed;
@@ -108,9 +109,10 @@ static int step_retry(const struct attempt *t, uint64_t slice_ms)
 struct opening {
 	const struct hvt_addr *a;
 	int passive, backlog;
-	uint64_t timeout_ms;
+	uint64_t timeout_ms; /* this attempt's (0: none) */
 	hvt_waiting_fn waiting;
 	void *ctx;
+	uint64_t spent_ms; /* by earlier attempts, for the "still connecting" notes */
 };
 
 /* Connects t.s, non-blocking, so that -w, Ctrl-C and the "still connecting" notes work. */
@@ -119,10 +121,12 @@ static int connect_wait(const struct opening *o, const struct attempt *t)
 	int rc = hvt_sock_set_blocking(t->s, 0);
 	if (rc == 0)
 		rc = hvt_sock_connect_start(t->s, t->sa, t->len);
+	if (rc == HVT_CONNECT_RETRY && t->sa->sa_family != AF_UNIX)
+		rc = HVT_EAGAIN; /* tcp: no local port left; only a unix queue fills and empties */
 	if (rc == HVT_CONNECT_WAIT)
-		rc = clock_run(o->a, o->timeout_ms, o->waiting, o->ctx, step_wait, t);
+		rc = clock_run(o->a, o->timeout_ms, o->spent_ms, o->waiting, o->ctx, step_wait, t);
 	else if (rc == HVT_CONNECT_RETRY)
-		rc = clock_run(o->a, o->timeout_ms, o->waiting, o->ctx, step_retry, t);
+		rc = clock_run(o->a, o->timeout_ms, o->spent_ms, o->waiting, o->ctx, step_retry, t);
 	return rc == 0 ? hvt_sock_set_blocking(t->s, 1) : rc;
 }
 
@@ -155,6 +159,7 @@ static int open_one(const struct opening *o, const struct sockaddr *sa, socklen_
  * handshake, if it has one. */
 static int open_addr(const struct opening *o, hvt_sock *out)
 {
+	uint64_t start = hvt_now_ns();
 	struct hvt_sockaddrs sa;
 	int rc = hvt_addr_sockaddrs(o->a, o->passive, &sa);
 	if (rc != 0)
@@ -167,9 +172,14 @@ static int open_addr(const struct opening *o, hvt_sock *out)
 			break;
 	}
 	const struct hvt_family *f = o->a->fam;
-	if (rc == 0 && !o->passive && f->connected &&
-	    (rc = f->connected(*out, o->a, o->timeout_ms)) != 0)
-		hvt_sock_close(*out);
+	if (rc == 0 && !o->passive && f->connected) {
+		/* The handshake gets what is left of -w (at least a moment), not all of it again. */
+		uint64_t spent = (hvt_now_ns() - start) / 1000000u, left = 0;
+		if (o->timeout_ms)
+			left = spent < o->timeout_ms ? o->timeout_ms - spent : 1;
+		if ((rc = f->connected(*out, o->a, left)) != 0)
+			hvt_sock_close(*out);
+	}
 	return rc;
 }
 
@@ -179,23 +189,24 @@ static int open_addr(const struct opening *o, hvt_sock *out)
 int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
 		     void *ctx, hvt_sock *out)
 {
-	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx };
-	uint64_t cap = a->fam ? a->fam->connect_max_ms : 0, start = hvt_now_ns();
-	for (;;) {
+	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx, 0 };
+	uint64_t cap = a->fam ? a->fam->connect_max_ms : 0;
+	if (!timeout_ms || !cap || timeout_ms <= cap)
+		return open_addr(&o, out);
+	for (uint64_t start = hvt_now_ns();;) {
 		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
-		if (cap && timeout_ms > cap)
-			o.timeout_ms = timeout_ms - spent < cap ? timeout_ms - spent : cap;
+		if (spent >= timeout_ms)
+			return hvt_err_timeout();
+		o.timeout_ms = timeout_ms - spent < cap ? timeout_ms - spent : cap;
+		o.spent_ms = spent;
 		int rc = open_addr(&o, out);
-		spent = (hvt_now_ns() - start) / 1000000u;
-		if (rc != hvt_err_timeout() || !cap || timeout_ms <= cap || spent >= timeout_ms ||
-		    hvt_interrupted())
+		if (rc != hvt_err_timeout() || hvt_interrupted())
 			return rc;
 	}
 }
-
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
-	struct opening o = { a, 1, backlog, 0, NULL, NULL };
+	struct opening o = { a, 1, backlog, 0, NULL, NULL, 0 };
 	return open_addr(&o, out);
 }
 

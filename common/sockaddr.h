@@ -61,7 +61,8 @@ void hvt_tcp_listen_opts(hvt_sock s);
  * a symlink; a stale socket file (nothing accepting) is replaced, anything else is
  * EADDRINUSE. path NULL: an abstract name, a plain bind. 0 or an error code. */
 int hvt_unix_bind(hvt_sock s, const struct sockaddr *sa, size_t len, const char *path);
-/* Removes the socket file that hvt_unix_bind made at path (not one that replaced it). */
+/* Removes the socket file that hvt_unix_bind made at path; on Linux not one that replaced it
+ * meanwhile (its device and inode are checked), on Windows whatever is at path. */
 void hvt_unix_unlink(const char *path);
 
 #endif

@@ -26,7 +26,8 @@ int hvt_tasks_running(void);
 /* Blocks until fewer than n tasks run (or an interrupt arrives). */
 void hvt_tasks_wait_below(int n);
 /* The service is stopping on signal sig: passes it to every running task (each passes it on
- * to its program), waits up to 2 s for them to end, then kills what is left. */
+ * to its program), waits up to 2 s for them to end, then sends it again (a task then kills
+ * its program's group) and, a second later, kills what is left. */
 void hvt_tasks_stop(int sig);
 
 /* Runs a program with the socket as its stdin and stdout and waits for it: argv run directly

@@ -33,17 +33,18 @@
 #include "relay.h"
 #include "sys.h"
 
-#define CHUNK	     (64u << 10) /* most bytes read at once; size of a pool buffer */
+#define CHUNK		    (64u << 10) /* most bytes read at once; size of a pool buffer */
 /* Buffers in use at most (64 MiB); beyond that, MSG_PEEK. HVT_FWD_POOL_MAX=N sets another
  * limit (tests). */
-#define POOL_MAX     1024
-#define POOL_KEEP    32	 /* free buffers kept for reuse */
-#define BUDGET	     16	 /* reads per direction per turn */
-#define ACCEPT_BATCH 64	 /* accepts per turn */
-#define RETRY_MS     10	 /* a unix listener's backlog is full: connect again after this, */
-#define RETRY_MAX_MS 500 /* doubling up to this */
-#define PAUSE_MS     100 /* out of descriptors: stop accepting this long */
-#define NEVER_NS     UINT64_MAX
+#define POOL_MAX	    1024
+#define POOL_KEEP	    32	 /* free buffers kept for reuse */
+#define BUDGET		    16	 /* reads per direction per turn */
+#define ACCEPT_BATCH	    64	 /* accepts per turn */
+#define RETRY_MS	    10	 /* a unix listener's backlog is full: connect again after this, */
+#define RETRY_MAX_MS	    500	 /* doubling up to this */
+#define HALF_CLOSED_WAIT_MS 5000 /* a client that ended its stream, nothing sent, waits this */
+#define PAUSE_MS	    100	 /* out of descriptors: stop accepting this long */
+#define NEVER_NS	    UINT64_MAX
 
 enum { CONNECTING = 1, RETRY, RELAY };
 
@@ -67,6 +68,7 @@ struct pair {
 	uint64_t deadline_ns;	  /* while connecting: give up then (-w), or NEVER_NS */
 	uint64_t retry_ns;	  /* RETRY: connect again then */
 	uint32_t retry_ms;	  /* RETRY: the wait before that, doubled each time (back-off) */
+	unsigned char client_eof; /* the client ended its stream before the target answered */
 	struct pair *prev, *next; /* every live pair */
 	struct pair *qnext;	  /* run queue */
 	struct pair *dnext;	  /* dead, to be freed once off the run queue */
@@ -353,7 +355,7 @@ static void start_connect(struct pair *p)
 			F.to->fam->sockopts((hvt_sock)fd, F.to, HVT_STAGE_CONNECT, F.o->wait_ms);
 		int c = connect(fd, sa, F.ta.a[p->target].len);
 		rc = c == 0 ? 0 : errno;
-		if (rc == EAGAIN) {
+		if (rc == EAGAIN && sa->sa_family == AF_UNIX) {
 			/* The unix listener's backlog is full: a blocking connect would wait. */
 			close(fd);
 			p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_MS;
@@ -385,13 +387,21 @@ static void start_connect(struct pair *p)
 	pair_kill(p);
 }
 
-/* The client hung up before the target answered, with nothing left to deliver (an end of
- * stream with no byte pending, or a reset): the pair goes, and its place under -m with it. */
-static int client_gone(const struct pair *p)
+/* The client's end changed before the target answered. A reset means it is gone: the pair
+ * goes at once, and its place under -m with it. An end of stream with no byte pending may be a
+ * client that closed, or one that half-closed and waits for the answer (nc -N, hvnc -d): the
+ * two look the same here, so the pair waits for the target HALF_CLOSED_WAIT_MS at most. */
+static void client_changed(struct pair *p)
 {
 	char c;
 	ssize_t n = recv(p->e[0].fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		pair_kill(p);
+	} else if (n == 0 && !p->client_eof) {
+		p->client_eof = 1;
+		if (p->deadline_ns > F.now + HALF_CLOSED_WAIT_MS * 1000000ull)
+			p->deadline_ns = F.now + HALF_CLOSED_WAIT_MS * 1000000ull;
+	}
 }
 
 /* e[1] reported an event while connecting. */
@@ -517,8 +527,8 @@ static uint64_t scan_period_ms(void)
 
 static int need_scan(void)
 {
-	return F.nretry || (F.live && F.o->relay.idle_ms != HVT_NEVER) ||
-	       (F.nconnecting && F.o->wait_ms);
+	/* connecting pairs have deadlines: -w, or a client that ended its stream */
+	return F.nretry || F.nconnecting || (F.live && F.o->relay.idle_ms != HVT_NEVER);
 }
 
 static void scan(void)
@@ -536,7 +546,8 @@ static void scan(void)
 			continue;
 		}
 		if (F.now >= p->deadline_ns) {
-			report_connect(ETIMEDOUT);
+			if (!p->client_eof) /* a client that hung up asked for nothing more */
+				report_connect(ETIMEDOUT);
 			pair_kill(p);
 		} else if (p->state == RETRY && F.now >= p->retry_ns) {
 			set_state(p, 0);
@@ -656,11 +667,10 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 			if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
 				p->e[side].writable = 1;
 			if (p->state == CONNECTING || p->state == RETRY) {
-				if (side == 0 && (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
-				    client_gone(p))
-					pair_kill(p);
-				else if (p->state == CONNECTING && side == 1 &&
-					 (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
+				if (side == 0 && (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+					client_changed(p);
+				if (!p->dead && p->state == CONNECTING && side == 1 &&
+				    (e & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
 					connect_event(p);
 			} else {
 				pair_step(p);

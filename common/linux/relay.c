@@ -430,6 +430,12 @@ int hvt_relay_stdio(struct hvt_end c, const struct hvt_relay_opts *o, struct hvt
 	int out = hvt_isatty(1)
 			  ? open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)
 			  : -1;
+	struct stat st_out, st_1;
+	if (out >= 0 &&
+	    (fstat(out, &st_out) != 0 || fstat(1, &st_1) != 0 || st_out.st_rdev != st_1.st_rdev)) {
+		close(out); /* a pty master reopens as a new pty: not the same terminal */
+		out = -1;
+	}
 	if ((rc = pump_init(&down, fd, 1, out >= 0 ? out : 1, 0, 0, "receive",
 			    "write to stdout")) != 0) {
 		pump_free(&up);

@@ -31,9 +31,13 @@ static volatile sig_atomic_t interrupted;
 static pid_t *tasks; /* running tasks (children), for reaping and for hvt_tasks_stop */
 static int ntasks;
 
+static volatile sig_atomic_t nsignals; /* how many came: a second one means "now" */
+
 static void on_signal(int sig)
 {
 	interrupted = sig;
+	if (nsignals < 2)
+		nsignals++;
 }
 
 static void on_child(int sig)
@@ -113,13 +117,23 @@ void hvt_tasks_wait_below(int n)
 	}
 }
 
-void hvt_tasks_stop(int sig)
+/* Waits up to ms for the tasks to end. */
+static void tasks_wait(int ms)
 {
-	for (int i = 0; i < ntasks; i++)
-		kill(tasks[i], sig); /* each passes it on to its program (hvt_run_on_socket) */
-	for (int waited = 0; hvt_tasks_running() > 0 && waited < 2000; waited += 20) {
+	for (int waited = 0; hvt_tasks_running() > 0 && waited < ms; waited += 20) {
 		struct timespec ts = { 0, 20000000 };
 		nanosleep(&ts, NULL);
+	}
+}
+
+void hvt_tasks_stop(int sig)
+{
+	/* Each task passes the signal on to its program (hvt_run_on_socket); a program that
+	 * has not ended after 2 s gets its group killed on the second signal. */
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < ntasks; i++)
+			kill(tasks[i], sig);
+		tasks_wait(round == 0 ? 2000 : 1000);
 	}
 	for (int i = 0; i < ntasks; i++)
 		kill(tasks[i], SIGKILL);
@@ -177,9 +191,11 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	int status, forwarded = 0;
 	pid_t r;
 	while ((r = waitpid(pid, &status, WNOHANG)) == 0) {
-		if (hvt_interrupted() && !forwarded) {
-			kill(-pid, hvt_interrupted());
-			forwarded = 1;
+		/* The first signal is passed on; a second one kills the program's whole group
+		 * (hvt_tasks_stop sends it when the program does not end). */
+		if (nsignals > forwarded) {
+			kill(-pid, forwarded ? SIGKILL : hvt_interrupted());
+			forwarded = nsignals;
 		}
 		sigsuspend(&old);
 	}

@@ -39,6 +39,7 @@ typedef struct {
 #define HVT_EHOSTUNREACH EHOSTUNREACH
 #define HVT_ECONNREFUSED ECONNREFUSED
 #define HVT_EINTR	 EINTR
+#define HVT_EAGAIN	 EAGAIN
 #define HVT_EPROTO	 EPROTO /* a peer broke its protocol */
 
 /* getaddrinfo errors are carried as HVT_GAI_BASE - EAI_xxx (EAI codes are negative). */

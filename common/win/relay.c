@@ -298,10 +298,15 @@ static int watch(struct pump *up, struct pump *down, uint64_t up_eof_at, int sto
 		threads[nthreads++] = up->thread;
 	if (down)
 		threads[nthreads++] = down->thread;
+	int was_done = 0;
 	for (;;) {
 		int up_done = !up || is_done(up), down_done = !down || is_done(down);
 		if (up && up_done && !up_eof_at)
 			up_eof_at = up->done_at;
+		if (up_done + down_done > was_done) { /* an end of stream is activity too (-i) */
+			was_done = up_done + down_done;
+			c.last_traffic = hvt_now_ns();
+		}
 		uint64_t sent = up ? bytes_of(up) : 0, received = down ? bytes_of(down) : 0;
 		note_traffic(&c, sent + received);
 		struct pump *failed = down && down_done && down->error ? down

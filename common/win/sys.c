@@ -135,7 +135,8 @@ void hvt_tasks_wait_below(int n)
 void hvt_tasks_stop(int sig)
 {
 	/* Tasks are threads of this process: they see hvt_interrupted() themselves and end
-	 * their relays and programs; wait up to 2 s for them, process exit ends the rest. */
+	 * their relays; wait up to 2 s for them, process exit ends the rest. A -e/-c program
+	 * is not ended by us on Windows (hvt_run_on_socket waits for it; untested here). */
 	(void)sig;
 	uint64_t end = hvt_now_ns() + 2000000000u;
 	while (hvt_tasks_running() > 0 && hvt_now_ns() < end) {

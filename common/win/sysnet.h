@@ -38,6 +38,7 @@ struct sockaddr_vm {
 #define HVT_EHOSTUNREACH WSAEHOSTUNREACH
 #define HVT_ECONNREFUSED WSAECONNREFUSED
 #define HVT_EINTR	 WSAEINTR
+#define HVT_EAGAIN	 WSAEWOULDBLOCK
 #define HVT_EPROTO	 ERROR_INVALID_DATA /* a peer broke its protocol */
 
 /* No AI_ADDRCONFIG: on Windows it ignores loopback, so "localhost" would fail on a machine

@@ -1,8 +1,9 @@
 #!/bin/sh
 # platform: posix
-# hvnc -lk --to unix:S whose target's queue is full: the forwarder retries with a back-off,
-# and a pair whose client hangs up meanwhile (nothing to deliver) is dropped at once: no
-# CLOSE-WAIT sockets pile up, and its place under -m goes to the next client.
+# hvnc -lk --to unix:S whose target's queue is full: the forwarder retries with a back-off; a
+# pair whose client ends its stream having sent nothing waits for the target 5 s at most, then
+# goes with its place under -m (no CLOSE-WAIT sockets pile up); a client that half-closes and
+# waits for the answer (hvnc -d, nc -N) still gets it when the target answers in time.
 . "$(dirname "$0")/lib.sh"
 command -v ss >/dev/null || { echo "skip: ss (iproute2) is not installed"; exit 77; }
 python3 - "$T/target" "$T/go" <<'PY' >target.out 2>&1 &
@@ -24,7 +25,8 @@ while not os.path.exists(sys.argv[2]):
     time.sleep(0.05)
 for c in held:
     c.close()
-def echo(c):
+def serve(c):  # greet, then echo
+    c.sendall(b"hello\n")
     while True:
         b = c.recv(65536)
         if not b:
@@ -33,7 +35,7 @@ def echo(c):
     c.close()
 while True:
     c, _ = s.accept()
-    threading.Thread(target=echo, args=(c,), daemon=True).start()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
 PIDS="$PIDS $!"
 wait_line target.out full
@@ -47,15 +49,21 @@ for i in range(3):  # connect and hang up at once, nothing sent
     time.sleep(0.1)
     c.close()
 PY
-sleep 1
+sleep 6.5
 cw=$(ss -tanp state close-wait 2>/dev/null | grep -c "pid=$fpid,")
-[ "$cw" -eq 0 ] || fail "$cw CLOSE-WAIT sockets of pairs whose clients hung up"
-ok "pairs whose clients hung up while the target was full are gone"
-printf 'through\n' >want
-{ cat want; sleep 2; } | $HVNC tcp:127.0.0.1:$port >got 2>c.err &
-cpid=$!
-sleep 0.5
+[ "$cw" -eq 0 ] || fail "$cw CLOSE-WAIT sockets of pairs whose clients hung up 6 s ago"
+grep -q "timed out" fwd.err && fail "a client that hung up was reported as a connect timeout"
+ok "pairs whose clients hung up while the target was full are gone after 5 s"
+
+bg $HVNC -d tcp:127.0.0.1:$port >hc.got 2>hc.err
+hpid=$!
+sleep 1
 touch "$T/go"
-wait $cpid || fail "the fourth client: exit $?: $(cat c.err)"
+wait $hpid || fail "the half-closer: exit $?: $(cat hc.err)"
+[ "$(cat hc.got)" = hello ] || fail "the half-closer got '$(cat hc.got)', not the target's answer"
+ok "a client that half-closed at once gets the target's answer once it accepts"
+
+printf 'hello\nthrough\n' >want
+printf 'through\n' | $HVNC tcp:127.0.0.1:$port >got 2>c.err || fail "a client: exit $?"
 same want got
-ok "a fourth client gets a place under -m 3 and goes through once the target accepts"
+ok "the forwarder serves normally once the target accepts"

@@ -15,3 +15,16 @@ for client in 127.0.0.1 '[::1]'; do
 	ok "hvnc -l tcp:$port takes a client on $client"
 done
 grep -q 'listening on tcp:\[::\]:' l.err || fail "not a dual-stack listener: $(cat l.err)"
+
+# An IPv4 client of the dual-stack listener is shown as IPv4, not ::ffff:127.0.0.1.
+bg $HVNC -l -v tcp:0 -c 'echo "$TCPREMOTEIP $HVNC_PEER"' 2>m.err
+lpid=$!
+port=$(listen_port m.err)
+out=$($HVNC -d tcp:127.0.0.1:$port) || fail "v4-mapped: exit $?"
+wait $lpid
+case $out in
+"127.0.0.1 tcp:127.0.0.1:"*) ;;
+*) fail "an IPv4 peer reads '$out'" ;;
+esac
+grep -q "connection from tcp:127.0.0.1:" m.err || fail "-v: $(cat m.err)"
+ok "an IPv4 peer of [::] reads as 127.0.0.1 (TCPREMOTEIP, HVNC_PEER, -v)"
