@@ -34,6 +34,7 @@ left, a zombie seen for more than 1 s, a job past its deadline (a hang), a corru
 server that died or no longer serves.
 """
 import argparse
+import errno
 import hashlib
 import os
 import random
@@ -657,8 +658,11 @@ class Mode:
         try:
             self.transfer(s, b"early %d\n" % n + bytes(payload(rng, n + logsize(rng, 10, 22))),
                           deadline)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except OSError as e:
+            # The end of the connection seen from any side: EPIPE or ECONNRESET on send or
+            # receive, ENOTCONN from the half-close after a reset. A timeout is a hang.
+            if e.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN):
+                raise
         finally:
             s.close()
 
