@@ -176,6 +176,15 @@ class Sampler(threading.Thread):
                                      sum(1 for st in tr.values() if st[1] == self.pid), len(tr)))
 
 
+def chunks(c, size=65536):
+    """What c receives, up to EOF."""
+    while True:
+        d = c.recv(size)
+        if not d:
+            return
+        yield d
+
+
 # --- the backend of --to: the same one-line protocol as child.sh --------------------------------
 
 class Backend:
@@ -211,18 +220,12 @@ class Backend:
             if cmd == b"echo":
                 if rest:
                     c.sendall(rest)
-                while True:
-                    d = c.recv(65536)
-                    if not d:
-                        break
+                for d in chunks(c):
                     c.sendall(d)
                 c.shutdown(socket.SHUT_WR)
             elif cmd == b"sum":
                 h = hashlib.sha256(rest)
-                while True:
-                    d = c.recv(65536)
-                    if not d:
-                        break
+                for d in chunks(c):
                     h.update(d)
                 c.sendall(h.hexdigest().encode() + b"  -\n")
             elif cmd == b"early":
@@ -465,10 +468,7 @@ class Mode:
         t.start()
         h, n, head = hashlib.sha256(), 0, b""
         try:
-            while True:
-                d = s.recv(262144)
-                if not d:
-                    break
+            for d in chunks(s, 262144):
                 h.update(d)
                 n += len(d)
                 if len(head) < 200:
@@ -517,14 +517,19 @@ class Mode:
         with self.lock:
             self.plain_done[fid] = (size, hashlib.sha256(data[len(PLAIN_MAGIC) + 16:]).hexdigest())
 
-    def echo(self, rng, deadline, size):
+    def ask(self, rng, deadline, cmd, size):
+        """One connection: cmd's line and size random bytes, then half-close; returns the
+        sha256 of what was sent and transfer()'s account of the answer."""
         data = payload(rng, size)
         s = self.connect(deadline)
         try:
-            n, sha, head = self.transfer(s, b"echo\n" + bytes(data), deadline)
+            got = self.transfer(s, cmd + b"\n" + bytes(data), deadline)
         finally:
             s.close()
-        want = hashlib.sha256(data).hexdigest()
+        return (hashlib.sha256(data).hexdigest(),) + got
+
+    def echo(self, rng, deadline, size):
+        want, n, sha, _ = self.ask(rng, deadline, b"echo", size)
         if n != size or sha != want:
             raise Failure(f"echo of {size} bytes: got {n} bytes, sha256 {sha[:16]} "
                           f"(sent {want[:16]}): corrupted")
@@ -545,13 +550,7 @@ class Mode:
 
     def job_sum(self, rng, deadline, i):
         size = logsize(rng, 0, 22)
-        data = payload(rng, size)
-        s = self.connect(deadline)
-        try:
-            n, _, head = self.transfer(s, b"sum\n" + bytes(data), deadline)
-        finally:
-            s.close()
-        want = hashlib.sha256(data).hexdigest()
+        want, n, _, head = self.ask(rng, deadline, b"sum", size)
         if head[:64].decode(errors="replace") != want or n != 68:
             raise Failure(f"sum of {size} bytes: answer {head[:80]!r}, expected {want}")
         self.verified(size + n)
