@@ -46,7 +46,8 @@ hvlist-ss
 hvping-vsock
 hvping-vsock-echo
 hvping-vsock-diagnose
-hvnc-vsock-hints"
+hvnc-vsock-hints
+hvnc-soak-vsock"
 
 D=/tmp/hvt-data
 G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
@@ -603,6 +604,117 @@ check_hvnc_vsock_hints() {
 	grep -q '^hvnc: hint: ' conn.txt || die "connect CID 5: no hint"
 	if grep -qiE 'WSL|VM id|elevat' bind.txt conn.txt; then die "a vsock error got Hyper-V's hint"; fi
 	echo "ok: vsock hints for a foreign CID and an unserved CID"
+}
+
+# The guest's share of the chaos soak of issue 20 (tests/soak.sh on the host): hvnc -lk -m 4 -e
+# /bin/cat over vsock under rounds of 8 clients at once (twice -m, so half wait in the listen
+# queue), each chosen from a seed the check prints (HVT_SOAK_SEED=N sh tests/vm/run.sh BUILD
+# hvnc-soak-vsock replays it; HVT_SOAK_ROUNDS sets the rounds): hvnc or socat
+# echoes compared by sha256, hvnc clients SIGKILLed mid-transfer, socat -u peers that send and
+# never read (killed after a while), never-senders (sleep | hvnc, expecting an empty answer).
+# The server's process tree is sampled every 0.5 s: a zombie seen for more than 1 s fails. After
+# the load the server must have as many fds as before, no children, and still echo.
+check_hvnc_soak_vsock() {
+	seed=${hvt_soak_seed:-$(($(cs) % 32749 + 1))} # from the kernel command line (run.sh)
+	rounds=${hvt_soak_rounds:-5}
+	echo "seed $seed ($rounds rounds of 8 clients; replay: HVT_SOAK_SEED=$seed sh tests/vm/run.sh BUILD hvnc-soak-vsock)"
+	# rnd N: a number below N in $r (an LCG: busybox sh has no seedable RANDOM)
+	rnd() {
+		seed=$(((seed * 1103515245 + 12345) % 2147483648))
+		r=$((seed / 65536 % $1))
+	}
+	# tree PID: "pid state" of each child of PID (comm may hold blanks: split after the last ')')
+	tree() {
+		_p=$1
+		for _s in /proc/[0-9]*/stat; do
+			{ read -r _l <"$_s"; } 2>/dev/null || continue
+			_r=${_l##*) }
+			set -- $_r
+			[ "$2" = "$_p" ] && echo "${_l%% *} $1"
+		done
+	}
+	for n in 1 2 3 4 5 6; do mkdata "soak-$n" $((n * 151013 + 77)); done
+	say "hvnc -lk -m 4 vsock:any:5600 -e /bin/cat &"
+	hvnc -lk -m 4 vsock:any:5600 -e /bin/cat >srv.out 2>srv.err &
+	srv=$!
+	ready VSOCK-CONNECT:1:5600
+	quiet() { # wait (10 s) until the server has no children
+		_end=$(($(cs) + 1000))
+		while [ -n "$(tree $srv)" ]; do
+			[ "$(cs)" -lt $_end ] || die "children of the server still there 10 s after the load: $(tree $srv | tr '\n' ' ')"
+			sleep 0.1
+		done
+	}
+	quiet
+	fd0=$(ls /proc/$srv/fd | wc -l)
+	(
+		while kill -0 $srv 2>/dev/null; do
+			echo "$(cs) $(tree $srv | awk '$2 == "Z" { printf "%s ", $1 }')"
+			sleep 0.5
+		done
+	) >zombies.log 2>/dev/null &
+	sampler=$!
+	echoes=0 bytes=0 killed=0 stopped=0 never=0
+	round=1
+	while [ $round -le "$rounds" ]; do
+		jobs= kills=
+		for k in 1 2 3 4 5 6 7 8; do
+			rnd 6
+			f=$D/soak-$((r + 1))
+			rnd 8
+			case $r in
+			0 | 1 | 2)
+				hvnc vsock:local:5600 <"$f" >"e$round.$k" 2>"e$round.$k.err" &
+				jobs="$jobs $!:e$round.$k:$f"
+				;;
+			3 | 4)
+				socat -t 30 - VSOCK-CONNECT:1:5600 <"$f" >"e$round.$k" 2>"e$round.$k.err" &
+				jobs="$jobs $!:e$round.$k:$f"
+				;;
+			5)
+				hvnc vsock:local:5600 </dev/urandom >/dev/null 2>"k$round.$k.err" &
+				kills="$kills $!"
+				killed=$((killed + 1))
+				;;
+			6)
+				socat -u /dev/urandom VSOCK-CONNECT:1:5600 2>"s$round.$k.err" &
+				kills="$kills $!"
+				stopped=$((stopped + 1))
+				;;
+			7)
+				sleep 1 | hvnc vsock:local:5600 >"n$round.$k" 2>"n$round.$k.err" &
+				jobs="$jobs $!:n$round.$k:/dev/null"
+				never=$((never + 1))
+				;;
+			esac
+		done
+		rnd 10
+		sleep "0.${r}5"
+		[ -z "$kills" ] || kill -9 $kills 2>/dev/null
+		for j in $jobs; do
+			pid=${j%%:*} rest=${j#*:}
+			await "$pid" 25 || die "round $round: client ${rest%%:*}: exit $? (124: a hang)"
+			[ "$(sum "${rest#*:}")" = "$(sum "${rest%%:*}")" ] ||
+				same "round $round ${rest%%:*}" "${rest#*:}" "${rest%%:*}"
+			[ "${rest#*:}" = /dev/null ] || { echoes=$((echoes + 1)) bytes=$((bytes + $(size "${rest#*:}"))); }
+		done
+		for p in $kills; do wait "$p" 2>/dev/null; done
+		round=$((round + 1))
+	done
+	echo "ok: $echoes echoes ($bytes bytes each way) identical; $killed clients SIGKILLed, $stopped that stopped reading, $never never-senders"
+	quiet
+	sleep 1.5
+	kill $sampler 2>/dev/null
+	wait $sampler 2>/dev/null
+	old=$(awk '{ for (i = 2; i <= NF; i++) { if (!($i in first)) first[$i] = $1; if ($1 - first[$i] > 100) print $i } }' zombies.log | sort -u)
+	[ -z "$old" ] || die "zombies seen for more than 1 s: $old"
+	fd1=$(ls /proc/$srv/fd | wc -l)
+	[ "$fd1" = "$fd0" ] || { ls -l /proc/$srv/fd; die "the server had $fd0 fds before the load, $fd1 after"; }
+	z=$(tree $srv)
+	[ -z "$z" ] || die "children left: $z"
+	client "$D/soak-3" last hvnc vsock:local:5600 || die "the server no longer serves: exit $?"
+	same "after the load" "$D/soak-3" last
+	echo "ok: fds $fd0 -> $fd1, no children, no zombie seen for more than 1 s ($(wc -l <zombies.log | tr -d ' ') samples), still serving"
 }
 
 # --- the runner ----------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 #   HVT_VM_TIMEOUT        limit for the whole boot in seconds (default 300)
 #   HVT_VM_CHECK_TIMEOUT  limit per check inside the guest (default 30)
 #   HVT_VM_VERBOSE=1      also copy the console to stdout as it happens
+#   HVT_SOAK_SEED=N       the seed of check hvnc-soak-vsock (it prints the one it used)
+#   HVT_SOAK_ROUNDS=N     its rounds of 8 clients (default 5; mind HVT_VM_CHECK_TIMEOUT)
 # The whole console is kept in BUILD_DIR/tests/vm/console.log.
 . "$(dirname "$0")/lib.sh"
 
@@ -51,6 +53,8 @@ vm_prepare "$build"
 log=$vm_out/console.log
 timeout=${HVT_VM_TIMEOUT:-300}
 append="hvt_mode=run hvt_checks=$(echo "$checks" | tr ' ' ,) hvt_timeout=${HVT_VM_CHECK_TIMEOUT:-30}"
+[ -z "${HVT_SOAK_SEED:-}" ] || append="$append hvt_soak_seed=$HVT_SOAK_SEED"
+[ -z "${HVT_SOAK_ROUNDS:-}" ] || append="$append hvt_soak_rounds=$HVT_SOAK_ROUNDS"
 
 t0=$(date +%s.%N)
 vm_limit="timeout -k 5 $timeout"
