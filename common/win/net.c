@@ -182,8 +182,13 @@ void hvt_unix_unlink(const char *path)
 
 /* ---- accept ----------------------------------------------------------------------------- */
 
+/* The listener is made non-blocking, so that a connection that went away between the wait and
+ * accept cannot block us (the accepted socket inherits that mode and is set back to blocking:
+ * the relay threads wait with select and then read). A client that resets while queued makes
+ * accept fail with WSAECONNRESET, or WSAENOTCONN under Wine: the next one is served. */
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
+	hvt_sock_set_blocking(l, 0);
 	for (;;) {
 		/* Wait first: a blocking accept() would not notice Ctrl-C. Every second, finished
 		 * tasks are reaped (their thread handles closed), not at the next connection. */
@@ -199,6 +204,7 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 		if (s != INVALID_SOCKET) {
 			struct hvt_addr p;
 			SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0);
+			hvt_sock_set_blocking((hvt_sock)s, 1);
 			if (hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, &p) == 0 &&
 			    p.fam->sockopts)
 				p.fam->sockopts((hvt_sock)s, &p, HVT_STAGE_ACCEPTED, 0);
@@ -208,8 +214,8 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 			return 0;
 		}
 		int e = WSAGetLastError();
-		if (e != WSAECONNRESET && e != WSAECONNABORTED && e != WSAEWOULDBLOCK &&
-		    e != WSAEINTR)
+		if (e != WSAECONNRESET && e != WSAECONNABORTED && e != WSAENOTCONN &&
+		    e != WSAEWOULDBLOCK && e != WSAEINTR)
 			return e;
 	}
 }
