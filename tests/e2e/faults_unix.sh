@@ -112,23 +112,7 @@ ok "connecting to a file that is not a socket gets a unix hint"
 
 # A live listener whose queue is full is in use: say so at once, do not hang in the check
 # for a stale socket file.
-python3 - "$T/full" <<'PY' >full.out 2>&1 &
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(0)
-held = []
-while True:  # fill the queue without accepting
-    c = socket.socket(socket.AF_UNIX)
-    c.setblocking(False)
-    try:
-        c.connect(sys.argv[1])
-        held.append(c)
-    except BlockingIOError:
-        break
-print("full", flush=True)
-time.sleep(30)
-PY
+python3 "$HVT_SRC/tests/e2e/fullq.py" "$T/full" >full.out 2>&1 &
 PIDS="$PIDS $!"
 wait_line full.out full
 start=$(date +%s)

@@ -6,37 +6,7 @@
 # waits for the answer (hvnc -d, nc -N) still gets it when the target answers in time.
 . "$(dirname "$0")/lib.sh"
 command -v ss >/dev/null || { echo "skip: ss (iproute2) is not installed"; exit 77; }
-python3 - "$T/target" "$T/go" <<'PY' >target.out 2>&1 &
-import os, socket, sys, threading, time
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(0)
-held = []
-while True:  # fill the queue without accepting
-    c = socket.socket(socket.AF_UNIX)
-    c.setblocking(False)
-    try:
-        c.connect(sys.argv[1])
-        held.append(c)
-    except BlockingIOError:
-        break
-print("full", flush=True)
-while not os.path.exists(sys.argv[2]):
-    time.sleep(0.05)
-for c in held:
-    c.close()
-def serve(c):  # greet, then echo
-    c.sendall(b"hello\n")
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        c.sendall(b)
-    c.close()
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PY
+python3 "$HVT_SRC/tests/e2e/fullq.py" "$T/target" "$T/go" >target.out 2>&1 &
 PIDS="$PIDS $!"
 wait_line target.out full
 bg $HVNC -lk -m 3 -v tcp:127.0.0.1:0 --to unix:$T/target 2>fwd.err
