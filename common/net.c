@@ -204,6 +204,7 @@ int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 			return rc;
 	}
 }
+
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
 	struct opening o = { a, 1, backlog, 0, NULL, NULL, 0 };
