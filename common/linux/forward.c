@@ -122,10 +122,7 @@ static int resolve_target(void)
 
 static void report_connect(int code)
 {
-	hvt_warnx("connect %s: %s", F.to_text, hvt_strerror(code));
-	const char *hint = hvt_hint(F.to, code);
-	if (hint)
-		hvt_warnx("hint: %s", hint);
+	hvt_report("connect", F.to, code);
 }
 
 /* ---- pairs ------------------------------------------------------------------------------- */
@@ -575,7 +572,6 @@ int hvt_forward_serves(const struct hvt_addr *to)
 int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt_addr *to,
 		const struct hvt_forward_opts *o)
 {
-	char buf[HVT_ADDR_STRLEN];
 	int rc = 0;
 	memset(&F, 0, sizeof F);
 	F.o = o;
@@ -646,14 +642,8 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 		for (int i = 0; i < n && rc == 0; i++) {
 			uint64_t tag = ev[i].data.u64;
 			if (tag == 0) {
-				if ((rc = accept_some()) != 0) {
-					hvt_warnx("accept on %s: %s",
-						  hvt_addr_format(listen_addr, buf, sizeof buf),
-						  hvt_strerror(rc));
-					const char *hint = hvt_hint(listen_addr, rc);
-					if (hint)
-						hvt_warnx("hint: %s", hint);
-				}
+				if ((rc = accept_some()) != 0)
+					hvt_report("accept on", listen_addr, rc);
 				continue;
 			}
 			/* NOLINTNEXTLINE(performance-no-int-to-ptr): epoll data carries the pair's pointer */

@@ -29,11 +29,7 @@ struct task {
 
 static void report_connect(int code)
 {
-	char buf[HVT_ADDR_STRLEN];
-	hvt_warnx("connect %s: %s", hvt_addr_format(target, buf, sizeof buf), hvt_strerror(code));
-	const char *hint = hvt_hint(target, code);
-	if (hint)
-		hvt_warnx("hint: %s", hint);
+	hvt_report("connect", target, code);
 }
 
 /* One connection, on its own thread (hvt_task_start): connect, relay, close both. */
@@ -83,11 +79,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 		if (rc != 0) {
 			if (hvt_interrupted())
 				return 0;
-			hvt_warnx("accept on %s: %s", hvt_addr_format(listen_addr, buf, sizeof buf),
-				  hvt_strerror(rc));
-			const char *hint = hvt_hint(listen_addr, rc);
-			if (hint)
-				hvt_warnx("hint: %s", hint);
+			hvt_report("accept on", listen_addr, rc);
 			return rc;
 		}
 		if (o->verbose)
