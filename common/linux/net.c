@@ -300,15 +300,11 @@ int hvt_err_timeout(void)
 
 /* ---- a socket as a relay's end --------------------------------------------------------- */
 
+/* The Linux relay polls and splices descriptors itself and uses only shutdown_write; read and
+ * wait_readable complete the contract of relay.h. */
 static long end_read(hvt_sock h, void *buf, size_t len)
 {
-	for (;;) {
-		ssize_t n = recv(fd_of(h), buf, len, 0);
-		if (n >= 0)
-			return (long)n;
-		if (errno != EINTR)
-			return -errno;
-	}
+	return hvt_sock_recv(h, buf, len, UINT64_MAX);
 }
 
 static int end_wait(hvt_sock h, uint64_t ms)
