@@ -24,6 +24,8 @@ struct hvt_family; /* family.h */
 struct hvt_addr {
 	const struct hvt_family *fam; /* NULL: unknown */
 	hvt_guid vm, service;	      /* hv */
+	int wsl;		      /* hv: VM given as `wsl` (wsl.h); vm is its id when
+				       * known, zero while WSL is not running (listeners) */
 	uint32_t cid, port;	      /* vsock; port also for tcp */
 	char host[HVT_HOST_MAX];      /* tcp: without brackets; "" = any (listen) */
 	char path[HVT_PATH_MAX];      /* unix: without the '@' */
@@ -33,7 +35,10 @@ struct hvt_addr {
 enum { HVT_ADDR_LISTEN = 1 };
 
 /* Returns 0, or -1 with a one-line message in err (no program name) that names the input and
- * what was expected. */
+ * what was expected (a usage error), or HVT_ADDR_UNRESOLVED when the address is well formed
+ * but what it names is not there now (hv:wsl: while WSL is not running or ambiguous): a
+ * failure, exit 1, with the message in err as well. */
+#define HVT_ADDR_UNRESOLVED (-2)
 int hvt_addr_parse(const char *s, int flags, struct hvt_addr *out, char *err, size_t errlen);
 
 /* Canonical text, which parses back to the same address (well-known VM names by name,

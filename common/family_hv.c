@@ -11,6 +11,7 @@
 #include "sockaddr.h"
 #include "strutil.h"
 #include "vms.h"
+#include "wsl.h"
 
 static const char vm_forms[] =
 	"expected a GUID, a well-known name (wildcard, parent, loopback, children, silohost, "
@@ -72,6 +73,20 @@ static int lookup_vm(const struct hvt_addr_ctx *c, const char *p, size_t n, hvt_
 	return hvt_addr_bad_part(c, "hv VM id", p, n, full);
 }
 
+/* hv:wsl:...: the current user's WSL VM (wsl.h), looked up now. A listener may start before
+ * WSL does: it waits for the VM (listener.h), so only several candidates stop it. */
+static int parse_wsl(const struct hvt_addr_ctx *c, struct hvt_addr *a)
+{
+	char why[1400];
+	a->wsl = 1;
+	int rc = hvt_wsl_vm_id(&a->vm, NULL, 0, why, sizeof why);
+	if (rc == HVT_WSL_OK || (rc == HVT_WSL_NONE && c->listen))
+		return 0;
+	if (c->err && c->errlen)
+		snprintf(c->err, c->errlen, "%s: %s", c->s, why);
+	return rc == HVT_WSL_UNSUPPORTED ? -1 : HVT_ADDR_UNRESOLVED;
+}
+
 /* GUID, vsock-N, N or 0xN: 0, -1 when it is none of them, -2 for a port out of range. */
 static int parse_service(const char *p, size_t n, hvt_guid *g)
 {
@@ -96,7 +111,12 @@ static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr
 	const char *colon = strchr(rest, ':');
 	const char *svc = rest;
 	a->vm = HVT_GUID_ZERO;
-	if (colon) {
+	if (colon && hvt_ci_eqn(rest, (size_t)(colon - rest), "wsl")) {
+		int rc = parse_wsl(c, a);
+		if (rc < 0)
+			return rc;
+		svc = colon + 1;
+	} else if (colon) {
 		if (parse_vm(rest, (size_t)(colon - rest), &a->vm) < 0 &&
 		    lookup_vm(c, rest, (size_t)(colon - rest), &a->vm) < 0)
 			return -1;
@@ -127,7 +147,8 @@ static int parse_bare(const struct hvt_addr_ctx *c, const char *s, struct hvt_ad
 static void format(const struct hvt_addr *a, char *buf, size_t len)
 {
 	char vm[HVT_GUID_STRLEN], svc[HVT_GUID_STRLEN];
-	const char *name = hvt_guid_name(&a->vm);
+	const char *name =
+		a->wsl && hvt_guid_equal(&a->vm, &HVT_GUID_ZERO) ? "wsl" : hvt_guid_name(&a->vm);
 	snprintf(buf, len, "hv:%s:%s", name ? name : hvt_guid_format(&a->vm, 0, vm),
 		 hvt_guid_format(&a->service, 0, svc));
 }

@@ -172,6 +172,7 @@ static int parse_system(struct hvt_jr *r, struct hvt_vm *vm, int *keep)
 	if (vm->type && strcmp(vm->type, "VirtualMachine") == 0 &&
 	    hcs_vm_id(runtime_id, id, &vm->id)) {
 		*keep = 1;
+		vm->kind = hvt_vm_kind(vm->owner, id);
 		if (id && id[0] && (!vm->name || !vm->name[0])) {
 			free(vm->name);
 			vm->name = id;
@@ -337,15 +338,43 @@ int hvt_vms_merge(struct hvt_vm **a, size_t *na, struct hvt_vm *b, size_t nb)
 			ai->state = bj->state;
 			bj->state = NULL;
 		}
+		if (bj->kind && !ai->kind)
+			ai->kind = bj->kind;
 		if (bj->type && !ai->type) {
 			ai->type = bj->type;
 			bj->type = NULL;
 		}
-		if (ai->source && bj->source && strcmp(ai->source, bj->source) != 0)
+		/* a VM HCS or WMI lists is found there; the WSL processes add nothing */
+		if (ai->source && bj->source && strcmp(ai->source, bj->source) != 0 &&
+		    strcmp(bj->source, "wslhost") != 0)
 			ai->source = "hcs+wmi";
 	}
 	hvt_vms_free(b, nb);
 	return 0;
+}
+
+/* Whether s contains word, ignoring ASCII case. */
+static int ci_contains(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *s; s++)
+		if (hvt_ci_ncmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+const char *hvt_vm_kind(const char *owner, const char *hcs_id)
+{
+	static const char *const container_owners[] = { "docker", "containerd", "runhcs", "moby" };
+	size_t n = hcs_id ? strlen(hcs_id) : 0;
+	if (owner && hvt_ci_cmp(owner, "WSL") == 0)
+		return "WSL";
+	if (n > 3 && hvt_ci_cmp(hcs_id + n - 3, "@vm") == 0)
+		return "container";
+	for (size_t i = 0; owner && i < sizeof container_owners / sizeof *container_owners; i++)
+		if (ci_contains(owner, container_owners[i]))
+			return "container";
+	return "VM";
 }
 
 const char *hvt_vm_wmi_state(unsigned state, char *buf, size_t len)

@@ -26,7 +26,8 @@ struct hvt_vm {
 	char *state;	    /* "Running", "Off", "Saved", "Paused", ...; NULL when unknown */
 	char *type;	    /* "VirtualMachine" (HCS SystemType; containers are not listed) */
 	char *owner;	    /* HCS Owner ("WSL", "VMMS", "docker", ...); NULL */
-	const char *source; /* "hcs", "wmi" or "hcs+wmi" (static) */
+	const char *source; /* "hcs", "wmi", "hcs+wmi" or "wslhost" (static) */
+	const char *kind;   /* "WSL", "container" or "VM" (static; hvt_vm_kind) */
 };
 
 enum hvt_vms_status {
@@ -96,6 +97,13 @@ int hvt_vms_merge(struct hvt_vm **a, size_t *na, struct hvt_vm *b, size_t nb);
 
 /* Sorts as hvt_vms_list does. */
 void hvt_vms_sort(struct hvt_vm *v, size_t n);
+
+/* What a VM is for, from its HCS Owner and Id (either NULL when unknown): "WSL" (Owner WSL:
+ * microsoft/WSL src/windows/common/wslutil.h c_vmOwner), "container" (a utility VM that runs
+ * containers: hcsshim names them "CONTAINERID@vm", and Docker's and containerd's Owner names
+ * the program: docker, dockerd.exe, containerd-shim-runhcs-v1.exe, runhcs.exe; matched
+ * ignoring case), else "VM". Untested against a real host: Wine has no HCS. */
+const char *hvt_vm_kind(const char *owner, const char *hcs_id);
 
 /* Text for Msvm_ComputerSystem.EnabledState (2 Running, 3 Off, 6 Saved, 9 Paused, ...). */
 const char *hvt_vm_wmi_state(unsigned state, char *buf, size_t len);

@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "vms.h"
 #include "strutil.h"
+#include "wsl.h"
 
 #define HCS_TIMEOUT_MS 30000u
 #define WMI_TIMEOUT_MS 30000
@@ -264,6 +265,7 @@ static int wmi_rows(struct com *c, IEnumWbemClassObject *en, struct hvt_vm **out
 				vm->state = _strdup(hvt_vm_wmi_state(st, sb, sizeof sb));
 			vm->type = _strdup("VirtualMachine");
 			vm->source = "wmi";
+			vm->kind = "VM"; /* the Hyper-V manager's VMs */
 		}
 		free(name);
 		IWbemClassObject_Release(obj);
@@ -351,9 +353,67 @@ done:
 	return rc;
 }
 
-/* ---- both ---- */
+/* ---- this user's WSL VM, from its processes' command lines (wsl.h) ---- */
+
+static int wsl_list(struct hvt_vm **out, size_t *n)
+{
+	struct hvt_wsl_found f[HVT_WSL_FOUND_MAX];
+	size_t nf = 0;
+	*out = NULL;
+	*n = 0;
+	hvt_wsl_platform_procs(f, &nf);
+	if (nf == 0 || !(*out = calloc(nf, sizeof **out)))
+		return -1;
+	for (size_t i = 0; i < nf; i++) {
+		struct hvt_vm *vm = &(*out)[i];
+		vm->id = f[i].id;
+		vm->state = _strdup("Running"); /* its host processes are */
+		vm->type = _strdup("VirtualMachine");
+		vm->owner = _strdup("WSL");
+		vm->source = "wslhost";
+		vm->kind = "WSL";
+	}
+	*n = nf;
+	return 0;
+}
+
+/* Adds the WSL VMs seen in processes to *a (HCS and WMI's list, maybe empty). */
+static int add_wsl(struct hvt_vm **a, size_t *na)
+{
+	struct hvt_vm *w;
+	size_t nw;
+	if (wsl_list(&w, &nw) < 0)
+		return 0;
+	return hvt_vms_merge(a, na, w, nw);
+}
+
+/* ---- all of them ---- */
+
+static int hcs_wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
 
 int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	int rc = hcs_wmi_list(out, n, err, errlen);
+	if (rc != HVT_VMS_OK) {
+		/* the WSL VM found without either service is still a VM to list */
+		struct hvt_vm *w;
+		size_t nw;
+		if (wsl_list(&w, &nw) < 0)
+			return rc;
+		*out = w;
+		*n = nw;
+		return HVT_VMS_OK;
+	}
+	if (add_wsl(out, n) < 0) {
+		hvt_vms_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return hvt_fail(err, errlen, HVT_VMS_ERROR, "out of memory");
+	}
+	return HVT_VMS_OK;
+}
+
+static int hcs_wmi_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
 {
 	struct hvt_vm *a = NULL, *b = NULL;
 	size_t na = 0, nb = 0;

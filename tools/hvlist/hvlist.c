@@ -30,14 +30,16 @@ static struct {
  * entries a .reg file deletes are not registered, so they are not listed */
 #define SVC_NCOLS HVT_SVC_DELETED
 
-enum { VC_ID, VC_STATE, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
+enum { VC_ID, VC_STATE, VC_KIND, VC_NAME, VC_TYPE, VC_OWNER, VC_SOURCE, VC_N };
 static const struct hvt_column vm_cols[VC_N] = {
 	{ "ID", "id", 0, "VM id (the VM part of hv:VM:SERVICE)" },
 	{ "STATE", "state", 0, "Running, Off, Saved, Paused, ..." },
+	{ "KIND", "kind", 0, "WSL, container (a utility VM for containers) or VM" },
 	{ "NAME", "name", 0, "VM name (HCS: its Name, else its Id)" },
 	{ "TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine (containers are not listed)" },
 	{ "OWNER", "owner", HVT_COL_HIDDEN, "who created it (WSL, VMMS, docker, ...)" },
-	{ "SOURCE", "source", HVT_COL_HIDDEN, "where it was found: hcs, wmi or hcs+wmi" },
+	{ "SOURCE", "source", HVT_COL_HIDDEN,
+	  "where it was found: hcs, wmi, hcs+wmi, or wslhost (a WSL process's --vm-id)" },
 };
 
 enum {
@@ -264,6 +266,7 @@ static void view_vms(struct view *v)
 		char gb[HVT_GUID_STRLEN];
 		hvt_table_str(v->t, r, VC_ID, hvt_guid_format(&vm[i].id, 0, gb));
 		hvt_table_str(v->t, r, VC_STATE, vm[i].state);
+		hvt_table_str(v->t, r, VC_KIND, vm[i].kind);
 		hvt_table_str(v->t, r, VC_NAME, vm[i].name);
 		hvt_table_str(v->t, r, VC_TYPE, vm[i].type);
 		hvt_table_str(v->t, r, VC_OWNER, vm[i].owner);

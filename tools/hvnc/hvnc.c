@@ -7,16 +7,18 @@
 #include "family.h"
 #include "forward.h"
 #include "hvgetopt.h"
+#include "listener.h"
 #include "msg.h"
 #include "net.h"
 #include "opts.h"
 #include "relay.h"
 #include "sys.h"
+#include "wsl.h"
 
 #define MAX_ARGS 64
 
 static struct {
-	int listen, keep, zero, verbose;
+	int listen, keep, zero, verbose, start_wsl;
 	uint64_t max_conns;
 	const char *exec, *sh_exec, *to_text;
 	struct hvt_addr addr, to;
@@ -51,6 +53,7 @@ static void usage(void)
 	       "      --no-shutdown       do not half-close the connection on stdin EOF\n"
 	       "      --send-only         only send; ignore what the peer sends\n"
 	       "      --recv-only         only receive; never read stdin or half-close\n"
+	       "      --start-wsl         for hv:wsl:, start WSL when it is not running\n"
 	       "  -v, --verbose           report listening, connections and hints on stderr\n"
 	       "      --progress          show bytes, rate and elapsed time on stderr\n"
 	       "  -h, --help              show this help and exit\n"
@@ -61,7 +64,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS };
+enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS, OPT_START_WSL };
 
 static const struct hvt_option longopts[] = {
 	{ "listen", hvt_no_argument, NULL, 'l' },
@@ -80,6 +83,7 @@ static const struct hvt_option longopts[] = {
 	{ "recv-only", hvt_no_argument, NULL, OPT_RECV_ONLY },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
+	{ "start-wsl", hvt_no_argument, NULL, OPT_START_WSL },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -88,7 +92,10 @@ static const struct hvt_option longopts[] = {
 static void parse_addr(const char *what, const char *text, int flags, struct hvt_addr *a)
 {
 	char err[512];
-	if (hvt_addr_parse(text, flags, a, err, sizeof err) != 0)
+	int rc = hvt_addr_parse(text, flags, a, err, sizeof err);
+	if (rc == HVT_ADDR_UNRESOLVED)
+		hvt_diex(HVT_EXIT_FAIL, "%s%s", what, err);
+	if (rc != 0)
 		hvt_usage_error("%s%s", what, err);
 }
 
@@ -216,7 +223,7 @@ static int serve_task(void *ctx)
 }
 
 /* Accepts and serves connections on l until done (-k: until interrupted). */
-static int accept_loop(hvt_sock l)
+static int accept_loop(struct hvt_listener *l)
 {
 	char buf[HVT_ADDR_STRLEN];
 	hvt_sock s;
@@ -228,7 +235,7 @@ static int accept_loop(hvt_sock l)
 		if (hvt_interrupted())
 			break;
 		struct hvt_addr peer;
-		rc = hvt_sock_accept(l, &s, &peer);
+		rc = hvt_listener_accept(l, &s, &peer);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
 				hvt_report("accept on", &opt.addr, rc);
@@ -256,24 +263,21 @@ static int accept_loop(hvt_sock l)
 
 static int run_listen(void)
 {
-	hvt_sock l;
-	int rc = hvt_sock_listen(&opt.addr, 128, &l);
-	if (rc != 0) {
-		hvt_report("listen on", &opt.addr, rc);
+	struct hvt_listener l;
+	if (hvt_listener_open(&l, &opt.addr, 128, opt.verbose) != 0)
 		return HVT_EXIT_FAIL;
-	}
-	if (opt.verbose)
-		hvt_note_listening(l, &opt.addr);
 	int status;
-	if (opt.keep && opt.to_text && !opt.relay.progress && hvt_forward_serves(&opt.to)) {
-		/* All connections in one event loop, no process each (common/forward.h). */
+	if (opt.keep && opt.to_text && !opt.relay.progress && hvt_forward_serves(&opt.to) &&
+	    !l.follows) {
+		/* All connections in one event loop, no process each (common/forward.h). A
+		 * listener that follows the WSL VM rebinds, so it serves through accept_loop. */
 		struct hvt_forward_opts fo = { opt.relay, opt.max_conns, opt.wait_ms, opt.verbose };
-		status = hvt_forward(l, &opt.addr, &opt.to, &fo) == 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
+		status = hvt_forward(l.s, &opt.addr, &opt.to, &fo) == 0 ? HVT_EXIT_OK
+									: HVT_EXIT_FAIL;
 	} else {
-		status = accept_loop(l);
+		status = accept_loop(&l);
 	}
-	hvt_sock_close(l);
-	hvt_sock_unlink(&opt.addr);
+	hvt_listener_close(&l);
 	if (hvt_interrupted()) {
 		hvt_tasks_stop(hvt_interrupted()); /* the whole service ends: -e/-c programs too */
 		return 128 + hvt_interrupted();
@@ -323,6 +327,7 @@ int main(int argc, char **argv)
 		case OPT_SEND_ONLY: opt.relay.send_only = 1; break;
 		case OPT_RECV_ONLY: opt.relay.recv_only = 1; break;
 		case OPT_PROGRESS: opt.relay.progress = 1; break;
+		case OPT_START_WSL: opt.start_wsl = 1; break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -337,9 +342,15 @@ int main(int argc, char **argv)
 	hvt_opt_check(&opt_spec, &used);
 	if (opt.keep && !opt.max_conns)
 		opt.max_conns = 100;
+	hvt_wsl_allow_start(opt.start_wsl);
 	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
-	if (opt.to_text)
+	if (opt.verbose)
+		hvt_wsl_note(&opt.addr);
+	if (opt.to_text) {
 		parse_addr("--to: ", opt.to_text, 0, &opt.to);
+		if (opt.verbose)
+			hvt_wsl_note(&opt.to);
+	}
 	if (opt.exec)
 		split_exec(opt.exec);
 

@@ -8,11 +8,13 @@
 #include "family.h"
 #include "hvgetopt.h"
 #include "json.h"
+#include "listener.h"
 #include "msg.h"
 #include "net.h"
 #include "opts.h"
 #include "ping.h"
 #include "sys.h"
+#include "wsl.h"
 
 #define HELLO_WAIT_MS	    2000u  /* client: a responder answers the hello within this */
 #define SERVE_HELLO_WAIT_MS 10000u /* responder: a client sends its hello within this */
@@ -20,7 +22,7 @@
 #define DEFAULT_TIMEOUT_MS  5000u
 
 static struct {
-	int listen, quiet, json, connect, verbose;
+	int listen, quiet, json, connect, verbose, start_wsl;
 	uint64_t count; /* 0 = until interrupted */
 	uint64_t interval_ms, timeout_ms, size, max_conns;
 	struct hvt_addr addr;
@@ -48,6 +50,7 @@ static void usage(void)
 	       "  -j, --json              print one JSON document (keys in hvping(1))\n"
 	       "  -l, --listen            be the echo responder on ADDRESS\n"
 	       "  -m, --max-conns N       with -l, serve at most N clients at once (100)\n"
+	       "      --start-wsl         for hv:wsl:, start WSL when it is not running\n"
 	       "  -v, --verbose           report connections, fallbacks and reasons on stderr\n"
 	       "  -h, --help              show this help and exit\n"
 	       "  -V, --version           show the version and exit\n"
@@ -59,7 +62,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_CONNECT = 256 };
+enum { OPT_CONNECT = 256, OPT_START_WSL };
 
 static const struct hvt_option longopts[] = {
 	{ "count", hvt_required_argument, NULL, 'c' },
@@ -71,6 +74,7 @@ static const struct hvt_option longopts[] = {
 	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "listen", hvt_no_argument, NULL, 'l' },
 	{ "max-conns", hvt_required_argument, NULL, 'm' },
+	{ "start-wsl", hvt_no_argument, NULL, OPT_START_WSL },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
@@ -535,14 +539,10 @@ static int serve_task(void *ctx)
 static int run_listen(void)
 {
 	char buf[HVT_ADDR_STRLEN];
-	hvt_sock l;
-	int rc = hvt_sock_listen(&opt.addr, 128, &l);
-	if (rc != 0) {
-		hvt_report("listen on", &opt.addr, rc);
+	struct hvt_listener l;
+	int rc;
+	if (hvt_listener_open(&l, &opt.addr, 128, opt.verbose) != 0)
 		return HVT_EXIT_FAIL;
-	}
-	if (opt.verbose)
-		hvt_note_listening(l, &opt.addr);
 	int status = HVT_EXIT_OK;
 	unsigned long long nconn = 0;
 	for (;;) {
@@ -551,7 +551,7 @@ static int run_listen(void)
 			break;
 		struct conn c;
 		c.id = ++nconn;
-		rc = hvt_sock_accept(l, &c.s, &c.peer);
+		rc = hvt_listener_accept(&l, &c.s, &c.peer);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
 				hvt_report("accept on", &opt.addr, rc);
@@ -569,8 +569,7 @@ static int run_listen(void)
 			hvt_sock_close(c.s);
 		}
 	}
-	hvt_sock_close(l);
-	hvt_sock_unlink(&opt.addr);
+	hvt_listener_close(&l);
 	if (hvt_interrupted())
 		hvt_tasks_stop(hvt_interrupted()); /* and the connections in progress */
 	return status;
@@ -623,6 +622,7 @@ int main(int argc, char **argv)
 		case 'l': opt.listen = 1; break;
 		case 'm': opt.max_conns = hvt_opt_number("-m", g.optarg, 1, 100000); break;
 		case 'v': opt.verbose = 1; break;
+		case OPT_START_WSL: opt.start_wsl = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
 		default: exit(HVT_EXIT_USAGE);
@@ -633,9 +633,15 @@ int main(int argc, char **argv)
 	if (g.optind + 1 < argc)
 		hvt_usage_error("unexpected argument '%s' (one ADDRESS only)", argv[g.optind + 1]);
 	hvt_opt_check(&opt_spec, &used);
-	if (hvt_addr_parse(argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr, err,
-			   sizeof err) != 0)
+	hvt_wsl_allow_start(opt.start_wsl);
+	int prc = hvt_addr_parse(argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr, err,
+				 sizeof err);
+	if (prc == HVT_ADDR_UNRESOLVED)
+		hvt_diex(HVT_EXIT_FAIL, "%s", err);
+	if (prc != 0)
 		hvt_usage_error("%s", err);
+	if (opt.verbose)
+		hvt_wsl_note(&opt.addr);
 	hvt_addr_format(&opt.addr, opt.name, sizeof opt.name);
 
 	int rc = hvt_net_init();
