@@ -69,20 +69,19 @@ static void check(struct hvt_listener *l)
 				hvt_warnx("the WSL VM %s is gone: waiting for WSL to start",
 					  hvt_guid_format(&l->addr.vm, 0, g));
 			drop_socket(l);
+			l->was = l->addr.vm;
 			l->addr.vm = HVT_GUID_ZERO;
 		}
 		return;
 	}
 	if (!hvt_guid_equal(&id, &l->addr.vm)) {
-		if (l->verbose) {
-			if (vm_known(l))
-				hvt_warnx("the WSL VM is now %s (was %s): listening again",
-					  hvt_guid_format(&id, 0, g),
-					  hvt_guid_format(&l->addr.vm, 0, was));
-			else
-				hvt_warnx("the WSL VM is %s: listening",
-					  hvt_guid_format(&id, 0, g));
-		}
+		if (vm_known(l))
+			l->was = l->addr.vm;
+		if (l->verbose && !hvt_guid_equal(&l->was, &HVT_GUID_ZERO))
+			hvt_warnx("the WSL VM is now %s (was %s): listening again",
+				  hvt_guid_format(&id, 0, g), hvt_guid_format(&l->was, 0, was));
+		else if (l->verbose)
+			hvt_warnx("the WSL VM is %s: listening", hvt_guid_format(&id, 0, g));
 		drop_socket(l);
 		l->addr.vm = id;
 	}

@@ -27,6 +27,7 @@ struct hvt_listener {
 	int follows;	    /* hv:wsl: */
 	int failed;	    /* the last bind's error (0: none) ... */
 	hvt_guid failed_vm; /* ... for this VM id: reported once */
+	hvt_guid was;	    /* the VM id before the last change (zero: none yet) */
 	int ambiguous_said; /* "several WSL VMs" said since the last clear answer */
 	uint64_t next_check_ns, accept_failed_ns;
 };

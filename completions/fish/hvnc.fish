@@ -146,6 +146,7 @@ complete -c hvnc -s d -l no-stdin -d 'do not read stdin (the peer sees EOF at on
 complete -c hvnc -l no-shutdown -d 'do not half-close the connection on stdin EOF'
 complete -c hvnc -l send-only -d 'only send; ignore what the peer sends'
 complete -c hvnc -l recv-only -d 'only receive; never read stdin or half-close'
+complete -c hvnc -l start-wsl -d 'for hv:wsl:, start WSL when it is not running'
 complete -c hvnc -s v -l verbose -d 'report listening, connections and hints on stderr'
 complete -c hvnc -l progress -d 'show bytes, rate and elapsed time on stderr'
 complete -c hvnc -s h -l help -d 'show this help and exit'

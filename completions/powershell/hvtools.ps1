@@ -25,6 +25,7 @@ $hvtoolsSpec = @{
             @{ Long = '--no-shutdown'; Short = ''; Kind = ''; Desc = 'do not half-close the connection on stdin EOF' },
             @{ Long = '--send-only'; Short = ''; Kind = ''; Desc = 'only send; ignore what the peer sends' },
             @{ Long = '--recv-only'; Short = ''; Kind = ''; Desc = 'only receive; never read stdin or half-close' },
+            @{ Long = '--start-wsl'; Short = ''; Kind = ''; Desc = 'for hv:wsl:, start WSL when it is not running' },
             @{ Long = '--verbose'; Short = '-v'; Kind = ''; Desc = 'report listening, connections and hints on stderr' },
             @{ Long = '--progress'; Short = ''; Kind = ''; Desc = 'show bytes, rate and elapsed time on stderr' },
             @{ Long = '--help'; Short = '-h'; Kind = ''; Desc = 'show this help and exit' },
@@ -82,10 +83,11 @@ $hvtoolsSpec = @{
             vms = @(
                 @{ Name = 'ID'; Desc = 'VM id (the VM part of hv:VM:SERVICE)' },
                 @{ Name = 'STATE'; Desc = 'Running, Off, Saved, Paused, ...' },
+                @{ Name = 'KIND'; Desc = 'WSL, container (a utility VM for containers) or VM' },
                 @{ Name = 'NAME'; Desc = 'VM name (HCS: its Name, else its Id)' },
                 @{ Name = 'TYPE'; Desc = 'VirtualMachine (containers are not listed)' },
                 @{ Name = 'OWNER'; Desc = 'who created it (WSL, VMMS, docker, ...)' },
-                @{ Name = 'SOURCE'; Desc = 'where it was found: hcs, wmi or hcs+wmi' }
+                @{ Name = 'SOURCE'; Desc = 'where it was found: hcs, wmi, hcs+wmi, or wslhost (a WSL process''s command line)' }
             )
             sockets = @(
                 @{ Name = 'TYPE'; Desc = 'stream, seqpacket or dgram' },
@@ -116,6 +118,7 @@ $hvtoolsSpec = @{
             @{ Long = '--json'; Short = '-j'; Kind = ''; Desc = 'print one JSON document (keys in hvping(1))' },
             @{ Long = '--listen'; Short = '-l'; Kind = ''; Desc = 'be the echo responder on ADDRESS' },
             @{ Long = '--max-conns'; Short = '-m'; Kind = 'none'; Desc = 'with -l, serve at most N clients at once (100)' },
+            @{ Long = '--start-wsl'; Short = ''; Kind = ''; Desc = 'for hv:wsl:, start WSL when it is not running' },
             @{ Long = '--verbose'; Short = '-v'; Kind = ''; Desc = 'report connections, fallbacks and reasons on stderr' },
             @{ Long = '--help'; Short = '-h'; Kind = ''; Desc = 'show this help and exit' },
             @{ Long = '--version'; Short = '-V'; Kind = ''; Desc = 'show the version and exit' }

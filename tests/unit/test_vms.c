@@ -105,19 +105,19 @@ static void test_parse_hcs(void **state)
 			 HVT_VMS_OK);
 	/* what is kept, in order (the comment above says why) */
 	static const struct {
-		const char *id, *name, *state, *owner;
+		const char *id, *name, *state, *owner, *kind;
 	} want[] = {
 		{ "a1b2c3d4-0000-1111-2222-333344445555", "A1B2C3D4-0000-1111-2222-333344445555",
-		  "Running", "VMMS" }, /* 0 */
+		  "Running", "VMMS", "VM" }, /* 0 */
 		{ "6f2d8a1e-9b3c-4d5e-8f70-1a2b3c4d5e6f", "6F2D8A1E-9B3C-4D5E-8F70-1A2B3C4D5E6F",
-		  "Running", "WSL" }, /* 1 */
-		{ "9c3e5f10-2b4d-4e6f-8a1b-2c3d4e5f6a7b", UVM_ID "@vm", "Running",
-		  "docker" }, /* 2 */
+		  "Running", "WSL", "WSL" }, /* 1 */
+		{ "9c3e5f10-2b4d-4e6f-8a1b-2c3d4e5f6a7b", UVM_ID "@vm", "Running", "docker",
+		  "container" }, /* 2 */
 		{ "b7e04c1d-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "cowork \xc3\xa9\xf0\x9f\x98\x80\"q\"",
-		  "Running", "cowork" },					    /* 5 */
-		{ "7d2b6f7a-1111-2222-3333-444455556666", "late", "Paused", NULL }, /* 7 */
+		  "Running", "cowork", "VM" },						  /* 5 */
+		{ "7d2b6f7a-1111-2222-3333-444455556666", "late", "Paused", NULL, "VM" }, /* 7 */
 		{ "0a0a0a0a-0000-0000-0000-000000000011", "0A0A0A0A-0000-0000-0000-000000000011",
-		  NULL, NULL }, /* 11 */
+		  NULL, NULL, "VM" }, /* 11 */
 	};
 	assert_int_equal(n, N_ELEMS(want));
 	for (size_t i = 0; i < n; i++) {
@@ -125,6 +125,7 @@ static void test_parse_hcs(void **state)
 		CHECK(same(v[i].name, want[i].name), "%zu: name %s", i, shown(v[i].name));
 		CHECK(same(v[i].state, want[i].state), "%zu: state %s", i, shown(v[i].state));
 		CHECK(same(v[i].owner, want[i].owner), "%zu: owner %s", i, shown(v[i].owner));
+		CHECK(same(v[i].kind, want[i].kind), "%zu: kind %s", i, shown(v[i].kind));
 		CHECK(same(v[i].type, "VirtualMachine"), "%zu: type %s", i, shown(v[i].type));
 		CHECK(same(v[i].source, "hcs"), "%zu: source %s", i, shown(v[i].source));
 	}

@@ -39,7 +39,7 @@ static const struct hvt_column vm_cols[VC_N] = {
 	{ "TYPE", "type", HVT_COL_HIDDEN, "VirtualMachine (containers are not listed)" },
 	{ "OWNER", "owner", HVT_COL_HIDDEN, "who created it (WSL, VMMS, docker, ...)" },
 	{ "SOURCE", "source", HVT_COL_HIDDEN,
-	  "where it was found: hcs, wmi, hcs+wmi, or wslhost (a WSL process's --vm-id)" },
+	  "where it was found: hcs, wmi, hcs+wmi, or wslhost (a WSL process's command line)" },
 };
 
 enum {
