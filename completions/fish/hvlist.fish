@@ -144,7 +144,7 @@ complete -c hvlist -l dump-save -r -F -d 'sockets: also save the kernel\'s raw a
 complete -c hvlist -s h -l help -d 'show this help and exit'
 complete -c hvlist -s V -l version -d 'show the version and exit'
 complete -c hvlist -a services -d 'services registered on the host (GuestCommunicationServices): the live registry on Windows, or a .reg file with --file anywhere'
-complete -c hvlist -a vms -d 'VMs: name, id, state (Windows: Host Compute Service or WMI)'
+complete -c hvlist -a vms -d 'VMs: id, state, kind (WSL, container, VM), name (Windows: Host Compute Service, WMI, and this user\'s WSL processes)'
 complete -c hvlist -a sockets -d 'vsock sockets (Linux: NETLINK_SOCK_DIAG), the local CID and the loaded transports'
 complete -c hvlist -a all -d 'every view this system offers'
 function __hvtools_hvlist_columns --description 'VIEW COLUMN DESCRIPTION lines'

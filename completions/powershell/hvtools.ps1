@@ -68,7 +68,7 @@ $hvtoolsSpec = @{
         )
         Views = @(
             @{ Name = 'services'; Desc = 'services registered on the host (GuestCommunicationServices): the live registry on Windows, or a .reg file with --file anywhere' },
-            @{ Name = 'vms'; Desc = 'VMs: name, id, state (Windows: Host Compute Service or WMI)' },
+            @{ Name = 'vms'; Desc = 'VMs: id, state, kind (WSL, container, VM), name (Windows: Host Compute Service, WMI, and this user''s WSL processes)' },
             @{ Name = 'sockets'; Desc = 'vsock sockets (Linux: NETLINK_SOCK_DIAG), the local CID and the loaded transports' },
             @{ Name = 'all'; Desc = 'every view this system offers' }
         )
