@@ -77,9 +77,9 @@ static int lookup_vm(const struct hvt_addr_ctx *c, const char *p, size_t n, hvt_
  * WSL does: it waits for the VM (listener.h), so only several candidates stop it. */
 static int parse_wsl(const struct hvt_addr_ctx *c, struct hvt_addr *a)
 {
-	char why[1400];
+	char why[1400], from[48];
 	a->wsl = 1;
-	int rc = hvt_wsl_vm_id(&a->vm, NULL, 0, why, sizeof why);
+	int rc = hvt_wsl_vm_id(&a->vm, from, sizeof from, why, sizeof why);
 	if (rc == HVT_WSL_OK || (rc == HVT_WSL_NONE && c->listen))
 		return 0;
 	if (c->err && c->errlen)
@@ -187,12 +187,17 @@ static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs
 {
 	SOCKADDR_HV hv;
 	uint8_t b[16];
-	(void)passive;
+	hvt_guid vm = a->vm;
 	if (!HVT_HAVE_HYPERV)
 		return HVT_EAFNOSUPPORT;
+	/* hv:wsl: connects to the WSL VM of now (hvnc -lk ... --to hv:wsl:P outlives WSL
+	 * restarts); when it cannot be found, the id found at start fails as it will. Listeners
+	 * follow it themselves (listener.h). Messages name the address as given at start. */
+	if (a->wsl && !passive && hvt_wsl_vm_id(&vm, NULL, 0, NULL, 0) != HVT_WSL_OK)
+		vm = a->vm;
 	memset(&hv, 0, sizeof hv);
 	hv.Family = (unsigned short)HVT_AF_HYPERV;
-	hvt_guid_to_win(&a->vm, b);
+	hvt_guid_to_win(&vm, b);
 	memcpy(&hv.VmId, b, 16);
 	hvt_guid_to_win(&a->service, b);
 	memcpy(&hv.ServiceId, b, 16);

@@ -133,8 +133,8 @@ int hvt_wsl_vm_id(hvt_guid *id, char *from, size_t fromlen, char *err, size_t er
 	char hcs_why[400] = "", list[1000];
 	if (!hvt_wsl_supported())
 		return hvt_fail(err, errlen, HVT_WSL_UNSUPPORTED,
-				"the WSL VM is found on its Windows host; inside WSL reach the "
-				"host with vsock:host:PORT");
+				"wsl names the WSL VM on the Windows host only; inside WSL "
+				"reach the host with vsock:host:PORT");
 	procs_fn(f, &n);
 	if (n == 0)
 		hcs_ids(f, &n, hcs_why, sizeof hcs_why);
@@ -151,9 +151,11 @@ int hvt_wsl_vm_id(hvt_guid *id, char *from, size_t fromlen, char *err, size_t er
 	}
 	if (n == 1) {
 		*id = f[0].id;
-		snprintf(last_from, sizeof last_from, "%s", f[0].from);
-		if (from && fromlen)
+		if (from && fromlen) {
 			snprintf(from, fromlen, "%s", f[0].from);
+			/* for hvt_wsl_note; only the main thread's callers ask */
+			snprintf(last_from, sizeof last_from, "%s", f[0].from);
+		}
 		return HVT_WSL_OK;
 	}
 	if (n == 0)

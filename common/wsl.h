@@ -32,13 +32,15 @@ struct hvt_wsl_found {
 };
 #define HVT_WSL_FOUND_MAX 16
 
-/* The current user's WSL VM id. from (may be NULL) gets where it was seen. On failure err
+/* The current user's WSL VM id. from (may be NULL) gets where it was seen, and is then kept
+ * for hvt_wsl_note (pass NULL from other threads: hvt_wsl_vm_id is otherwise reentrant). On failure err
  * is one sentence (no program name) that lists the ids found or the places looked in and
  * says how to start WSL. */
 int hvt_wsl_vm_id(hvt_guid *id, char *from, size_t fromlen, char *err, size_t errlen);
 
 /* With -v: "hv:wsl is the WSL VM GUID (wslhost.exe pid 12)" for an address given as hv:wsl:
- * whose VM is known (where it was found: the last hvt_wsl_vm_id); nothing for others. */
+ * whose VM is known (where it was found: the last hvt_wsl_vm_id given a from); nothing for
+ * others. */
 struct hvt_addr;
 void hvt_wsl_note(const struct hvt_addr *a);
 

@@ -296,8 +296,8 @@ static void test_not_windows(void **state)
 	if (hvt_vms_supported())
 		skip(); /* Windows: the real sources answer (e2e/win_wsl) */
 	assert_int_equal(hvt_addr_parse("hv:wsl:5000", 0, &a, err, sizeof err), -1);
-	assert_string_equal(err, "hv:wsl:5000: the WSL VM is found on its Windows host; inside "
-				 "WSL reach the host with vsock:host:PORT");
+	assert_string_equal(err, "hv:wsl:5000: wsl names the WSL VM on the Windows host only; "
+				 "inside WSL reach the host with vsock:host:PORT");
 	assert_int_equal(hvt_addr_parse("hv:wsl:5000", HVT_ADDR_LISTEN, &a, err, sizeof err), -1);
 }
 
