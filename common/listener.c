@@ -57,8 +57,10 @@ static void check(struct hvt_listener *l)
 	int rc = hvt_wsl_vm_id(&id, NULL, 0, why, sizeof why);
 	if (rc == HVT_WSL_AMBIGUOUS) {
 		/* keep what we have: the user's own VM is one of them */
-		if (l->verbose && !l->ambiguous_said)
-			hvt_warnx("%s; still on %s", why, hvt_guid_format(&l->addr.vm, 0, g));
+		if (l->verbose && !l->ambiguous_said && vm_known(l))
+			hvt_warnx("%s; staying on %s", why, hvt_guid_format(&l->addr.vm, 0, g));
+		else if (l->verbose && !l->ambiguous_said)
+			hvt_warnx("%s; waiting until one is left", why);
 		l->ambiguous_said = 1;
 		return;
 	}
