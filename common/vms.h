@@ -61,6 +61,9 @@ int hvt_vms_supported(void);
 
 /* The platform's lister (common/linux/vms.c, common/win/vms.c). */
 int hvt_vms_platform_list(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
+/* The Host Compute Service's VMs alone (no WMI, no WSL processes), unsorted: what wsl.c asks
+ * every 2 s while a listener waits for WSL, cheaper than the whole list. */
+int hvt_vms_platform_hcs(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
 
 /* ---- portable helpers (common/vms.c) ---- */
 

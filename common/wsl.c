@@ -11,15 +11,17 @@
 #include "vms.h"
 
 static hvt_wsl_procs_fn procs_fn = hvt_wsl_platform_procs;
+static hvt_wsl_hcs_fn hcs_fn = hvt_vms_platform_hcs;
 static hvt_wsl_start_fn start_fn = hvt_wsl_platform_start;
 static int start_allowed, faked;
 static char last_from[48]; /* where the last id was found */
 
-void hvt_wsl_set_sources(hvt_wsl_procs_fn procs, hvt_wsl_start_fn start)
+void hvt_wsl_set_sources(hvt_wsl_procs_fn procs, hvt_wsl_hcs_fn hcs, hvt_wsl_start_fn start)
 {
 	procs_fn = procs ? procs : hvt_wsl_platform_procs;
+	hcs_fn = hcs ? hcs : hvt_vms_platform_hcs;
 	start_fn = start ? start : hvt_wsl_platform_start;
-	faked = procs || start;
+	faked = procs || hcs || start;
 }
 
 void hvt_wsl_allow_start(int on)
@@ -106,21 +108,21 @@ static void list_found(const struct hvt_wsl_found *f, size_t n, char *buf, size_
 	}
 }
 
-/* The WSL VMs the Host Compute Service knows (vms.h: kind "WSL", seen by HCS). */
+/* The WSL VMs the Host Compute Service knows: Owner WSL, their RuntimeId (vms.h). */
 static void hcs_ids(struct hvt_wsl_found *f, size_t *n, char *why, size_t whylen)
 {
-	struct hvt_vm *v;
-	size_t nv;
-	int rc = hvt_vms_list(&v, &nv, why, whylen);
-	if (rc == HVT_VMS_UNAVAILABLE)
+	struct hvt_vm *v = NULL;
+	size_t nv = 0;
+	int rc = hcs_fn(&v, &nv, why, whylen);
+	if (rc == HVT_VMS_OK) {
+		snprintf(why, whylen, "no system with Owner WSL");
+		hvt_vms_sort(v, nv); /* the order of the message */
+		for (size_t i = 0; i < nv; i++)
+			if (v[i].kind && strcmp(v[i].kind, "WSL") == 0)
+				hvt_wsl_add(f, n, &v[i].id, "HCS");
+	} else if (rc == HVT_VMS_UNAVAILABLE) {
 		snprintf(why, whylen, "not available");
-	if (rc != HVT_VMS_OK)
-		return;
-	snprintf(why, whylen, "no system with Owner WSL");
-	for (size_t i = 0; i < nv; i++)
-		if (v[i].kind && strcmp(v[i].kind, "WSL") == 0 && v[i].source &&
-		    strncmp(v[i].source, "hcs", 3) == 0)
-			hvt_wsl_add(f, n, &v[i].id, "HCS");
+	}
 	hvt_vms_free(v, nv);
 }
 

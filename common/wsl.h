@@ -18,6 +18,8 @@
 
 #include "guid.h"
 
+struct hvt_vm; /* vms.h */
+
 enum hvt_wsl_status {
 	HVT_WSL_OK = 0,
 	HVT_WSL_NONE = -1,	  /* no WSL VM found: WSL is not running */
@@ -56,10 +58,12 @@ int hvt_wsl_supported(void);
 /* Adds the ids on the command lines of this user's wslhost.exe / wslrelay.exe to f (through
  * hvt_wsl_add). */
 typedef void (*hvt_wsl_procs_fn)(struct hvt_wsl_found *f, size_t *n);
+/* The Host Compute Service's compute systems (vms.h hvt_vms_platform_hcs). */
+typedef int (*hvt_wsl_hcs_fn)(struct hvt_vm **out, size_t *n, char *err, size_t errlen);
 /* Runs `wsl.exe -- wslinfo --vm-id`: HVT_WSL_OK with *id, or a status with a reason. */
 typedef int (*hvt_wsl_start_fn)(hvt_guid *id, char *err, size_t errlen);
 /* NULL restores the platform's. Fakes make `wsl` supported on any system (unit tests). */
-void hvt_wsl_set_sources(hvt_wsl_procs_fn procs, hvt_wsl_start_fn start);
+void hvt_wsl_set_sources(hvt_wsl_procs_fn procs, hvt_wsl_hcs_fn hcs, hvt_wsl_start_fn start);
 
 void hvt_wsl_platform_procs(struct hvt_wsl_found *f, size_t *n);
 int hvt_wsl_platform_start(hvt_guid *id, char *err, size_t errlen);

@@ -18,3 +18,8 @@ int hvt_vms_supported(void)
 {
 	return 0;
 }
+
+int hvt_vms_platform_hcs(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	return hvt_vms_platform_list(out, n, err, errlen);
+}

@@ -456,3 +456,10 @@ int hvt_vms_supported(void)
 {
 	return 1;
 }
+
+int hvt_vms_platform_hcs(struct hvt_vm **out, size_t *n, char *err, size_t errlen)
+{
+	*out = NULL;
+	*n = 0;
+	return hcs_list(out, n, err, errlen);
+}

@@ -1,7 +1,7 @@
 /* common/wsl.c and hv:wsl: in common/family_hv.c: the --vm-id reader, wslinfo's output, the
  * order of the sources (processes, then HCS's RuntimeId of Owner WSL, then wsl.exe only
  * with --start-wsl), the messages for none and several, and what hv:wsl:P parses to. The
- * sources are fakes here (wsl.h hvt_wsl_set_sources, vms.h hvt_vms_set_lister); the real
+ * sources are fakes here (wsl.h hvt_wsl_set_sources); the real
  * process reader runs under Wine in e2e/win_wsl. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -139,8 +139,7 @@ static int setup(void **state)
 	nprocs = 0;
 	hcs_doc = NULL;
 	start_calls = start_ok = 0;
-	hvt_wsl_set_sources(fake_procs, fake_start);
-	hvt_vms_set_lister(fake_lister);
+	hvt_wsl_set_sources(fake_procs, fake_lister, fake_start);
 	hvt_wsl_allow_start(0);
 	return 0;
 }
@@ -148,8 +147,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	hvt_wsl_set_sources(NULL, NULL);
-	hvt_vms_set_lister(NULL);
+	hvt_wsl_set_sources(NULL, NULL, NULL);
 	hvt_wsl_allow_start(0);
 	return 0;
 }
@@ -292,7 +290,7 @@ static void test_not_windows(void **state)
 	struct hvt_addr a;
 	char err[1500];
 	(void)state;
-	hvt_wsl_set_sources(NULL, NULL);
+	hvt_wsl_set_sources(NULL, NULL, NULL);
 	if (hvt_vms_supported())
 		skip(); /* Windows: the real sources answer (e2e/win_wsl) */
 	assert_int_equal(hvt_addr_parse("hv:wsl:5000", 0, &a, err, sizeof err), -1);
