@@ -107,6 +107,13 @@ static void shown(const char *line, size_t n, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+/* The VMM closed the socket before answering, with our line unread (at its connection cap,
+ * say): a reset or a broken pipe, the same refusal as a plain close. */
+static int closed(int code)
+{
+	return code == HVT_EPIPE || hvt_errkind(code) == HVT_E_RESET;
+}
+
 /* Sends CONNECT and reads the answer one byte at a time, so that not a byte of the guest's
  * stream after the OK line is taken from the socket. The answer must be "OK " and a decimal
  * port, then '\n', within LINE_MAX bytes; anything else is shown and refused. */
@@ -117,13 +124,15 @@ static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 	int len = snprintf(line, sizeof line, "CONNECT %lu\n", (unsigned long)a->port);
 	int rc = hvt_sock_send_all(s, line, (size_t)len), newline = 0;
 	if (rc != 0)
-		return rc;
+		return closed(rc) ? HVT_ECONNREFUSED : rc;
 	uint64_t wait = timeout_ms ? timeout_ms : OK_WAIT_MS, start = hvt_now_ns();
 	while (n < LINE_MAX) {
 		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
 		if (spent >= wait)
 			return hvt_err_timeout();
 		long r = hvt_sock_recv(s, line + n, 1, wait - spent);
+		if (r < 0 && n == 0 && closed((int)-r))
+			return HVT_ECONNREFUSED;
 		if (r < 0)
 			return (int)-r;
 		if (r == 0 && n == 0) /* closed without an answer: no guest listener, or refused */
