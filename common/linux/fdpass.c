@@ -3,7 +3,20 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+
+/* hvnc sets TCP_NODELAY on its tcp connections; the receiver decides that for itself (ssh
+ * sets it for interactive sessions only: with it, a bulk scp goes out in more, smaller
+ * segments), so the socket is handed over as a plain connect() leaves it. */
+static void as_plain_connect(int sfd)
+{
+	int proto = 0, off = 0;
+	socklen_t len = sizeof proto;
+	if (getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 && proto == IPPROTO_TCP)
+		setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &off, sizeof off);
+}
 
 int hvt_sock_pass(hvt_sock s, int fd)
 {
@@ -23,6 +36,7 @@ int hvt_sock_pass(hvt_sock s, int fd)
 	h->cmsg_type = SCM_RIGHTS;
 	h->cmsg_len = CMSG_LEN(sizeof(int));
 	int sfd = (int)s;
+	as_plain_connect(sfd);
 	memcpy(CMSG_DATA(h), &sfd, sizeof sfd);
 	for (;;) {
 		ssize_t r = sendmsg(fd, &m, MSG_NOSIGNAL);
