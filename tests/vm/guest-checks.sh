@@ -47,7 +47,8 @@ hvping-vsock
 hvping-vsock-echo
 hvping-vsock-diagnose
 hvnc-vsock-hints
-hvnc-soak-vsock"
+hvnc-soak-vsock
+hvnc-notify-vsock"
 
 D=/tmp/hvt-data
 G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
@@ -718,6 +719,31 @@ check_hvnc_soak_vsock() {
 }
 
 # --- the runner ----------------------------------------------------------------------------
+
+# sd_notify over AF_VSOCK as systemd sends it to a "vsock-stream:" notify socket (issue 19):
+# KEY=VALUE lines, then a half-close (socat shuts its write side down at the end of its
+# input), one connection per message; hvnc --notify prints each as JSON and --until READY=1
+# ends it with 0. Then --timeout with nothing arriving: exit 1.
+check_hvnc_notify_vsock() {
+	printf 'X_SYSTEMD_HOSTNAME=guest\nX_SYSTEMD_UNIT_ACTIVE=sockets.target\n' >m1
+	printf 'READY=1\n' >m2
+	say "hvnc -l vsock:any:5901 --notify -j --until READY=1 > out &"
+	hvnc -l vsock:any:5901 --notify -j --until READY=1 >out 2>listen.err &
+	l=$!
+	client m1 o1 socat - VSOCK-CONNECT:1:5901 || die "socat (message 1): exit $?"
+	client m2 o2 socat - VSOCK-CONNECT:1:5901 || die "socat (message 2): exit $?"
+	await $l 10 || die "hvnc --notify --until READY=1: exit $?"
+	cat out
+	grep -q '"fields": {"X_SYSTEMD_HOSTNAME": "guest", "X_SYSTEMD_UNIT_ACTIVE": "sockets.target"}' out ||
+		die "message 1 not printed as JSON"
+	grep -q '^{"from": "vsock:1:[0-9]*", "fields": {"READY": "1"}, "lines": \["READY=1"\]}$' out ||
+		die "message 2 not printed as JSON"
+	say "hvnc -l vsock:any:5902 --notify --until READY=1 --timeout 1"
+	hvnc -l vsock:any:5902 --notify --until READY=1 --timeout 1 >out2 2>err2
+	rc=$?
+	[ $rc = 1 ] || die "--timeout: exit $rc"
+	grep -q "timed out after 1.0 s waiting for --until READY=1" err2 || die "--timeout: $(cat err2)"
+}
 
 now() { cut -d' ' -f1 /proc/uptime; }
 
