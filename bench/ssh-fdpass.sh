@@ -18,11 +18,7 @@ hvnc=$build/tools/hvnc/hvnc
 [ -x "$hvnc" ] || { echo "ssh-fdpass: no $hvnc: build first" >&2; exit 1; }
 T=$(mktemp -d)
 spid=
-cleanup() {
-	[ -z "$spid" ] || kill "$spid" 2>/dev/null || :
-	rm -rf "$T"
-}
-trap cleanup EXIT
+trap '[ -z "$spid" ] || kill "$spid" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 . "$src/tests/e2e/libssh.sh"
 ssh_setup "$T/ssh"
