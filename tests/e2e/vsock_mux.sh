@@ -166,3 +166,15 @@ wait $h1 $h2
 timeout 10 $HVNC --retry 5 "vsock-mux:$T/ch2.sock:5000" </dev/null >got 2>err ||
 	fail "after the cap: $(cat err)"
 ok "Cloud Hypervisor variant: transfer; beyond its connection cap closed silently, room again later"
+
+# --- --to with --retry: the forwarder waits for the guest's listener per connection ----------
+bg $HVNC -lk -v tcp:127.0.0.1:0 --to "$mux:5005" --retry 10 2>fwdr.err
+port=$(listen_port fwdr.err)
+( sleep 1; exec $HVNC -l "unix:$T/guests/5005" -c 'echo guest 5005' ) 2>late5005.err &
+PIDS="$PIDS $!"
+timeout 20 $HVNC -d tcp:127.0.0.1:$port >got 2>err || fail "--to --retry: exit $? ($(cat err))"
+[ "$(cat got)" = "guest 5005" ] || fail "--to --retry: got '$(cat got)'"
+grep -q "connect $mux:5005: connection refused; retrying" fwdr.err || fail "--to --retry -v: $(cat fwdr.err)"
+$HVNC -l --retry 5 "unix:$T/r.sock" </dev/null >out 2>err
+[ $? = 2 ] || fail "-l --retry without --to: exit $?"
+ok "--to with --retry waits for the guest per connection; --retry on a plain listener is refused"
