@@ -309,17 +309,19 @@ static int accept_loop(hvt_sock l)
 
 /* One sd_notify message from connection s (common/notify.h): printed, passed on; 1 when it
  * has a line --until waits for. */
-static int notify_one(hvt_sock s, const struct hvt_addr *peer)
+static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms)
 {
 	char msg[HVT_NOTIFY_MAX], from[HVT_ADDR_STRLEN];
 	size_t len = 0;
 	hvt_addr_format(peer, from, sizeof from);
-	int rc = hvt_notify_read(s, msg, NOTIFY_READ_MS, &len);
+	int rc = hvt_notify_read(s, msg, limit_ms < NOTIFY_READ_MS ? limit_ms : NOTIFY_READ_MS,
+				 &len);
 	hvt_sock_close(s);
 	if (rc == HVT_NOTIFY_TOO_LONG || rc == hvt_err_timeout()) {
 		hvt_warnx("message from %s dropped: %s", from,
-			  rc == HVT_NOTIFY_TOO_LONG ? "longer than 4096 bytes"
-						    : "the sender did not close within 5 s");
+			  rc == HVT_NOTIFY_TOO_LONG   ? "longer than 4096 bytes"
+			  : limit_ms < NOTIFY_READ_MS ? "the sender had not closed at --timeout"
+						      : "the sender did not close within 5 s");
 		return 0;
 	}
 	if (rc != 0) {
@@ -375,7 +377,12 @@ static int notify_loop(hvt_sock l)
 		}
 		if (opt.verbose)
 			hvt_warnx("connection from %s", hvt_addr_format(&peer, buf, sizeof buf));
-		if (notify_one(s, &peer))
+		spent = (hvt_now_ns() - start) / 1000000u;
+		uint64_t left =
+			opt.timeout_ms
+				? opt.timeout_ms - (spent < opt.timeout_ms ? spent : opt.timeout_ms)
+				: UINT64_MAX;
+		if (notify_one(s, &peer, left ? left : 1))
 			return HVT_EXIT_OK;
 	}
 	return HVT_EXIT_FAIL; /* interrupted: run_listen returns 128 + N */
