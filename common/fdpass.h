@@ -10,6 +10,9 @@
  * mm_receive_fd() expects from a ProxyUseFdpass proxy on its stdout. 0, or an error code
  * (ENOTSOCK-like when fd is no unix socket); HVT_FDPASS_UNSUPPORTED on Windows. */
 #define HVT_FDPASS_UNSUPPORTED (-1)
+
+/* 1 where hvt_sock_pass can work (Linux), 0 where it cannot (Windows). */
+int hvt_fdpass_supported(void);
 int hvt_sock_pass(hvt_sock s, int fd);
 
 #endif

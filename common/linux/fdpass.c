@@ -18,6 +18,11 @@ static void as_plain_connect(int sfd)
 		setsockopt(sfd, IPPROTO_TCP, TCP_NODELAY, &off, sizeof off);
 }
 
+int hvt_fdpass_supported(void)
+{
+	return 1;
+}
+
 int hvt_sock_pass(hvt_sock s, int fd)
 {
 	char byte = '\0';

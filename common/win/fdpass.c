@@ -2,6 +2,11 @@
  * ProxyUseFdpass expects (common/fdpass.h). */
 #include "fdpass.h"
 
+int hvt_fdpass_supported(void)
+{
+	return 0;
+}
+
 int hvt_sock_pass(hvt_sock s, int fd)
 {
 	(void)s;

@@ -432,11 +432,6 @@ static int run_connect(void)
 		 * ssh talks to the peer directly, with no relay in between. */
 		int rc = hvt_sock_pass(s, 1);
 		hvt_sock_close(s);
-		if (rc == HVT_FDPASS_UNSUPPORTED) {
-			hvt_warnx("--fdpass: not supported on this platform (no SCM_RIGHTS); use "
-				  "hvnc ADDRESS as a plain ProxyCommand");
-			return HVT_EXIT_FAIL;
-		}
 		if (rc != 0) {
 			hvt_warn(rc, "--fdpass: cannot hand the connection to stdout (ssh runs "
 				     "this with ProxyUseFdpass=yes, stdout a unix socket)");
@@ -512,6 +507,10 @@ int main(int argc, char **argv)
 	hvt_opt_check(&opt_spec, &used);
 	if (opt.retry_ms && opt.listen && !opt.to_text)
 		hvt_usage_error("--retry is for connects: ADDRESS without -l, or --to ADDRESS");
+	if (opt.fdpass && !hvt_fdpass_supported())
+		hvt_diex(HVT_EXIT_FAIL,
+			 "--fdpass: not supported on this platform (no SCM_RIGHTS to "
+			 "hand a socket over); use 'hvnc ADDRESS' as a plain ProxyCommand");
 	if (opt.forward_notify) {
 		opt.notify_socket = getenv("NOTIFY_SOCKET");
 		if (!opt.notify_socket || !*opt.notify_socket)
