@@ -3,7 +3,18 @@
 #include "hybrid.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Past n blank-separated fields of p. */
+static const char *skip_fields(const char *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		p += strspn(p, " ");
+		p += strcspn(p, " \n");
+	}
+	return p + strspn(p, " ");
+}
 
 enum hvt_listen_state hvt_unix_listen_state(const char *path)
 {
@@ -13,13 +24,16 @@ enum hvt_listen_state hvt_unix_listen_state(const char *path)
 	if (!f)
 		return HVT_LS_UNKNOWN;
 	size_t pl = strlen(path);
+	/* Num RefCount Protocol Flags Type St Inode Path */
 	while (fgets(line, sizeof line, f)) {
-		unsigned long flags;
-		int off = 0;
-		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %n", &flags, &off) != 1 || off == 0)
+		char *end;
+		const char *flags = skip_fields(line, 3);
+		unsigned long v = strtoul(flags, &end, 16);
+		if (end == flags)
 			continue;
-		size_t ll = strcspn(line + off, "\n");
-		if (ll == pl && memcmp(line + off, path, pl) == 0 && (flags & 0x10000)) {
+		const char *p = skip_fields(end, 3);
+		size_t ll = strcspn(p, "\n");
+		if (ll == pl && memcmp(p, path, pl) == 0 && (v & 0x10000)) {
 			st = HVT_LS_LISTEN;
 			break;
 		}

@@ -367,7 +367,7 @@ static int notify_loop(hvt_sock l)
 		if (n == 0 || (n < 0 && hvt_interrupted()))
 			continue;
 		struct hvt_addr peer;
-		hvt_sock s;
+		hvt_sock s = HVT_SOCK_INVALID;
 		int rc = n < 0 ? -n : hvt_sock_accept(l, &s, &peer);
 		if (rc != 0) {
 			if (hvt_interrupted())
