@@ -9,7 +9,13 @@
 # cost shows most. Not a test: figures depend on the machine (docs/performance.md).
 #
 #   bench/ssh-fdpass.sh [BUILD_DIR] [SIZE_MIB] [RUNS]      (defaults: build 256 5)
+#
+# HVT_BENCH_CPU=N runs everything pinned to CPU N (taskset): on a small shared machine the two
+# ends then do not wait on cross-CPU wake-ups, and the three paths see the same CPU.
 set -eu
+if [ -n "${HVT_BENCH_CPU:-}" ] && [ -z "${HVT_BENCH_PINNED:-}" ]; then
+	HVT_BENCH_PINNED=1 exec taskset -c "$HVT_BENCH_CPU" sh "$0" "$@"
+fi
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 size=${2:-256}
@@ -58,7 +64,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # The ratio of each round (its runs were back to back, so they share the machine's load), and
 # the median of those: what the target is checked on.
 ratio() { paste "$T/direct.times" "$T/$1.times" | awk '{ print $1 / $2 }' | median; }
-echo "== scp of $size MiB to sshd -i on tcp loopback, $runs rounds (aes128-gcm)"
+echo "== scp of $size MiB to sshd -i on tcp loopback, $runs rounds (aes128-gcm)${HVT_BENCH_CPU:+, all on CPU $HVT_BENCH_CPU}"
 printf '%-8s %8s %8s %9s %11s\n' path seconds MiB/s 'x direct' 'best MiB/s'
 for m in $modes; do
 	s=$(median <"$T/$m.times")
