@@ -41,6 +41,8 @@ void hvt_notify_print(FILE *f, const char *msg, size_t len, const char *from, in
  * or "@name" for an abstract one. 0 or an error code; on Windows, which has no unix datagram
  * sockets, always HVT_NOTIFY_NO_FORWARD. */
 #define HVT_NOTIFY_NO_FORWARD (-2)
+/* 1 where hvt_notify_forward can work (Linux), 0 where it cannot (Windows). */
+int hvt_notify_can_forward(void);
 int hvt_notify_forward(const char *target, const void *msg, size_t len);
 
 #endif

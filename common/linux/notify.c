@@ -8,6 +8,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+int hvt_notify_can_forward(void)
+{
+	return 1;
+}
+
 int hvt_notify_forward(const char *target, const void *msg, size_t len)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };

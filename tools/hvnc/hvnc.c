@@ -334,10 +334,7 @@ static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms
 	hvt_notify_print(stdout, msg, len, from, opt.json);
 	if (opt.forward_notify) {
 		rc = hvt_notify_forward(opt.notify_socket, msg, len);
-		if (rc == HVT_NOTIFY_NO_FORWARD)
-			hvt_warnx("--forward-notify: not supported on this platform (no unix "
-				  "datagram sockets)");
-		else if (rc != 0)
+		if (rc != 0)
 			hvt_warn(rc, "--forward-notify: NOTIFY_SOCKET=%s", opt.notify_socket);
 	}
 	return opt.nuntil && hvt_notify_match(msg, len, opt.until, opt.nuntil);
@@ -511,6 +508,9 @@ int main(int argc, char **argv)
 		hvt_diex(HVT_EXIT_FAIL,
 			 "--fdpass: not supported on this platform (no SCM_RIGHTS to "
 			 "hand a socket over); use 'hvnc ADDRESS' as a plain ProxyCommand");
+	if (opt.forward_notify && !hvt_notify_can_forward())
+		hvt_diex(HVT_EXIT_FAIL, "--forward-notify: not supported on this platform (no unix "
+					"datagram sockets to pass messages on)");
 	if (opt.forward_notify) {
 		opt.notify_socket = getenv("NOTIFY_SOCKET");
 		if (!opt.notify_socket || !*opt.notify_socket)
