@@ -26,8 +26,8 @@ bg $HVNC -l -v tcp:127.0.0.1:0 --notify -j --until X_SYSTEMD_UNIT_ACTIVE=ssh-acc
 	>out 2>t.err
 p=$!
 port=$(listen_port t.err)
-send "tcp:127.0.0.1:$port" 'X_SYSTEMD_UNIT_ACTIVE=sockets.target\n'
-send "tcp:127.0.0.1:$port" 'STATUS=a "quoted"\tvalue\nX_SYSTEMD_UNIT_ACTIVE=ssh-access.target\n'
+send "tcp:127.0.0.1:$port" 'X_SYSTEMD_UNIT_ACTIVE=sockets.target\n' \
+	'STATUS=a "quoted"\tvalue\nX_SYSTEMD_UNIT_ACTIVE=ssh-access.target\n'
 wait "$p" || fail "tcp --until: exit $?"
 python3 - out <<'PY' || fail "JSON: $(cat out)"
 import json, sys

@@ -11,8 +11,7 @@ send() { timeout $T_OUT python3 "$HVT_SRC/tests/e2e/sdnotify_send.py" "$@" || fa
 bg $HVNC -l -v tcp:127.0.0.1:0 --notify -j --until READY=1 >out 2>n.err
 p=$!
 port=$(listen_port n.err)
-send "tcp:127.0.0.1:$port" 'X_SYSTEMD_HOSTNAME=vm1\nSTATUS=booting\n'
-send "tcp:127.0.0.1:$port" 'READY=1\n'
+send "tcp:127.0.0.1:$port" 'X_SYSTEMD_HOSTNAME=vm1\nSTATUS=booting\n' 'READY=1\n'
 wait "$p" || fail "--until READY=1: exit $?"
 python3 - out <<'PY' || fail "JSON: $(cat out)"
 import json, sys
