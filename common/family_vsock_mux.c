@@ -16,7 +16,9 @@
 #include "sys.h"
 
 #define OK_WAIT_MS 5000u /* for the OK line when -w is not given (systemd waits 5 s too) */
-#define LINE_MAX   64u	 /* "OK 4294967295\n" and then some */
+/* The VMMs read a command line of at most 32 bytes; an answer is held to the same limit
+ * ("OK 4294967295\n" is 14). */
+#define LINE_MAX   32u
 
 /* PATH_PORT, the unix socket a guest-initiated connection arrives at. */
 static int listen_path(const struct hvt_addr *a, char *buf, size_t len)
@@ -54,12 +56,14 @@ static void format(const struct hvt_addr *a, char *buf, size_t len)
 
 static const char *const hints[HVT_E_COUNT] = {
 	[HVT_E_REFUSED] =
-		"nothing listens on that guest port yet, or the VMM refused the CONNECT (a VMM "
-		"closes it without a word; retry once the guest listens)",
+		"nothing listens on that guest port yet, the VMM refused the CONNECT (it closes "
+		"without a word), or no VMM serves PATH; --retry DURATION waits for the guest",
 	[HVT_E_TIMEDOUT] =
 		"the VMM did not answer the CONNECT line: is PATH a Firecracker or Cloud "
 		"Hypervisor vsock socket?",
-	[HVT_E_NOTFOUND] = "no such socket: PATH is the VMM's vsock socket (uds_path / socket=)",
+	/* PATH missing or not a socket (sockaddrs), an answer that is not OK (connected) */
+	[HVT_E_OTHER] = "PATH must be the VMM's hybrid vsock socket (Firecracker: uds_path, Cloud "
+			"Hypervisor: --vsock socket=)",
 };
 
 static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs *out)
@@ -69,6 +73,10 @@ static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs
 	u.abstract = 0;
 	if (passive && listen_path(a, u.path, sizeof u.path) < 0)
 		return HVT_ENAMETOOLONG;
+	/* connect() on a missing path or a file that is no socket says ENOENT or "refused"; say
+	 * which, since "refused" means "no guest listener" here. */
+	if (!passive && hvt_path_kind(a->path) != HVT_PATH_SOCKET)
+		return hvt_path_kind(a->path) == HVT_PATH_NONE ? HVT_ENOENT : HVT_ENOTSOCK;
 	return hvt_addr_sockaddrs(&u, passive, out);
 }
 
@@ -87,38 +95,64 @@ static void unlisten(const struct hvt_addr *a)
 		hvt_unix_unlink(path);
 }
 
+/* The answer as one printable line for a message: other bytes as \xHH. */
+static void shown(const char *line, size_t n, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 5 < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+		o += (size_t)snprintf(buf + o, len - o, ch >= 0x20 && ch < 0x7f ? "%c" : "\\x%02x",
+				      ch);
+	}
+	buf[o] = '\0';
+}
+
+/* The VMM closed the socket before answering, with our line unread (at its connection cap,
+ * say): a reset or a broken pipe, the same refusal as a plain close. */
+static int closed(int code)
+{
+	return code == HVT_EPIPE || hvt_errkind(code) == HVT_E_RESET;
+}
+
 /* Sends CONNECT and reads the answer one byte at a time, so that not a byte of the guest's
- * stream after the OK line is taken from the socket. */
+ * stream after the OK line is taken from the socket. The answer must be "OK " and a decimal
+ * port, then '\n', within LINE_MAX bytes; anything else is shown and refused. */
 static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 {
-	char line[LINE_MAX + 1], addr[HVT_ADDR_STRLEN];
+	char line[LINE_MAX + 1], addr[HVT_ADDR_STRLEN], text[4 * LINE_MAX + 1];
 	size_t n = 0;
 	int len = snprintf(line, sizeof line, "CONNECT %lu\n", (unsigned long)a->port);
-	int rc = hvt_sock_send_all(s, line, (size_t)len);
+	int rc = hvt_sock_send_all(s, line, (size_t)len), newline = 0;
 	if (rc != 0)
-		return rc;
+		return closed(rc) ? HVT_ECONNREFUSED : rc;
 	uint64_t wait = timeout_ms ? timeout_ms : OK_WAIT_MS, start = hvt_now_ns();
-	for (;;) {
+	while (n < LINE_MAX) {
 		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
 		if (spent >= wait)
 			return hvt_err_timeout();
 		long r = hvt_sock_recv(s, line + n, 1, wait - spent);
+		if (r < 0 && n == 0 && closed((int)-r))
+			return HVT_ECONNREFUSED;
 		if (r < 0)
 			return (int)-r;
-		if (r == 0) /* closed without an answer: no guest listener, or refused */
+		if (r == 0 && n == 0) /* closed without an answer: no guest listener, or refused */
 			return HVT_ECONNREFUSED;
-		if (line[n] == '\n')
+		if (r == 0 || line[n] == '\n') {
+			newline = r > 0;
 			break;
-		if (++n == LINE_MAX)
-			break;
+		}
+		n++;
 	}
-	line[n] = '\0';
 	uint64_t hostport;
-	if (n > 3 && strncmp(line, "OK ", 3) == 0 &&
+	if (newline && n > 3 && strncmp(line, "OK ", 3) == 0 &&
 	    hvt_addr_num(line + 3, n - 3, 0, 0xFFFFFFFFu, 0, &hostport) == 0)
 		return 0;
-	hvt_warnx("%s: the VMM answered '%.*s' to CONNECT, not OK",
-		  hvt_addr_format(a, addr, sizeof addr), (int)n, line);
+	shown(line, n, text, sizeof text);
+	hvt_warnx("%s: the VMM answered '%s'%s to CONNECT, not 'OK PORT'",
+		  hvt_addr_format(a, addr, sizeof addr), text,
+		  newline	  ? ""
+		  : n == LINE_MAX ? " (no newline within 32 bytes)"
+				  : " and closed");
 	return HVT_EPROTO;
 }
 

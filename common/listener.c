@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "msg.h"
-#include "relay.h"
+#include "sockaddr.h"
 #include "sys.h"
 #include "wsl.h"
 
@@ -125,30 +125,42 @@ static uint64_t until_check(const struct hvt_listener *l)
 	return now >= l->next_check_ns ? 0 : (l->next_check_ns - now + 999999u) / 1000000u;
 }
 
-int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *peer)
+/* The time left until deadline (ns; UINT64_MAX: none), in ms, at most cap. */
+static uint64_t left_ms(uint64_t deadline, uint64_t cap)
 {
-	if (!l->follows)
+	if (deadline == UINT64_MAX)
+		return cap;
+	uint64_t now = hvt_now_ns();
+	uint64_t ms = now >= deadline ? 0 : (deadline - now + 999999u) / 1000000u;
+	return ms < cap ? ms : cap;
+}
+
+int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *peer, uint64_t ms)
+{
+	if (!l->follows && ms == UINT64_MAX)
 		return hvt_sock_accept(l->s, out, peer);
+	uint64_t deadline = ms == UINT64_MAX ? UINT64_MAX : hvt_now_ns() + ms * 1000000u;
 	for (;;) {
 		if (hvt_interrupted())
 			return hvt_err_timeout(); /* any code: the caller asks hvt_interrupted() */
 		hvt_tasks_running(); /* reap finished tasks while no connection comes */
-		uint64_t ms = until_check(l);
-		if (ms == 0) {
+		uint64_t slice = l->follows ? until_check(l) : 1000;
+		if (slice == 0) {
 			check(l);
 			continue;
 		}
+		slice = left_ms(deadline, slice);
+		if (slice == 0)
+			return hvt_err_timeout();
 		if (l->s == HVT_SOCK_INVALID) {
-			hvt_sleep_ms(ms < SLICE_MS ? ms : SLICE_MS);
+			hvt_sleep_ms(slice < SLICE_MS ? slice : SLICE_MS);
 			continue;
 		}
-		int w = hvt_sock_end_ops.wait_readable(l->s, ms < 1000 ? ms : 1000);
+		int w = hvt_sock_wait_readable(l->s, slice < 1000 ? slice : 1000);
 		if (w == 0)
 			continue;
 		int rc = w < 0 ? -w : hvt_sock_accept(l->s, out, peer);
-		if (rc == 0)
-			return 0;
-		if (hvt_interrupted())
+		if (rc == 0 || !l->follows || hvt_interrupted())
 			return rc;
 		/* the VM went away under the listener (or another failure): look again now,
 		 * or at the next check when the last accept error was recent (no busy loop) */

@@ -40,9 +40,10 @@ int hvt_listener_follows(const struct hvt_addr *a);
  * that follows: always 0 (a failure to bind is reported and retried). */
 int hvt_listener_open(struct hvt_listener *l, const struct hvt_addr *a, int backlog, int verbose);
 
-/* Accepts the next connection: 0, or an error code (a listener that follows returns one
- * only when interrupted: hvt_interrupted() says so). */
-int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *peer);
+/* Accepts the next connection within ms (UINT64_MAX: no limit): 0, hvt_err_timeout() when
+ * the time is up, or an error code (a listener that follows returns one only when
+ * interrupted: hvt_interrupted() says so). */
+int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *peer, uint64_t ms);
 
 void hvt_listener_close(struct hvt_listener *l);
 

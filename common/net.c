@@ -205,6 +205,35 @@ int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 	}
 }
 
+static int not_there_yet(int code)
+{
+	enum hvt_errkind k = hvt_errkind(code);
+	return k == HVT_E_REFUSED || k == HVT_E_RESET || code == HVT_ENOENT;
+}
+
+int hvt_sock_connect_retry(const struct hvt_addr *a, uint64_t timeout_ms, uint64_t retry_ms,
+			   hvt_waiting_fn waiting, hvt_retrying_fn retrying, void *ctx,
+			   hvt_sock *out)
+{
+	uint64_t start = hvt_now_ns(), pause = 100;
+	for (unsigned attempts = 1;; attempts++) {
+		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
+		uint64_t left = retry_ms > spent ? retry_ms - spent : 0, t = timeout_ms;
+		if (retry_ms && (!t || t > left)) /* the last attempt still gets a moment */
+			t = left > 100 ? left : 100;
+		int rc = hvt_sock_connect(a, t, waiting, ctx, out);
+		spent = (hvt_now_ns() - start) / 1000000u;
+		if (rc == 0 || !not_there_yet(rc) || spent >= retry_ms || hvt_interrupted())
+			return rc;
+		if (retrying)
+			retrying(a, rc, attempts, retry_ms - spent, ctx);
+		hvt_sleep_ms(pause < retry_ms - spent ? pause : retry_ms - spent);
+		if (hvt_interrupted())
+			return HVT_EINTR;
+		pause = pause * 2 > 1000 ? 1000 : pause * 2;
+	}
+}
+
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
 	struct opening o = { a, 1, backlog, 0, NULL, NULL, 0 };

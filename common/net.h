@@ -22,6 +22,19 @@ typedef void (*hvt_waiting_fn)(const struct hvt_addr *a, uint64_t elapsed_ms, vo
 int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_fn waiting,
 		     void *ctx, hvt_sock *out);
 
+/* Called before each new attempt of hvt_sock_connect_retry: the last attempt's error, how
+ * many attempts failed so far and how long is left (ms). */
+typedef void (*hvt_retrying_fn)(const struct hvt_addr *a, int code, unsigned attempts,
+				uint64_t left_ms, void *ctx);
+
+/* hvt_sock_connect, repeated for up to retry_ms while the error says that nothing is there
+ * yet (refused, reset, no such socket file; a hybrid vsock VMM closing an early CONNECT):
+ * a listener that is still starting. Each attempt gets timeout_ms (0: what is left). Waits
+ * 100 ms between attempts, doubling up to 1 s. retry_ms 0: one attempt. */
+int hvt_sock_connect_retry(const struct hvt_addr *a, uint64_t timeout_ms, uint64_t retry_ms,
+			   hvt_waiting_fn waiting, hvt_retrying_fn retrying, void *ctx,
+			   hvt_sock *out);
+
 /* Binds and listens. A unix socket file is created with mode 0600 (umask permitting), never
  * through a symlink; a stale socket file (nothing accepting) is replaced, anything else is
  * EADDRINUSE. */

@@ -42,6 +42,9 @@ int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len)
 /* Waits until s is writable (a connect finished), at most ms: 1, 0, or -code (-EINTR-like on
  * an interrupt). */
 int hvt_sock_wait_writable(hvt_sock s, uint64_t ms);
+/* Waits until s is readable (a listener: a connection is queued), at most ms: 1, 0 when the
+ * time is up (or interrupted), or -code. */
+int hvt_sock_wait_readable(hvt_sock s, uint64_t ms);
 /* SO_ERROR: the result of a finished connect. */
 int hvt_sock_error(hvt_sock s);
 int hvt_sock_bind(hvt_sock s, const struct sockaddr *sa, socklen_t len);

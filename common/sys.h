@@ -37,6 +37,11 @@ void hvt_tasks_stop(int sig);
 int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		      const struct hvt_env *env, int nenv);
 
+/* What is at a path, for messages that name it: nothing, a socket (on Windows any reparse
+ * point, as AF_UNIX socket files are), or something else. */
+enum hvt_path_kind { HVT_PATH_NONE, HVT_PATH_SOCKET, HVT_PATH_OTHER };
+enum hvt_path_kind hvt_path_kind(const char *path);
+
 /* Whether fd 0 / 1 / 2 is a terminal. */
 int hvt_isatty(int fd);
 

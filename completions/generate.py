@@ -51,6 +51,9 @@ ARG_KINDS = {
     "ADDRESS": "address",
     "COLUMNS": "columns",
     "FORMAT": "values",
+    "DURATION": "none",
+    "MATCH": "none",
+    "PATH": "file",
 }
 # Fixed values of "values" options; each must appear in the option's --help text.
 VALUES = {("hvreg", "--print"): ["powershell", "cmd", "reg"]}

@@ -74,15 +74,25 @@ int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len)
 	return errno == EAGAIN ? HVT_CONNECT_RETRY : errno;
 }
 
-int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
+static int wait_for(hvt_sock s, short events, uint64_t ms)
 {
-	struct pollfd p = { .fd = fd_of(s), .events = POLLOUT };
+	struct pollfd p = { .fd = fd_of(s), .events = events };
 	int n = poll(&p, 1, ms > 1000000 ? 1000000 : (int)ms);
 	if (n < 0 && errno != EINTR)
 		return -errno;
 	if (hvt_interrupted())
 		return -EINTR;
 	return n > 0;
+}
+
+int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
+{
+	return wait_for(s, POLLOUT, ms);
+}
+
+int hvt_sock_wait_readable(hvt_sock s, uint64_t ms)
+{
+	return wait_for(s, POLLIN, ms);
 }
 
 int hvt_sock_error(hvt_sock s)
@@ -307,18 +317,9 @@ static long end_read(hvt_sock h, void *buf, size_t len)
 	return hvt_sock_recv(h, buf, len, UINT64_MAX);
 }
 
-static int end_wait(hvt_sock h, uint64_t ms)
-{
-	struct pollfd p = { .fd = fd_of(h), .events = POLLIN };
-	int n = poll(&p, 1, ms > 1000000 ? 1000000 : (int)ms);
-	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
-	return n > 0;
-}
-
 const struct hvt_end_ops hvt_sock_end_ops = {
 	.read = end_read,
 	.write = hvt_sock_send_all,
 	.shutdown_write = hvt_sock_shutdown_write,
-	.wait_readable = end_wait,
+	.wait_readable = hvt_sock_wait_readable,
 };

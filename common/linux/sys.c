@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,4 +212,12 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 int hvt_isatty(int fd)
 {
 	return isatty(fd);
+}
+
+enum hvt_path_kind hvt_path_kind(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return HVT_PATH_NONE;
+	return S_ISSOCK(st.st_mode) ? HVT_PATH_SOCKET : HVT_PATH_OTHER;
 }

@@ -41,6 +41,9 @@ typedef struct {
 #define HVT_EINTR	 EINTR
 #define HVT_EAGAIN	 EAGAIN
 #define HVT_EPROTO	 EPROTO /* a peer broke its protocol */
+#define HVT_ENOENT	 ENOENT
+#define HVT_ENOTSOCK	 ENOTSOCK
+#define HVT_EPIPE	 EPIPE /* sent to a peer that closed */
 
 /* getaddrinfo errors are carried as HVT_GAI_BASE - EAI_xxx (EAI codes are negative). */
 #define HVT_GAI_BASE   100000

@@ -121,6 +121,11 @@ int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
 	return hvt_win_wait(sk(s), 1, ms);
 }
 
+int hvt_sock_wait_readable(hvt_sock s, uint64_t ms)
+{
+	return hvt_win_wait(sk(s), 0, ms);
+}
+
 int hvt_sock_error(hvt_sock s)
 {
 	int err = 0;
@@ -302,14 +307,9 @@ static long end_read(hvt_sock h, void *buf, size_t len)
 	return n == SOCKET_ERROR ? -(long)WSAGetLastError() : (long)n;
 }
 
-static int end_wait(hvt_sock h, uint64_t ms)
-{
-	return hvt_win_wait(sk(h), 0, ms);
-}
-
 const struct hvt_end_ops hvt_sock_end_ops = {
 	.read = end_read,
 	.write = hvt_sock_send_all,
 	.shutdown_write = hvt_sock_shutdown_write,
-	.wait_readable = end_wait,
+	.wait_readable = hvt_sock_wait_readable,
 };

@@ -525,3 +525,11 @@ int hvt_isatty(int fd)
 	HANDLE h = (HANDLE)_get_osfhandle(fd);
 	return h != INVALID_HANDLE_VALUE && GetConsoleMode(h, &mode);
 }
+
+enum hvt_path_kind hvt_path_kind(const char *path)
+{
+	DWORD at = GetFileAttributesA(path);
+	if (at == INVALID_FILE_ATTRIBUTES)
+		return HVT_PATH_NONE;
+	return at & FILE_ATTRIBUTE_REPARSE_POINT ? HVT_PATH_SOCKET : HVT_PATH_OTHER;
+}

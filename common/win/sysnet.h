@@ -40,6 +40,9 @@ struct sockaddr_vm {
 #define HVT_EINTR	 WSAEINTR
 #define HVT_EAGAIN	 WSAEWOULDBLOCK
 #define HVT_EPROTO	 ERROR_INVALID_DATA /* a peer broke its protocol */
+#define HVT_ENOENT	 ERROR_FILE_NOT_FOUND
+#define HVT_ENOTSOCK	 WSAENOTSOCK
+#define HVT_EPIPE	 WSAECONNABORTED /* sent to a peer that closed */
 
 /* No AI_ADDRCONFIG: on Windows it ignores loopback, so "localhost" would fail on a machine
  * with no other network. */

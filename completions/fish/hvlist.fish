@@ -129,7 +129,7 @@ end
 
 # ---- hvlist, from its --help ----
 function __hvtools_hvlist_argopts --description 'options of hvlist that take an argument'
-    printf '%s\n' -f --file -o --output --dump-file --dump-save
+    printf '%s\n' -f --file -o --output --dump-file --dump-save --vmm
 end
 complete -c hvlist -f
 complete -c hvlist -s f -l file -r -F -d 'services from the .reg file FILE; with sockets, also mark listening ports whose service FILE does not register'
@@ -141,11 +141,13 @@ complete -c hvlist -s l -l listening -d 'sockets: only listening sockets'
 complete -c hvlist -s p -l processes -d 'sockets: show the processes using each socket'
 complete -c hvlist -l dump-file -r -F -d 'sockets: read a recorded NETLINK_SOCK_DIAG dump instead of asking the kernel (also: HVLIST_DUMP_FILE=FILE)'
 complete -c hvlist -l dump-save -r -F -d 'sockets: also save the kernel\'s raw answer to FILE'
+complete -c hvlist -l vmm -r -F -d 'hybrid: the VMM\'s vsock socket (uds_path); alone, shows only the hybrid view'
 complete -c hvlist -s h -l help -d 'show this help and exit'
 complete -c hvlist -s V -l version -d 'show the version and exit'
 complete -c hvlist -a services -d 'services registered on the host (GuestCommunicationServices): the live registry on Windows, or a .reg file with --file anywhere'
 complete -c hvlist -a vms -d 'VMs: id, state, kind (WSL, container, VM), name (Windows: Host Compute Service, WMI, and this user\'s WSL processes)'
 complete -c hvlist -a sockets -d 'vsock sockets (Linux: NETLINK_SOCK_DIAG), the local CID and the loaded transports'
+complete -c hvlist -a hybrid -d 'with --vmm PATH: the host-side listeners of a hybrid vsock VMM (Firecracker, Cloud Hypervisor): the unix sockets PATH_PORT'
 complete -c hvlist -a all -d 'every view this system offers'
 function __hvtools_hvlist_columns --description 'VIEW COLUMN DESCRIPTION lines'
     printf '%s\t%s\t%s\n' services GUID 'service GUID (- when the key is not a GUID)'
@@ -173,4 +175,8 @@ function __hvtools_hvlist_columns --description 'VIEW COLUMN DESCRIPTION lines'
     printf '%s\t%s\t%s\n' sockets PPORT 'peer port'
     printf '%s\t%s\t%s\n' sockets INODE 'socket inode'
     printf '%s\t%s\t%s\n' sockets SHUT 'directions shut down locally: rd, wr, rdwr or -'
+    printf '%s\t%s\t%s\n' hybrid PORT 'host port the guest connects to (CID 2)'
+    printf '%s\t%s\t%s\n' hybrid STATE 'LISTEN, or stale: a socket file nothing accepts on (? unknown)'
+    printf '%s\t%s\t%s\n' hybrid SOCKET 'the unix socket file PATH_PORT'
+    printf '%s\t%s\t%s\n' hybrid ADDRESS 'what hvnc -l listens on there'
 end

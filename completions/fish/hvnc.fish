@@ -129,7 +129,7 @@ end
 
 # ---- hvnc, from its --help ----
 function __hvtools_hvnc_argopts --description 'options of hvnc that take an argument'
-    printf '%s\n' -m --max-conns -e --exec -c --sh-exec --to -w --wait -i --idle-timeout -q --quit-after
+    printf '%s\n' -m --max-conns -e --exec -c --sh-exec --to -w --wait --retry --until --timeout -i --idle-timeout -q --quit-after
 end
 complete -c hvnc -f
 complete -c hvnc -s l -l listen -d 'listen for a connection instead of connecting'
@@ -140,6 +140,13 @@ complete -c hvnc -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run CMD t
 complete -c hvnc -l to -x -a '(__hvtools_address hvnc)' -d 'forward each connection to ADDRESS'
 complete -c hvnc -s z -l zero -d 'only check that something listens, send nothing'
 complete -c hvnc -s w -l wait -x -d 'connect timeout'
+complete -c hvnc -l retry -x -d 'connect again while nothing listens, for DURATION'
+complete -c hvnc -l fdpass -d 'connect, pass the socket to ssh over stdout, exit'
+complete -c hvnc -l notify -d 'with -l, receive sd_notify messages and print them'
+complete -c hvnc -l until -x -d 'with --notify, exit 0 once a message has the line MATCH: KEY=VALUE, or KEY alone for any value (READY, Ready)'
+complete -c hvnc -l timeout -x -d 'with --notify, stop after DURATION (exit 1 with --until)'
+complete -c hvnc -l forward-notify -d 'with --notify, pass each message on to $NOTIFY_SOCKET'
+complete -c hvnc -s j -l json -d 'with --notify, print each message as one JSON line'
 complete -c hvnc -s i -l idle-timeout -x -d 'close a connection idle for SECS'
 complete -c hvnc -s q -l quit-after -x -d 'quit SECS after stdin EOF, even if the peer is still open'
 complete -c hvnc -s d -l no-stdin -d 'do not read stdin (the peer sees EOF at once)'

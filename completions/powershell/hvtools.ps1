@@ -19,6 +19,13 @@ $hvtoolsSpec = @{
             @{ Long = '--to'; Short = ''; Kind = 'address'; Desc = 'forward each connection to ADDRESS' },
             @{ Long = '--zero'; Short = '-z'; Kind = ''; Desc = 'only check that something listens, send nothing' },
             @{ Long = '--wait'; Short = '-w'; Kind = 'none'; Desc = 'connect timeout' },
+            @{ Long = '--retry'; Short = ''; Kind = 'none'; Desc = 'connect again while nothing listens, for DURATION' },
+            @{ Long = '--fdpass'; Short = ''; Kind = ''; Desc = 'connect, pass the socket to ssh over stdout, exit' },
+            @{ Long = '--notify'; Short = ''; Kind = ''; Desc = 'with -l, receive sd_notify messages and print them' },
+            @{ Long = '--until'; Short = ''; Kind = 'none'; Desc = 'with --notify, exit 0 once a message has the line MATCH: KEY=VALUE, or KEY alone for any value (READY, Ready)' },
+            @{ Long = '--timeout'; Short = ''; Kind = 'none'; Desc = 'with --notify, stop after DURATION (exit 1 with --until)' },
+            @{ Long = '--forward-notify'; Short = ''; Kind = ''; Desc = 'with --notify, pass each message on to $NOTIFY_SOCKET' },
+            @{ Long = '--json'; Short = '-j'; Kind = ''; Desc = 'with --notify, print each message as one JSON line' },
             @{ Long = '--idle-timeout'; Short = '-i'; Kind = 'none'; Desc = 'close a connection idle for SECS' },
             @{ Long = '--quit-after'; Short = '-q'; Kind = 'none'; Desc = 'quit SECS after stdin EOF, even if the peer is still open' },
             @{ Long = '--no-stdin'; Short = '-d'; Kind = ''; Desc = 'do not read stdin (the peer sees EOF at once)' },
@@ -63,6 +70,7 @@ $hvtoolsSpec = @{
             @{ Long = '--processes'; Short = '-p'; Kind = ''; Desc = 'sockets: show the processes using each socket' },
             @{ Long = '--dump-file'; Short = ''; Kind = 'file'; Desc = 'sockets: read a recorded NETLINK_SOCK_DIAG dump instead of asking the kernel (also: HVLIST_DUMP_FILE=FILE)' },
             @{ Long = '--dump-save'; Short = ''; Kind = 'file'; Desc = 'sockets: also save the kernel''s raw answer to FILE' },
+            @{ Long = '--vmm'; Short = ''; Kind = 'file'; Desc = 'hybrid: the VMM''s vsock socket (uds_path); alone, shows only the hybrid view' },
             @{ Long = '--help'; Short = '-h'; Kind = ''; Desc = 'show this help and exit' },
             @{ Long = '--version'; Short = '-V'; Kind = ''; Desc = 'show the version and exit' }
         )
@@ -70,6 +78,7 @@ $hvtoolsSpec = @{
             @{ Name = 'services'; Desc = 'services registered on the host (GuestCommunicationServices): the live registry on Windows, or a .reg file with --file anywhere' },
             @{ Name = 'vms'; Desc = 'VMs: id, state, kind (WSL, container, VM), name (Windows: Host Compute Service, WMI, and this user''s WSL processes)' },
             @{ Name = 'sockets'; Desc = 'vsock sockets (Linux: NETLINK_SOCK_DIAG), the local CID and the loaded transports' },
+            @{ Name = 'hybrid'; Desc = 'with --vmm PATH: the host-side listeners of a hybrid vsock VMM (Firecracker, Cloud Hypervisor): the unix sockets PATH_PORT' },
             @{ Name = 'all'; Desc = 'every view this system offers' }
         )
         Columns = @{
@@ -103,6 +112,12 @@ $hvtoolsSpec = @{
                 @{ Name = 'PPORT'; Desc = 'peer port' },
                 @{ Name = 'INODE'; Desc = 'socket inode' },
                 @{ Name = 'SHUT'; Desc = 'directions shut down locally: rd, wr, rdwr or -' }
+            )
+            hybrid = @(
+                @{ Name = 'PORT'; Desc = 'host port the guest connects to (CID 2)' },
+                @{ Name = 'STATE'; Desc = 'LISTEN, or stale: a socket file nothing accepts on (? unknown)' },
+                @{ Name = 'SOCKET'; Desc = 'the unix socket file PATH_PORT' },
+                @{ Name = 'ADDRESS'; Desc = 'what hvnc -l listens on there' }
             )
         }
     }

@@ -109,7 +109,7 @@ expect "hvreg services from the registry (fake hvlist)" "hvreg remove " \
 help_items hvlist Views >want
 c "hvlist " >got
 same_list "hvlist views" want got
-for v in services vms sockets; do
+for v in services vms sockets hybrid; do
 	help_items hvlist "Columns of $v" >want
 	echo nospace >>want
 	c "hvlist $v -o " >got
@@ -119,6 +119,7 @@ done
 	help_items hvlist "Columns of services"
 	help_items hvlist "Columns of vms"
 	help_items hvlist "Columns of sockets"
+	help_items hvlist "Columns of hybrid"
 } | sort -u >want
 c "hvlist -o " >got
 sed '/^nospace$/d' got >got.cols

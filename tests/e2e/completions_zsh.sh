@@ -114,11 +114,11 @@ expect "hvreg services from the registry (fake hvlist)" "hvreg remove " \
 
 help_items hvlist Views >views
 expect_file "hvlist views" "hvlist " views
-for v in services vms sockets; do
+for v in services vms sockets hybrid; do
 	help_items hvlist "Columns of $v" | sed 's/$/,/' >cols.$v
 	expect_file "hvlist $v -o" "hvlist $v -o " cols.$v
 done
-sort -u cols.services cols.vms cols.sockets >cols.all
+sort -u cols.services cols.vms cols.sockets cols.hybrid >cols.all
 expect_file "hvlist -o without a view: every column once" "hvlist -o " cols.all
 expect "hvlist -o list" "hvlist sockets -o LOCAL,P" LOCAL,PCID, LOCAL,PEER, LOCAL,PPORT, LOCAL,PROCESS,
 expect "hvlist --output=+" "hvlist vms --output=+ST" --output=+STATE,

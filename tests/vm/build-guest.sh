@@ -157,6 +157,14 @@ if ss=$(command -v ss); then
 	cp "$ss" "$root/usr/bin/ss" || die "cannot copy ss"
 	bins="$bins $ss"
 fi
+# OpenSSH for the check hvnc-fdpass-vsock (ssh through hvnc --fdpass to sshd -i over vsock),
+# when installed: the client, the server, its sftp-server (scp) and key generator, and rsync.
+for b in /usr/bin/ssh /usr/sbin/sshd /usr/bin/ssh-keygen /usr/bin/scp /usr/lib/openssh/sftp-server \
+	/usr/bin/rsync; do
+	[ -x "$b" ] || continue
+	mkdir -p "$root$(dirname "$b")" && cp "$b" "$root$b" || die "cannot copy $b"
+	bins="$bins $b"
+done
 for d in "$build"/tools/*/; do
 	tool=$(basename "$d")
 	b=$build/tools/$tool/$tool
@@ -178,8 +186,8 @@ cp "$here/guest-init.sh" "$root/init" && chmod 755 "$root/init" || die "cannot c
 cp "$here/guest-checks.sh" "$here/guest-demo.sh" "$root/hvt/" || die "cannot copy the guest scripts"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 printf 'hosts: files\n' >"$root/etc/nsswitch.conf"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\n' >"$root/etc/group"
+printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
 # newc cpio, all files owned by root, no device nodes needed (the init mounts devtmpfs first).
 (cd "$root" && find . | sort | "$busybox" cpio -o -H newc -R 0:0 >"$out/initramfs.cpio.$$" 2>/dev/null) ||

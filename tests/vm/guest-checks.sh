@@ -47,7 +47,9 @@ hvping-vsock
 hvping-vsock-echo
 hvping-vsock-diagnose
 hvnc-vsock-hints
-hvnc-soak-vsock"
+hvnc-soak-vsock
+hvnc-notify-vsock
+hvnc-fdpass-vsock"
 
 D=/tmp/hvt-data
 G5000=00001388-facb-11e6-bd58-64006a7986d3 # the Hyper-V service GUID of vsock port 5000
@@ -718,6 +720,66 @@ check_hvnc_soak_vsock() {
 }
 
 # --- the runner ----------------------------------------------------------------------------
+
+# sd_notify over AF_VSOCK as systemd sends it to a "vsock-stream:" notify socket (issue 19):
+# KEY=VALUE lines, then a half-close (socat shuts its write side down at the end of its
+# input), one connection per message; hvnc --notify prints each as JSON and --until READY=1
+# ends it with 0. Then --timeout with nothing arriving: exit 1.
+check_hvnc_notify_vsock() {
+	printf 'X_SYSTEMD_HOSTNAME=guest\nX_SYSTEMD_UNIT_ACTIVE=sockets.target\n' >m1
+	printf 'READY=1\n' >m2
+	say "hvnc -l vsock:any:5901 --notify -j --until READY=1 > out &"
+	hvnc -l vsock:any:5901 --notify -j --until READY=1 >out 2>listen.err &
+	l=$!
+	client m1 o1 socat - VSOCK-CONNECT:1:5901 || die "socat (message 1): exit $?"
+	client m2 o2 socat - VSOCK-CONNECT:1:5901 || die "socat (message 2): exit $?"
+	await $l 10 || die "hvnc --notify --until READY=1: exit $?"
+	cat out
+	grep -q '"fields": {"X_SYSTEMD_HOSTNAME": "guest", "X_SYSTEMD_UNIT_ACTIVE": "sockets.target"}' out ||
+		die "message 1 not printed as JSON"
+	grep -q '^{"from": "vsock:1:[0-9]*", "fields": {"READY": "1"}, "lines": \["READY=1"\]}$' out ||
+		die "message 2 not printed as JSON"
+	say "hvnc -l vsock:any:5902 --notify --until READY=1 --timeout 1"
+	hvnc -l vsock:any:5902 --notify --until READY=1 --timeout 1 >out2 2>err2
+	rc=$?
+	[ $rc = 1 ] || die "--timeout: exit $rc"
+	grep -q "timed out after 1.0 s waiting for --until READY=1" err2 || die "--timeout: $(cat err2)"
+}
+
+# ssh with no relay over AF_VSOCK (issue 19): sshd -i per connection under hvnc -lk -e on
+# vsock port 22, the OpenSSH client with ProxyCommand='hvnc --fdpass vsock:1:22' and
+# ProxyUseFdpass: a command, scp both ways, rsync, and the proxy gone while a session runs.
+check_hvnc_fdpass_vsock() {
+	[ -x /usr/sbin/sshd ] && [ -x /usr/bin/ssh ] || die "no OpenSSH in the guest (tests/deps.sh)"
+	mkdata 1m 1048609
+	mkdir -p /run/sshd /root/.ssh t/sub
+	ssh-keygen -q -t ed25519 -N '' -f host && ssh-keygen -q -t ed25519 -N '' -f id || die "keygen"
+	cp id.pub authorized_keys
+	d=$(pwd)
+	printf 'HostKey %s/host\nAuthorizedKeysFile %s/authorized_keys\nStrictModes no\nPidFile none\nUsePAM no\nPermitRootLogin prohibit-password\nSubsystem sftp /usr/lib/openssh/sftp-server\n' \
+		"$d" "$d" >sshd_config
+	printf 'Host *\n\tIdentityFile %s/id\n\tUserKnownHostsFile %s/known\n\tStrictHostKeyChecking no\n\tBatchMode yes\n\tUser root\n\tLogLevel ERROR\n\tProxyCommand hvnc -v --fdpass vsock:1:22\n\tProxyUseFdpass yes\n' \
+		"$d" "$d" >ssh_config
+	say "hvnc -lk vsock:any:22 -e 'sshd -i' & ssh -o ProxyCommand='hvnc --fdpass vsock:1:22' -o ProxyUseFdpass=yes vm"
+	hvnc -lk vsock:any:22 -e "/usr/sbin/sshd -i -f $d/sshd_config" 2>listen.err &
+	echo true >nothing
+	client nothing hi ssh -F ssh_config vm 'echo hi over vsock' || die "ssh: exit $? $(cat hi.err)"
+	[ "$(cat hi)" = "hi over vsock" ] || die "ssh: got '$(cat hi)'"
+	grep -q "handed the connection to stdout" hi.err || die "no hand-over: $(cat hi.err)"
+	ssh -F ssh_config vm 'sleep 2; echo done' >slow 2>slow.err &
+	s=$!
+	sleep 1.5
+	ps | grep -v grep | grep -q 'hvnc -v --fdpass' && die "hvnc --fdpass still runs during the session"
+	await $s 20 || die "slow session: exit $?"
+	scp -q -F ssh_config "$D/1m" vm:"$d/up" 2>scp.err || die "scp up: $(cat scp.err)"
+	scp -q -F ssh_config vm:"$d/up" down 2>scp.err || die "scp down: $(cat scp.err)"
+	same "scp over vsock" "$D/1m" down
+	head -c 70001 "$D/1m" >t/a
+	cp "$D/1m" t/sub/b
+	rsync -a -e "ssh -F $d/ssh_config" t/ vm:"$d/t2/" 2>rsync.err || die "rsync: $(cat rsync.err)"
+	same "rsync a" t/a t2/a
+	same "rsync sub/b" t/sub/b t2/sub/b
+}
 
 now() { cut -d' ' -f1 /proc/uptime; }
 

@@ -5,20 +5,22 @@
 #include <string.h>
 
 #include "guid.h"
+#include "hybrid.h"
 #include "hvgetopt.h"
 #include "json.h"
 #include "msg.h"
 #include "opts.h"
 #include "registry.h"
+#include "sys.h"
 #include "services.h"
 #include "table.h"
 #include "vms.h"
 #include "vsockdiag.h"
 
-enum { V_SERVICES = 1, V_VMS = 2, V_SOCKETS = 4 };
+enum { V_SERVICES = 1, V_VMS = 2, V_SOCKETS = 4, V_HYBRID = 8 };
 
 static struct {
-	const char *file, *columns, *dump_file, *dump_save;
+	const char *file, *columns, *dump_file, *dump_save, *vmm;
 	int noheadings, raw, json, processes, listening;
 	int views; /* the views to show */
 	int named; /* the views named on the command line (0: all this system offers) */
@@ -75,11 +77,19 @@ static const struct hvt_column socket_cols[KC_N] = {
 	{ "SHUT", "shutdown", HVT_COL_HIDDEN, "directions shut down locally: rd, wr, rdwr or -" },
 };
 
+enum { HC_PORT, HC_STATE, HC_SOCKET, HC_ADDRESS, HC_N };
+static const struct hvt_column hybrid_cols[HC_N] = {
+	{ "PORT", "port", HVT_COL_RIGHT, "host port the guest connects to (CID 2)" },
+	{ "STATE", "state", 0, "LISTEN, or stale: a socket file nothing accepts on (? unknown)" },
+	{ "SOCKET", "socket", 0, "the unix socket file PATH_PORT" },
+	{ "ADDRESS", "address", HVT_COL_HIDDEN, "what hvnc -l listens on there" },
+};
+
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static void usage(void)
 {
-	printf("Usage: %s [options] [services|vms|sockets|all]...\n"
+	printf("Usage: %s [options] [services|vms|sockets|hybrid|all]...\n"
 	       "List what hvsockets depend on: the services registered on the Hyper-V host, the\n"
 	       "VMs and their ids, and the vsock sockets of a Linux system.\n"
 	       "\n"
@@ -90,6 +100,8 @@ static void usage(void)
 	       "             Compute Service, WMI, and this user's WSL processes)\n"
 	       "  sockets    vsock sockets (Linux: NETLINK_SOCK_DIAG), the local CID and the\n"
 	       "             loaded transports\n"
+	       "  hybrid     with --vmm PATH: the host-side listeners of a hybrid vsock VMM\n"
+	       "             (Firecracker, Cloud Hypervisor): the unix sockets PATH_PORT\n"
 	       "  all        every view this system offers\n"
 	       "\n"
 	       "Options:\n"
@@ -104,6 +116,8 @@ static void usage(void)
 	       "      --dump-file FILE  sockets: read a recorded NETLINK_SOCK_DIAG dump instead of\n"
 	       "                        asking the kernel (also: HVLIST_DUMP_FILE=FILE)\n"
 	       "      --dump-save FILE  sockets: also save the kernel's raw answer to FILE\n"
+	       "      --vmm PATH        hybrid: the VMM's vsock socket (uds_path); alone, shows\n"
+	       "                        only the hybrid view\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n",
 	       hvt_progname());
@@ -113,12 +127,15 @@ static void usage(void)
 	hvt_table_help(vm_cols, VC_N, stdout, "  ");
 	printf("\nColumns of sockets:\n");
 	hvt_table_help(socket_cols, KC_N, stdout, "  ");
+	printf("\nColumns of hybrid:\n");
+	hvt_table_help(hybrid_cols, HC_N, stdout, "  ");
 	printf("\nExit status: 0 success, 1 failure (also when a view named on the command line\n"
 	       "is not available on this system), 2 usage error.\n");
 	exit(HVT_EXIT_OK);
 }
 
 enum { OPT_DUMP_FILE = 256, OPT_DUMP_SAVE };
+enum { OPT_VMM = 280 }; /* issue 19 */
 
 static const struct hvt_option longopts[] = {
 	{ "file", hvt_required_argument, NULL, 'f' },
@@ -130,6 +147,7 @@ static const struct hvt_option longopts[] = {
 	{ "processes", hvt_no_argument, NULL, 'p' },
 	{ "dump-file", hvt_required_argument, NULL, OPT_DUMP_FILE },
 	{ "dump-save", hvt_required_argument, NULL, OPT_DUMP_SAVE },
+	{ "vmm", hvt_required_argument, NULL, OPT_VMM },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -155,12 +173,14 @@ struct view {
 	struct hvt_table *t;
 };
 
-static struct view views[3] = { { "services", 0, 0, "", "", NULL },
+static struct view views[4] = { { "services", 0, 0, "", "", NULL },
 				{ "vms", 0, 0, "", "", NULL },
-				{ "sockets", 0, 0, "", "", NULL } };
+				{ "sockets", 0, 0, "", "", NULL },
+				{ "hybrid", 0, 0, "", "", NULL } };
 #define VIEW_SERVICES (&views[0])
 #define VIEW_VMS      (&views[1])
 #define VIEW_SOCKETS  (&views[2])
+#define VIEW_HYBRID   (&views[3])
 
 static struct {
 	int have_info;
@@ -487,6 +507,43 @@ static void view_sockets(struct view *v)
 	hvt_vsockdiag_free(&d);
 }
 
+/* ---- hybrid vsock ---- */
+
+static const char *listen_state(enum hvt_listen_state s)
+{
+	return s == HVT_LS_LISTEN ? "LISTEN" : s == HVT_LS_STALE ? "stale" : "?";
+}
+
+static void view_hybrid(struct view *v)
+{
+	struct hvt_hybrid_listener *l;
+	enum hvt_listen_state vmm;
+	size_t n;
+	v->t = new_table(hybrid_cols, HC_N, NULL);
+	if (hvt_hybrid_list(opt.vmm, &l, &n, &vmm, v->err, sizeof v->err) != 0) {
+		v->status = -1;
+		return;
+	}
+	enum hvt_path_kind k = hvt_path_kind(opt.vmm);
+	snprintf(v->title, sizeof v->title,
+		 "Hybrid vsock listeners of %s (the VMM socket %s):", opt.vmm,
+		 k == HVT_PATH_NONE	? "does not exist"
+		 : k == HVT_PATH_OTHER	? "is not a socket"
+		 : vmm == HVT_LS_LISTEN ? "listens"
+		 : vmm == HVT_LS_STALE	? "has no listener"
+					: "may listen");
+	for (size_t i = 0; i < n; i++) {
+		size_t r = hvt_table_row(v->t);
+		char addr[4200];
+		hvt_table_num(v->t, r, HC_PORT, l[i].port);
+		hvt_table_str(v->t, r, HC_STATE, listen_state(l[i].state));
+		hvt_table_str(v->t, r, HC_SOCKET, l[i].path);
+		snprintf(addr, sizeof addr, "vsock-mux:%s:%lu", opt.vmm, (unsigned long)l[i].port);
+		hvt_table_str(v->t, r, HC_ADDRESS, addr);
+	}
+	free(l);
+}
+
 /* ---- output ---- */
 
 static void json_view(struct hvt_jw *w, const struct view *v)
@@ -510,6 +567,8 @@ static void json_view(struct hvt_jw *w, const struct view *v)
 		}
 		hvt_jw_str(w, "dump_file", sock_meta.dump);
 	}
+	if (v == VIEW_HYBRID)
+		hvt_jw_str(w, "vmm", opt.vmm);
 	hvt_jw_str(w, "error", v->status ? v->err : NULL);
 	hvt_table_json(v->t, w, v->name);
 	hvt_jw_end(w);
@@ -534,6 +593,7 @@ int main(int argc, char **argv)
 		case 'p': opt.processes = 1; break;
 		case OPT_DUMP_FILE: opt.dump_file = g.optarg; break;
 		case OPT_DUMP_SAVE: opt.dump_save = g.optarg; break;
+		case OPT_VMM: opt.vmm = g.optarg; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
 		default: exit(HVT_EXIT_USAGE);
@@ -546,6 +606,7 @@ int main(int argc, char **argv)
 		} names[] = { { "services", V_SERVICES },
 			      { "vms", V_VMS },
 			      { "sockets", V_SOCKETS },
+			      { "hybrid", V_HYBRID },
 			      { "all", 0 } };
 		size_t k;
 		for (k = 0; k < N_ELEMS(names); k++)
@@ -553,11 +614,17 @@ int main(int argc, char **argv)
 				break;
 		if (k == N_ELEMS(names))
 			hvt_usage_error(
-				"unknown view '%s' (expected services, vms, sockets or all)",
+				"unknown view '%s' (expected services, vms, sockets, hybrid or all)",
 				argv[i]);
 		opt.named |= names[k].views;
 		all |= names[k].views == 0;
 	}
+	if ((opt.named & V_HYBRID) && !opt.vmm)
+		hvt_usage_error("the hybrid view needs --vmm PATH (the VMM's vsock socket)");
+	if (opt.vmm && !opt.named && !all)
+		opt.named = V_HYBRID; /* --vmm alone: that VMM's listeners */
+	if (opt.vmm && opt.named && !all && !(opt.named & V_HYBRID))
+		hvt_usage_error("--vmm applies to the hybrid view");
 	opt.views = opt.named;
 
 	/* the recorded dump: the option, else the environment (as ss reads TCPDIAG_FILE) */
@@ -588,10 +655,13 @@ int main(int argc, char **argv)
 			opt.views |= V_VMS;
 		if (hvt_vsockdiag_supported() || sock_meta.dump || sock_opts)
 			opt.views |= V_SOCKETS;
+		if (opt.vmm)
+			opt.views |= V_HYBRID;
 	}
-	int nviews = !!(opt.views & V_SERVICES) + !!(opt.views & V_VMS) + !!(opt.views & V_SOCKETS);
+	int nviews = !!(opt.views & V_SERVICES) + !!(opt.views & V_VMS) +
+		     !!(opt.views & V_SOCKETS) + !!(opt.views & V_HYBRID);
 	if (opt.columns && nviews != 1)
-		hvt_usage_error("-o needs a single view: services, vms or sockets");
+		hvt_usage_error("-o needs a single view: services, vms, sockets or hybrid");
 
 	if (opt.views & V_SERVICES)
 		view_services(VIEW_SERVICES);
@@ -599,6 +669,8 @@ int main(int argc, char **argv)
 		view_vms(VIEW_VMS);
 	if (opt.views & V_SOCKETS)
 		view_sockets(VIEW_SOCKETS);
+	if (opt.views & V_HYBRID)
+		view_hybrid(VIEW_HYBRID);
 
 	int status = HVT_EXIT_OK, shown = 0, ok = 0;
 	struct hvt_jw w;

@@ -5,24 +5,34 @@
 
 #include "addr.h"
 #include "family.h"
+#include "fdpass.h"
 #include "forward.h"
 #include "hvgetopt.h"
 #include "listener.h"
 #include "msg.h"
 #include "net.h"
+#include "notify.h"
 #include "opts.h"
 #include "relay.h"
 #include "sys.h"
 #include "wsl.h"
 
-#define MAX_ARGS 64
+#define MAX_ARGS  64
+#define MAX_UNTIL 8
+#define NOTIFY_READ_MS                                                                             \
+	5000u /* a notify sender writes and half-closes at once; one that does not is dropped */
 
 static struct {
 	int listen, keep, zero, verbose, start_wsl;
 	uint64_t max_conns;
 	const char *exec, *sh_exec, *to_text;
 	struct hvt_addr addr, to;
-	uint64_t wait_ms; /* 0 = system default */
+	uint64_t wait_ms;  /* 0 = system default */
+	uint64_t retry_ms; /* --retry: keep connecting while nothing listens (0: once) */
+	int fdpass, notify, json, forward_notify, nuntil;
+	uint64_t timeout_ms; /* --timeout for --notify (0: none) */
+	const char *notify_socket;
+	struct hvt_notify_until until[MAX_UNTIL];
 	struct hvt_relay_opts relay;
 	char *exec_argv[MAX_ARGS + 1];
 } opt;
@@ -47,6 +57,14 @@ static void usage(void)
 	       "      --to ADDRESS        forward each connection to ADDRESS\n"
 	       "  -z, --zero              only check that something listens, send nothing\n"
 	       "  -w, --wait SECS         connect timeout\n"
+	       "      --retry DURATION    connect again while nothing listens, for DURATION\n"
+	       "      --fdpass            connect, pass the socket to ssh over stdout, exit\n"
+	       "      --notify            with -l, receive sd_notify messages and print them\n"
+	       "      --until MATCH       with --notify, exit 0 once a message has the line MATCH:\n"
+	       "                          KEY=VALUE, or KEY alone for any value (READY, Ready)\n"
+	       "      --timeout DURATION  with --notify, stop after DURATION (exit 1 with --until)\n"
+	       "      --forward-notify    with --notify, pass each message on to $NOTIFY_SOCKET\n"
+	       "  -j, --json              with --notify, print each message as one JSON line\n"
 	       "  -i, --idle-timeout SECS close a connection idle for SECS\n"
 	       "  -q, --quit-after SECS   quit SECS after stdin EOF, even if the peer is still open\n"
 	       "  -d, --no-stdin          do not read stdin (the peer sees EOF at once)\n"
@@ -64,7 +82,20 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS, OPT_START_WSL };
+enum {
+	OPT_TO = 256,
+	OPT_NO_SHUTDOWN,
+	OPT_SEND_ONLY,
+	OPT_RECV_ONLY,
+	OPT_PROGRESS,
+	OPT_START_WSL,
+	OPT_RETRY,
+	OPT_FDPASS,
+	OPT_NOTIFY,
+	OPT_UNTIL,
+	OPT_TIMEOUT,
+	OPT_FORWARD_NOTIFY
+};
 
 static const struct hvt_option longopts[] = {
 	{ "listen", hvt_no_argument, NULL, 'l' },
@@ -81,6 +112,13 @@ static const struct hvt_option longopts[] = {
 	{ "no-shutdown", hvt_no_argument, NULL, OPT_NO_SHUTDOWN },
 	{ "send-only", hvt_no_argument, NULL, OPT_SEND_ONLY },
 	{ "recv-only", hvt_no_argument, NULL, OPT_RECV_ONLY },
+	{ "retry", hvt_required_argument, NULL, OPT_RETRY },
+	{ "fdpass", hvt_no_argument, NULL, OPT_FDPASS },
+	{ "notify", hvt_no_argument, NULL, OPT_NOTIFY },
+	{ "until", hvt_required_argument, NULL, OPT_UNTIL },
+	{ "timeout", hvt_required_argument, NULL, OPT_TIMEOUT },
+	{ "forward-notify", hvt_no_argument, NULL, OPT_FORWARD_NOTIFY },
+	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
 	{ "start-wsl", hvt_no_argument, NULL, OPT_START_WSL },
@@ -132,6 +170,20 @@ static const struct hvt_opt_rule rules[] = {
 	  .b = { 'd', 'q', 'i', OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS } },
 	{ HVT_OPT_CONFLICTS, .a = { OPT_TO }, .b = { 'd', 'q', OPT_SEND_ONLY, OPT_RECV_ONLY } },
 	{ HVT_OPT_NEEDS, .a = { 'k' }, .b = { 'l' } },
+	/* --fdpass hands the connection over: nothing is relayed, nothing listens */
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_FDPASS, 'l' } },
+	{ HVT_OPT_CONFLICTS, .a = { OPT_FDPASS },
+	  .b = { 'z', 'd', 'q', 'i', OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY,
+		 OPT_PROGRESS } },
+	{ HVT_OPT_CONFLICTS, .a = { OPT_FDPASS }, .b = { 'e', 'c', OPT_TO } },
+	/* --notify reads messages: no program, no relay, one sender at a time */
+	{ HVT_OPT_NEEDS, .a = { OPT_NOTIFY }, .b = { 'l' } },
+	{ HVT_OPT_CONFLICTS, .a = { OPT_NOTIFY },
+	  .b = { 'e', 'c', OPT_TO, 'm', 'd', 'q', 'i', OPT_PROGRESS } },
+	{ HVT_OPT_CONFLICTS, .a = { OPT_NOTIFY },
+	  .b = { OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY } },
+	{ HVT_OPT_NEEDS, .a = { OPT_UNTIL, OPT_TIMEOUT, OPT_FORWARD_NOTIFY, 'j' },
+	  .b = { OPT_NOTIFY } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
 	{ .kind = HVT_OPT_END },
 };
@@ -148,9 +200,21 @@ static void note_waiting(const struct hvt_addr *a, uint64_t elapsed_ms, void *ct
 		  (unsigned long long)(elapsed_ms / 1000), hint ? ": " : "", hint ? hint : "");
 }
 
+static void note_retrying(const struct hvt_addr *a, int code, unsigned attempts, uint64_t left_ms,
+			  void *ctx)
+{
+	char buf[HVT_ADDR_STRLEN];
+	(void)ctx;
+	if (opt.verbose)
+		hvt_warnx("connect %s: %s; retrying (attempt %u, %.1f s left of --retry)",
+			  hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code), attempts + 1,
+			  (double)left_ms / 1000.0);
+}
+
 static int connect_to(const struct hvt_addr *a, hvt_sock *s)
 {
-	int rc = hvt_sock_connect(a, opt.wait_ms, note_waiting, NULL, s);
+	int rc = hvt_sock_connect_retry(a, opt.wait_ms, opt.retry_ms, note_waiting, note_retrying,
+					NULL, s);
 	if (rc != 0) {
 		if (!hvt_interrupted()) /* Ctrl-C is no error to explain */
 			hvt_report("connect", a, rc);
@@ -235,7 +299,7 @@ static int accept_loop(struct hvt_listener *l)
 		if (hvt_interrupted())
 			break;
 		struct hvt_addr peer;
-		rc = hvt_listener_accept(l, &s, &peer);
+		rc = hvt_listener_accept(l, &s, &peer, UINT64_MAX);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
 				hvt_report("accept on", &opt.addr, rc);
@@ -261,14 +325,93 @@ static int accept_loop(struct hvt_listener *l)
 	return status;
 }
 
+/* One sd_notify message from connection s (common/notify.h): printed, passed on; 1 when it
+ * has a line --until waits for. */
+static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms)
+{
+	char msg[HVT_NOTIFY_MAX], from[HVT_ADDR_STRLEN];
+	size_t len = 0;
+	hvt_addr_format(peer, from, sizeof from);
+	int rc = hvt_notify_read(s, msg, limit_ms < NOTIFY_READ_MS ? limit_ms : NOTIFY_READ_MS,
+				 &len);
+	hvt_sock_close(s);
+	if (rc == HVT_NOTIFY_TOO_LONG || rc == hvt_err_timeout()) {
+		hvt_warnx("message from %s dropped: %s", from,
+			  rc == HVT_NOTIFY_TOO_LONG   ? "longer than 4096 bytes"
+			  : limit_ms < NOTIFY_READ_MS ? "the sender had not closed at --timeout"
+						      : "the sender did not close within 5 s");
+		return 0;
+	}
+	if (rc != 0) {
+		if (!hvt_interrupted())
+			hvt_warn(rc, "message from %s", from);
+		return 0;
+	}
+	if (len == 0)
+		return 0; /* a connection that only probed */
+	hvt_notify_print(stdout, msg, len, from, opt.json);
+	if (opt.forward_notify) {
+		rc = hvt_notify_forward(opt.notify_socket, msg, len);
+		if (rc != 0)
+			hvt_warn(rc, "--forward-notify: NOTIFY_SOCKET=%s", opt.notify_socket);
+	}
+	return opt.nuntil && hvt_notify_match(msg, len, opt.until, opt.nuntil);
+}
+
+/* hvnc -l ADDRESS --notify: one sender at a time, until --until or --timeout. */
+static int notify_loop(struct hvt_listener *l)
+{
+	char buf[HVT_ADDR_STRLEN];
+	uint64_t start = hvt_now_ns();
+	while (!hvt_interrupted()) {
+		uint64_t spent = (hvt_now_ns() - start) / 1000000u, wait = 1000;
+		if (opt.timeout_ms) {
+			if (spent >= opt.timeout_ms) {
+				if (!opt.nuntil)
+					return HVT_EXIT_OK;
+				hvt_warnx("timed out after %.1f s waiting for --until %s%s%s",
+					  (double)opt.timeout_ms / 1000.0, opt.until[0].key,
+					  opt.until[0].value ? "=" : "",
+					  opt.until[0].value ? opt.until[0].value : "");
+				return HVT_EXIT_FAIL;
+			}
+			if (opt.timeout_ms - spent < wait)
+				wait = opt.timeout_ms - spent;
+		}
+		struct hvt_addr peer;
+		hvt_sock s = HVT_SOCK_INVALID;
+		int rc = hvt_listener_accept(l, &s, &peer, wait);
+		if (rc == hvt_err_timeout() && !hvt_interrupted())
+			continue;
+		if (rc != 0) {
+			if (hvt_interrupted())
+				break;
+			hvt_report("accept on", &opt.addr, rc);
+			return HVT_EXIT_FAIL;
+		}
+		if (opt.verbose)
+			hvt_warnx("connection from %s", hvt_addr_format(&peer, buf, sizeof buf));
+		spent = (hvt_now_ns() - start) / 1000000u;
+		uint64_t left =
+			opt.timeout_ms
+				? opt.timeout_ms - (spent < opt.timeout_ms ? spent : opt.timeout_ms)
+				: UINT64_MAX;
+		if (notify_one(s, &peer, left ? left : 1))
+			return HVT_EXIT_OK;
+	}
+	return HVT_EXIT_FAIL; /* interrupted: run_listen returns 128 + N */
+}
+
 static int run_listen(void)
 {
 	struct hvt_listener l;
 	if (hvt_listener_open(&l, &opt.addr, 128, opt.verbose) != 0)
 		return HVT_EXIT_FAIL;
 	int status;
-	if (opt.keep && opt.to_text && !opt.relay.progress && hvt_forward_serves(&opt.to) &&
-	    !l.follows) {
+	if (opt.notify) {
+		status = notify_loop(&l);
+	} else if (opt.keep && opt.to_text && !opt.relay.progress && !opt.retry_ms &&
+		   hvt_forward_serves(&opt.to) && !l.follows) {
 		/* All connections in one event loop, no process each (common/forward.h). A
 		 * listener that follows the WSL VM rebinds, so it serves through accept_loop. */
 		struct hvt_forward_opts fo = { opt.relay, opt.max_conns, opt.wait_ms, opt.verbose };
@@ -294,6 +437,20 @@ static int run_connect(void)
 		hvt_sock_close(s);
 		return HVT_EXIT_OK;
 	}
+	if (opt.fdpass) {
+		/* ssh's ProxyUseFdpass: stdout is a unix socket; the connection goes over it and
+		 * ssh talks to the peer directly, with no relay in between. */
+		int rc = hvt_sock_pass(s, 1);
+		hvt_sock_close(s);
+		if (rc != 0) {
+			hvt_warn(rc, "--fdpass: cannot hand the connection to stdout (ssh runs "
+				     "this with ProxyUseFdpass=yes, stdout a unix socket)");
+			return HVT_EXIT_FAIL;
+		}
+		if (opt.verbose)
+			hvt_warnx("handed the connection to stdout");
+		return HVT_EXIT_OK;
+	}
 	return serve(s);
 }
 
@@ -305,7 +462,8 @@ int main(int argc, char **argv)
 
 	hvt_init(argv[0]);
 	hvt_relay_opts_init(&opt.relay);
-	while ((c = hvt_getopt_long(&g, argc, argv, "lkm:e:c:zw:i:q:dvhV", longopts, NULL)) != -1) {
+	while ((c = hvt_getopt_long(&g, argc, argv, "lkm:e:c:zw:i:q:djvhV", longopts, NULL)) !=
+	       -1) {
 		hvt_opt_use(&used, c);
 		switch (c) {
 		case 'l': opt.listen = 1; break;
@@ -328,6 +486,24 @@ int main(int argc, char **argv)
 		case OPT_RECV_ONLY: opt.relay.recv_only = 1; break;
 		case OPT_PROGRESS: opt.relay.progress = 1; break;
 		case OPT_START_WSL: opt.start_wsl = 1; break;
+		case OPT_RETRY:
+			opt.retry_ms = hvt_opt_duration("--retry", g.optarg, HVT_OPT_DAY_MS, 1);
+			break;
+		case OPT_FDPASS: opt.fdpass = 1; break;
+		case OPT_NOTIFY: opt.notify = 1; break;
+		case OPT_UNTIL:
+			if (opt.nuntil == MAX_UNTIL)
+				hvt_usage_error("too many --until (at most %d)", MAX_UNTIL);
+			if (hvt_notify_until_parse(g.optarg, &opt.until[opt.nuntil++]) != 0)
+				hvt_usage_error("invalid --until '%s': expected KEY or KEY=VALUE "
+						"(KEY of 1-127 bytes)",
+						g.optarg);
+			break;
+		case OPT_TIMEOUT:
+			opt.timeout_ms = hvt_opt_duration("--timeout", g.optarg, HVT_OPT_DAY_MS, 1);
+			break;
+		case OPT_FORWARD_NOTIFY: opt.forward_notify = 1; break;
+		case 'j': opt.json = 1; break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -340,6 +516,21 @@ int main(int argc, char **argv)
 		hvt_usage_error("unexpected argument '%s' (one ADDRESS only; quote -e/-c commands)",
 				argv[g.optind + 1]);
 	hvt_opt_check(&opt_spec, &used);
+	if (opt.retry_ms && opt.listen && !opt.to_text)
+		hvt_usage_error("--retry is for connects: ADDRESS without -l, or --to ADDRESS");
+	if (opt.fdpass && !hvt_fdpass_supported())
+		hvt_diex(HVT_EXIT_FAIL,
+			 "--fdpass: not supported on this platform (no SCM_RIGHTS to "
+			 "hand a socket over); use 'hvnc ADDRESS' as a plain ProxyCommand");
+	if (opt.forward_notify && !hvt_notify_can_forward())
+		hvt_diex(HVT_EXIT_FAIL, "--forward-notify: not supported on this platform (no unix "
+					"datagram sockets to pass messages on)");
+	if (opt.forward_notify) {
+		opt.notify_socket = getenv("NOTIFY_SOCKET");
+		if (!opt.notify_socket || !*opt.notify_socket)
+			hvt_usage_error("--forward-notify: NOTIFY_SOCKET is not set (the unix "
+					"socket of the service manager, a path or @name)");
+	}
 	if (opt.keep && !opt.max_conns)
 		opt.max_conns = 100;
 	hvt_wsl_allow_start(opt.start_wsl);

@@ -551,7 +551,7 @@ static int run_listen(void)
 			break;
 		struct conn c;
 		c.id = ++nconn;
-		rc = hvt_listener_accept(&l, &c.s, &c.peer);
+		rc = hvt_listener_accept(&l, &c.s, &c.peer, UINT64_MAX);
 		if (rc != 0) {
 			if (!hvt_interrupted()) {
 				hvt_report("accept on", &opt.addr, rc);
