@@ -566,7 +566,7 @@ static void test_store_file_state(void **state)
 	hvt_services_free(v, n);
 
 	/* read-only store refuses edits */
-	assert_int_equal(hvt_store_put(st, "x", "y", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "x", "y", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	hvt_store_close(st);
 	remove(tmpfile_name);
 }
@@ -582,14 +582,15 @@ static void test_store_file_edit(void **state)
 			 HVT_STORE_OK);
 	/* the same name again: no change */
 	assert_int_equal(hvt_store_put(st, "999e53d4-3d5c-4c3e-8779-bed06ec056e1",
-				       "VM Session Service", err, sizeof err),
+				       "VM Session Service", NULL, 0, err, sizeof err),
 			 HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 0);
-	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, T5000, "five", NULL, 0, err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 1);
-	assert_int_equal(hvt_store_put(st, "bad\\key", "x", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "bad\\key", "x", NULL, 0, err, sizeof err),
+			 HVT_STORE_ERROR);
 	assert_string_equal(err, "invalid key name 'bad\\key'");
-	assert_int_equal(hvt_store_put(st, "", "x", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "", "x", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	/* nothing is written before commit */
 	struct bytes now = read_file(tmpfile_name);
 	assert_true(now.len == orig.len && memcmp(now.p, orig.p, orig.len) == 0);
@@ -655,7 +656,7 @@ static void test_store_file_subkeys_and_create(void **state)
 	write_file(tmpfile_name, "", 0);
 	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
 			 HVT_STORE_OK);
-	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, T5000, "five", NULL, 0, err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_commit(st, err, sizeof err), HVT_STORE_OK);
 	hvt_store_close(st);
 	want = utf16("Windows Registry Editor Version 5.00\r\n\r\n[" SVC "\\" T5000
@@ -673,7 +674,7 @@ static void test_store_file_subkeys_and_create(void **state)
 	assert_int_equal(hvt_store_delete(st, T22, err, sizeof err), HVT_STORE_SUBKEYS);
 	assert_int_equal(hvt_store_changed(st), 0);
 	/* REGEDIT4 refuses non-ASCII names, with the file name in the message */
-	assert_int_equal(hvt_store_put(st, T5000, "é", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, T5000, "é", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	char want_err[128];
 	snprintf(want_err, sizeof want_err,
 		 "%s: non-ASCII text cannot be written to a REGEDIT4 file", tmpfile_name);
@@ -745,7 +746,8 @@ static void test_store_live(void **state)
 		fail_msg("open live: %s", err);
 	assert_int_equal(hvt_store_is_live(st), 1);
 	(void)hvt_store_delete(st, key, err, sizeof err);
-	assert_int_equal(hvt_store_put(st, key, "unit test ✓", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, key, "unit test ✓", NULL, 0, err, sizeof err),
+			 HVT_STORE_OK);
 	struct hvt_service *v;
 	size_t n;
 	assert_int_equal(hvt_store_list(st, &v, &n, err, sizeof err), HVT_STORE_OK);
