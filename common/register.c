@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "family.h"
 #include "msg.h"
 #include "registry.h"
 #include "sys.h"
@@ -100,4 +101,17 @@ void hvt_register_serving(const hvt_guid *g, const char *name, const char *tool,
 	hvt_on_close(hvt_register_undo);
 	if (verbose)
 		hvt_warnx("registered %s as \"%s\" until this run ends", key, name);
+}
+
+void hvt_register_listen(const struct hvt_addr *a, const char *name, const char *tool, int verbose)
+{
+	char buf[HVT_ADDR_STRLEN];
+	const char *why;
+	if (!a->fam || strcmp(a->fam->name, "hv") != 0)
+		hvt_usage_error("--register is for hv: addresses (the service a Hyper-V host "
+				"registers), not '%s'",
+				hvt_addr_format(a, buf, sizeof buf));
+	if (name && hvt_service_name_check(name, &why) < 0)
+		hvt_usage_error("invalid --register name: %s", why);
+	hvt_register_serving(&a->service, name, tool, verbose);
 }

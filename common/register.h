@@ -9,6 +9,7 @@
 #ifndef HVT_REGISTER_H
 #define HVT_REGISTER_H
 
+#include "addr.h"
 #include "guid.h"
 
 /* Registers service g as name (NULL: "vsock port N" or "hvtools service") with ToolName tool
@@ -18,6 +19,10 @@
  * guest: registration happens on the host; the line names the hvreg command to run there),
  * 1 otherwise (access denied: with the elevated hvreg command to run instead). */
 void hvt_register_serving(const hvt_guid *g, const char *name, const char *tool, int verbose);
+
+/* --register[=NAME] of a listener on address a: a usage error (exit 2) unless a is an hv:
+ * address and NAME a valid friendly name; then hvt_register_serving(a's service). */
+void hvt_register_listen(const struct hvt_addr *a, const char *name, const char *tool, int verbose);
 
 /* Removes what hvt_register_serving added, once (later calls do nothing). */
 void hvt_register_undo(void);

@@ -8,6 +8,7 @@ if [ "${1:-}" != demo ]; then
 	pkgs="$pkgs clang mandoc ncat python3 iproute2 gcc-mingw-w64-x86-64 wine wine64 dpkg-dev"
 	pkgs="$pkgs bash-completion zsh fish lintian"  # completions and package tests
 	pkgs="$pkgs valgrind clang-tidy cppcheck strace"  # valgrind.sh, static_analysis.sh, messages.sh
+	pkgs="$pkgs ansible"  # hvreg_fleet.sh: ansible-playbook --syntax-check, ansible.windows modules
 fi
 missing=
 for p in $pkgs; do

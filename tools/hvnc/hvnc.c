@@ -10,13 +10,15 @@
 #include "msg.h"
 #include "net.h"
 #include "opts.h"
+#include "register.h"
 #include "relay.h"
 #include "sys.h"
 
 #define MAX_ARGS 64
 
 static struct {
-	int listen, keep, zero, verbose;
+	int listen, keep, zero, verbose, reg;
+	const char *reg_name; /* --register=NAME */
 	uint64_t max_conns;
 	const char *exec, *sh_exec, *to_text;
 	struct hvt_addr addr, to;
@@ -43,6 +45,8 @@ static void usage(void)
 	       "  -e, --exec 'PROG ARGS'  run PROG per connection, socket as stdin/stdout (no shell)\n"
 	       "  -c, --sh-exec 'CMD'     run CMD through /bin/sh per connection\n"
 	       "      --to ADDRESS        forward each connection to ADDRESS\n"
+	       "      --register[=NAME]   with -l hv:SERVICE, register SERVICE on this Hyper-V\n"
+	       "                          host while serving (removed at exit if added here)\n"
 	       "  -z, --zero              only check that something listens, send nothing\n"
 	       "  -w, --wait SECS         connect timeout\n"
 	       "  -i, --idle-timeout SECS close a connection idle for SECS\n"
@@ -61,7 +65,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS };
+enum { OPT_TO = 256, OPT_NO_SHUTDOWN, OPT_SEND_ONLY, OPT_RECV_ONLY, OPT_PROGRESS, OPT_REGISTER };
 
 static const struct hvt_option longopts[] = {
 	{ "listen", hvt_no_argument, NULL, 'l' },
@@ -80,6 +84,7 @@ static const struct hvt_option longopts[] = {
 	{ "recv-only", hvt_no_argument, NULL, OPT_RECV_ONLY },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
+	{ "register", hvt_optional_argument, NULL, OPT_REGISTER },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -126,6 +131,7 @@ static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_CONFLICTS, .a = { OPT_TO }, .b = { 'd', 'q', OPT_SEND_ONLY, OPT_RECV_ONLY } },
 	{ HVT_OPT_NEEDS, .a = { 'k' }, .b = { 'l' } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER }, .b = { 'l' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
@@ -323,6 +329,10 @@ int main(int argc, char **argv)
 		case OPT_SEND_ONLY: opt.relay.send_only = 1; break;
 		case OPT_RECV_ONLY: opt.relay.recv_only = 1; break;
 		case OPT_PROGRESS: opt.relay.progress = 1; break;
+		case OPT_REGISTER:
+			opt.reg = 1;
+			opt.reg_name = g.optarg;
+			break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -347,5 +357,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		hvt_die(HVT_EXIT_FAIL, rc, "cannot start sockets");
 	hvt_signals_init();
+	if (opt.reg)
+		hvt_register_listen(&opt.addr, opt.reg_name, "hvnc", opt.verbose);
 	return opt.listen ? run_listen() : run_connect();
 }
