@@ -28,7 +28,19 @@ void hvt_service_default_name(const hvt_guid *g, char *buf, size_t len)
 /* The hvreg command that registers the service, for messages. */
 static void hvreg_line(char *buf, size_t len, const char *key, const char *name, const char *tool)
 {
-	snprintf(buf, len, "hvreg add %s -n '%s' --tool %s", key, name, tool);
+	/* NAME in single quotes for sh and PowerShell alike: ' is written '' (PowerShell) only
+	 * when present, which cmd.exe users retype anyway. */
+	char q[HVT_SERVICE_NAME_MAX * 8 + 3];
+	size_t k = 0;
+	q[k++] = '\'';
+	for (const char *p = name; *p && k < sizeof q - 3; p++) {
+		if (*p == '\'')
+			q[k++] = '\'';
+		q[k++] = *p;
+	}
+	q[k++] = '\'';
+	q[k] = '\0';
+	snprintf(buf, len, "hvreg add %s -n %s --tool %s", key, q, tool);
 }
 
 void hvt_register_undo(void)
@@ -50,7 +62,7 @@ void hvt_register_undo(void)
 
 void hvt_register_serving(const hvt_guid *g, const char *name, const char *tool, int verbose)
 {
-	char key[HVT_GUID_STRLEN], defname[64], cmd[600], err[512];
+	char key[HVT_GUID_STRLEN], defname[64], cmd[HVT_SERVICE_NAME_MAX * 8 + 200], err[512];
 	hvt_guid_format(g, 0, key);
 	if (!name) {
 		hvt_service_default_name(g, defname, sizeof defname);

@@ -82,8 +82,8 @@ static void values_cell(const struct hvt_service *e, char **text, char **json)
 				 v->type == 3 ? "hex:" : "hex(%lx):", (unsigned long)v->type);
 			hvt_buf_add(&b, d, strlen(d));
 			/* a long binary value is cut: the JSON has all of it */
-			hex_add(&b, v->data, v->len > 16 ? 16 : v->len, ",");
-			if (v->len > 16)
+			hex_add(&b, v->data, v->len > 8 ? 8 : v->len, ",");
+			if (v->len > 8)
 				hvt_buf_add(&b, ",...", 4);
 		}
 	}
@@ -93,6 +93,14 @@ static void values_cell(const struct hvt_service *e, char **text, char **json)
 	if (!*json || (b.len && !*text))
 		hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	free(hvt_buf_take(&b));
+}
+
+char *hvt_service_values_text(const struct hvt_service *e)
+{
+	char *text, *json;
+	values_cell(e, &text, &json);
+	free(json);
+	return text;
 }
 
 size_t hvt_service_row(struct hvt_table *t, const struct hvt_service *e)

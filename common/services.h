@@ -37,4 +37,7 @@ extern const struct hvt_column hvt_service_columns[HVT_SVC_N];
  * hvt_table_select chose the columns). Returns the row's index. */
 size_t hvt_service_row(struct hvt_table *t, const struct hvt_service *e);
 
+/* The text of e's VALUES cell (malloc'd), or NULL when it has no other values. */
+char *hvt_service_values_text(const struct hvt_service *e);
+
 #endif

@@ -77,7 +77,8 @@ static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_ONLY_FOR, .a = { OPT_DRY_RUN }, .b = { CHANGING } },
 	{ HVT_OPT_ONLY_FOR, .a = { OPT_TOOL }, .b = { CHANGING } },
 	{ HVT_OPT_ONLY_FOR, .a = { 'w' }, .b = { CHANGING } },
-	{ HVT_OPT_ONLY_FOR, .a = { OPT_PREFIX, OPT_ENSURE }, .b = { CMD_ID(CMD_RESERVE) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_PREFIX }, .b = { CMD_ID(CMD_RESERVE) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_ENSURE }, .b = { CMD_ID(CMD_RESERVE) } },
 	{ HVT_OPT_NEEDS, .a = { CMD_ID(CMD_RESERVE) }, .b = { OPT_TOOL },
 	  .note = "who owns the pool" },
 	{ HVT_OPT_EXCLUSIVE, .a = { OPT_PRINT, OPT_FILE } },
@@ -278,7 +279,7 @@ static const char *name_or_note(const struct hvt_service *e, char *buf, size_t l
 	if (e->name)
 		return e->name;
 	if (e->name_type == 0)
-		return "(no name)";
+		return e->nvalues ? "-" : "(no name)"; /* podman's: VALUES says what it is */
 	snprintf(buf, len, "(ElementName is not a string: type %lu)", (unsigned long)e->name_type);
 	return buf;
 }
@@ -353,6 +354,16 @@ static void do_show(const struct hvt_service *e, const char *where, int live)
 			printf("port: %lu\n", (unsigned long)port);
 		else
 			printf("port: -\n");
+		fputs("tool: ", stdout);
+		hvt_table_put(stdout, e->tool ? e->tool : "-", 0);
+		putchar('\n');
+		char *values = hvt_service_values_text(e);
+		if (values) {
+			fputs("values: ", stdout);
+			hvt_table_put(stdout, values, 0);
+			putchar('\n');
+			free(values);
+		}
 		fputs("key:  " HVT_SERVICES_KEY "\\", stdout);
 		hvt_table_put(stdout, e->key, 0);
 		putchar('\n');
@@ -381,25 +392,28 @@ static void check_print(const struct hvt_reg_change *c, size_t n, const char *re
 			}
 }
 
-/* --dry-run: one line on stderr per change that would be made in where. */
+/* --dry-run: one line on stderr per change that would be made; in: "in FILE", "on the host". */
 static void describe(const struct hvt_reg_change *c, size_t n, const char *remove_tool,
-		     const char *where)
+		     const char *in)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (c[i].remove) {
-			hvt_warnx("dry run: would remove %s from %s", c[i].key, where);
+			if (strncmp(in, "in ", 3) == 0)
+				hvt_warnx("dry run: would remove %s from %s", c[i].key, in + 3);
+			else
+				hvt_warnx("dry run: would remove %s %s", c[i].key, in);
 			continue;
 		}
 		if (c[i].tool)
-			hvt_warnx("dry run: would register %s as \"%s\" (ToolName %s) in %s",
-				  c[i].key, c[i].name, c[i].tool, where);
+			hvt_warnx("dry run: would register %s as \"%s\" (ToolName %s) %s", c[i].key,
+				  c[i].name, c[i].tool, in);
 		else
-			hvt_warnx("dry run: would register %s as \"%s\" in %s", c[i].key, c[i].name,
-				  where);
+			hvt_warnx("dry run: would register %s as \"%s\" %s", c[i].key, c[i].name,
+				  in);
 	}
 	if (remove_tool)
-		hvt_warnx("dry run: would remove every service whose ToolName is %s in %s",
-			  remove_tool, where);
+		hvt_warnx("dry run: would remove every service whose ToolName is %s %s",
+			  remove_tool, in);
 }
 
 /* --print: the script, or with --dry-run what it would do. */
@@ -407,7 +421,7 @@ static void print_or_describe(const struct hvt_reg_change *c, size_t n, const ch
 {
 	check_print(c, n, remove_tool);
 	if (opt.dry_run)
-		describe(c, n, remove_tool, "the host (nothing printed)");
+		describe(c, n, remove_tool, "on the host (nothing printed)");
 	else
 		hvt_print_changes(stdout, opt.print, c, n, remove_tool);
 }
@@ -498,12 +512,20 @@ static void store_call(int rc, const char *err)
 		hvt_diex(exit_for(rc), "%s", err);
 }
 
+/* "in WHERE", for describe(). */
+static const char *in_where(const struct hvt_store *st)
+{
+	static char buf[700];
+	snprintf(buf, sizeof buf, "in %s", hvt_store_where(st));
+	return buf;
+}
+
 /* Makes the changes in st and commits them, or with --dry-run says what they would be. */
 static void apply(struct hvt_store *st, const struct hvt_reg_change *c, size_t n)
 {
 	char err[512];
 	if (opt.dry_run) {
-		describe(c, n, NULL, hvt_store_where(st));
+		describe(c, n, NULL, in_where(st));
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -635,9 +657,15 @@ static void cmd_add(const char *arg)
 				where, name);
 		}
 	struct hvt_reg_change c = { 0, cur ? cur->key : gb, name, opt.tool };
-	apply(st, &c, 1);
+	if (opt.dry_run && cur && cur->name && !same_name)
+		hvt_warnx("dry run: would rename %s from \"%s\" to \"%s\" in %s", gb, cur->name,
+			  name, where);
+	else if (opt.dry_run && cur && same_name)
+		hvt_warnx("dry run: would give %s to tool %s in %s", gb, opt.tool, where);
+	else
+		apply(st, &c, 1);
 	if (opt.dry_run) {
-		/* said by apply */
+		/* said above or by apply */
 	} else if (opt.verbose) {
 		const char *what = !cur ? "registered" : !cur->name ? "named" : "renamed";
 		if (cur && cur->name && !same_name)
@@ -694,10 +722,9 @@ static void cmd_remove(const char *arg)
 	size_t nc = 0;
 	if (arg) {
 		char where_tool[700];
-		snprintf(where_tool, sizeof where_tool, "%s%s%s",
-			 opt.tool ? "the services of " : "", opt.tool ? opt.tool : "",
-			 opt.tool ? " in " : "");
-		strncat(where_tool, where, sizeof where_tool - strlen(where_tool) - 1);
+		snprintf(where_tool, sizeof where_tool, "%s%s%s%s", where,
+			 opt.tool ? " (tool " : "", opt.tool ? opt.tool : "",
+			 opt.tool ? " only)" : "");
 		c[nc++] = (struct hvt_reg_change){ 1, mine[find_one(mine, k, arg, where_tool)].key,
 						   NULL, NULL };
 	} else {
@@ -713,8 +740,10 @@ static void cmd_remove(const char *arg)
 		for (size_t j = 0; j < k && !e; j++)
 			if (mine[j].key == c[i].key)
 				e = &mine[j];
-		hvt_warnx("removed %s \"%s\" from %s", c[i].key, e && e->name ? e->name : "",
-			  where);
+		if (e && e->name)
+			hvt_warnx("removed %s \"%s\" from %s", c[i].key, e->name, where);
+		else
+			hvt_warnx("removed %s from %s", c[i].key, where);
 	}
 	free(c);
 	free(mine);
@@ -804,7 +833,7 @@ static void cmd_reserve(const char *count)
 	} else {
 		char err[512];
 		if (opt.dry_run)
-			describe(c, nc, NULL, hvt_store_where(st));
+			describe(c, nc, NULL, in_where(st));
 		else
 			store_call(hvt_store_commit(st, err, sizeof err), err);
 		if ((opt.verbose || opt.dry_run) && opt.ensure && need == 0)
