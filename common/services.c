@@ -14,7 +14,7 @@ const struct hvt_column hvt_service_columns[HVT_SVC_N] = {
 	{ "CANONICAL", "canonical", 0, "the key name is the unbraced GUID Hyper-V expects" },
 	{ "NAME", "name", 0, "friendly name (ElementName)" },
 	{ "TOOL", "tool", HVT_COL_HIDDEN,
-	  "the entry's owner (ToolName: podman, hvreg --tool), when one has it" },
+	  "the entry's owner (ToolName, as podman and hvreg write it), when set" },
 	{ "VALUES", "values", HVT_COL_HIDDEN,
 	  "the key's other values (JSON: all of them), when one has some" },
 	{ "KEY", "key", HVT_COL_HIDDEN, "registry key name as stored" },
