@@ -808,26 +808,24 @@ static void cmd_reserve(const char *count)
 		hvt_guid_from_port(p, &g);
 		char name[sizeof probe];
 		snprintf(name, sizeof name, "%s vsock port %lu", prefix, (unsigned long)p);
-		make_entry(&out[nout], &g, name, opt.tool);
-		struct hvt_service *e = &out[nout];
 		if (st && !opt.dry_run) {
-			char err[512];
-			int rc = hvt_store_put(st, e->key, e->name, e->tool, HVT_PUT_NEW, err,
-					       sizeof err);
-			if (rc == HVT_STORE_EXISTS) { /* taken meanwhile (not by an hvreg): next */
-				hvt_services_free(e, 1);
-				memset(e, 0, sizeof *e);
+			char err[512], gb[HVT_GUID_STRLEN];
+			int rc = hvt_store_put(st, guid_text(&g, gb), name, opt.tool, HVT_PUT_NEW,
+					       err, sizeof err);
+			if (rc == HVT_STORE_EXISTS) /* taken meanwhile (not by an hvreg): next */
 				continue;
-			}
 			store_call(rc, err);
 		}
+		make_entry(&out[nout], &g, name, opt.tool);
+		struct hvt_service *e = &out[nout];
 		c[nc++] = (struct hvt_reg_change){ 0, e->key, e->name, e->tool };
 		nout++;
 	}
 	if (nc < need)
 		hvt_diex(HVT_EXIT_FAIL, "only %lu of the %lu vsock ports %lu-%lu are free in %s",
 			 (unsigned long)nc, (unsigned long)need, (unsigned long)POOL_LO,
-			 (unsigned long)(POOL_LO + POOL_SPAN - 1), hvt_store_where(st));
+			 (unsigned long)(POOL_LO + POOL_SPAN - 1),
+			 st ? hvt_store_where(st) : "the tool's sequence");
 	if (opt.print) {
 		print_or_describe(c, nc, NULL);
 	} else {
