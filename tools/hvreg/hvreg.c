@@ -564,7 +564,7 @@ static void make_entry(struct hvt_service *e, const hvt_guid *g, const char *nam
 /* The services of --tool (all when no --tool), as shallow copies: free only the array. */
 static struct hvt_service *of_tool(const struct hvt_service *v, size_t n, size_t *k)
 {
-	struct hvt_service *out = malloc((n ? n : 1) * sizeof *out);
+	struct hvt_service *out = calloc(n ? n : 1, sizeof *out);
 	if (!out)
 		hvt_diex(HVT_EXIT_FAIL, "out of memory");
 	*k = 0;
