@@ -174,6 +174,17 @@ if [ "${HVT_PLATFORM:-posix}" = windows ]; then
 	for k in $ports; do query "$SVC\\$k" >/dev/null && fail "$k still there after remove --tool"; done
 	hvreg_ remove --tool hvt-wine2 || fail "remove --tool hvt-wine2 (live)"
 	ok "remove --tool on the live registry (after a --dry-run that changed nothing)"
+	# A key as podman writes it (upper case, no ElementName), made by reg.exe: every value.
+	PK=0000D933-FACB-11E6-BD58-64006A7986D3
+	wine_ reg add "$SVC\\$PK" /v Purpose /t REG_SZ /d Network /f >/dev/null 2>&1 || fail "reg add"
+	wine_ reg add "$SVC\\$PK" /v ToolName /t REG_SZ /d podman /f >/dev/null 2>&1 || fail "reg add"
+	wine_ reg add "$SVC\\$PK" /v Count /t REG_DWORD /d 42 /f >/dev/null 2>&1 || fail "reg add"
+	hvreg_ list -j | tr -d '\r' | grep -i "$PK" >pk.json || fail "podman's key not listed"
+	for want in '"name": null' '"tool": "podman"' '"Purpose": "Network"' '"Count": 42'; do
+		grep -qF "$want" pk.json || failf pk.json "podman's key: no $want"
+	done
+	hvreg_ remove 55603 2>/dev/null || fail "remove podman's key by port"
+	ok "a key without ElementName (podman's) is listed with every value from the live registry"
 fi
 for k in $ports; do wine_ reg delete "$SVC\\$k" /f >/dev/null 2>&1; done
 for k in $(query "$SVC" /s | grep -i '^HKEY.*facb' | sed 's/.*\\//'); do
