@@ -38,6 +38,37 @@ int hvt_service_name_check(const char *name, const char **why)
 	return 0;
 }
 
+int hvt_tool_name_check(const char *tool, const char **why)
+{
+	size_t n = strlen(tool);
+	if (n == 0) {
+		*why = "empty tool name";
+		return -1;
+	}
+	if (n > HVT_TOOL_NAME_MAX) {
+		*why = "too long (at most 64 characters)";
+		return -1;
+	}
+	for (const char *p = tool; *p; p++) {
+		int alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9');
+		if (!alnum && (p == tool || !strchr("._-", *p))) {
+			*why = "expected letters, digits, '.', '_' or '-', starting with a letter or "
+			       "digit";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const struct hvt_service_value *hvt_service_value(const struct hvt_service *e, const char *name)
+{
+	for (size_t i = 0; i < e->nvalues; i++)
+		if (hvt_ci_cmp(e->values[i].name, name) == 0)
+			return &e->values[i];
+	return NULL;
+}
+
 enum hvt_key_form hvt_service_key_form(const char *key, hvt_guid *g)
 {
 	hvt_guid tmp;
@@ -69,7 +100,15 @@ struct hvt_store {
 	int changed;
 	char *path;
 	struct hvt_regfile *rf;
+	struct hvt_lock *lock; /* writers only */
 };
+
+static uint64_t lock_wait_ms = 10000;
+
+void hvt_store_lock_wait(uint64_t ms)
+{
+	lock_wait_ms = ms;
+}
 
 static const char live_where[] = "HKLM\\" HVT_SERVICES_PATH;
 
@@ -79,21 +118,61 @@ int hvt_store_open_live(struct hvt_store **out, int flags, char *err, size_t err
 	int rc = hvt_live_open(flags, err, errlen);
 	if (rc != HVT_STORE_OK)
 		return rc;
+	struct hvt_lock *lock = NULL;
+	if ((flags & HVT_STORE_WRITE) &&
+	    (rc = hvt_lock_take(NULL, lock_wait_ms, &lock, err, errlen)) != HVT_STORE_OK)
+		return rc;
 	struct hvt_store *s = calloc(1, sizeof *s);
 	if (!s) {
+		hvt_lock_drop(lock);
 		hvt_seterr(err, errlen, "out of memory");
 		return HVT_STORE_ERROR;
 	}
+	s->lock = lock;
 	s->live = 1;
 	s->flags = flags;
 	*out = s;
 	return HVT_STORE_OK;
 }
 
+static int open_file(const char *path, int flags, struct hvt_regfile **out, char *err,
+		     size_t errlen);
+
 int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, char *err,
 			size_t errlen)
 {
 	*out = NULL;
+	struct hvt_regfile *rf = NULL;
+	struct hvt_lock *lock = NULL;
+	/* The lock first, then the read: what is read is what the commit replaces. */
+	int rc = (flags & HVT_STORE_WRITE) ? hvt_lock_take(path, lock_wait_ms, &lock, err, errlen)
+					   : HVT_STORE_OK;
+	if (rc != HVT_STORE_OK)
+		return rc;
+	rc = open_file(path, flags, &rf, err, errlen);
+	if (rc != HVT_STORE_OK) {
+		hvt_lock_drop(lock);
+		return rc;
+	}
+	struct hvt_store *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = hvt_xstrdup(path))) {
+		free(s);
+		hvt_regfile_free(rf);
+		hvt_lock_drop(lock);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	s->flags = flags;
+	s->rf = rf;
+	s->lock = lock;
+	*out = s;
+	return HVT_STORE_OK;
+}
+
+/* Reads and parses path into *out (a new empty file when missing or empty and CREATE). */
+static int open_file(const char *path, int flags, struct hvt_regfile **out, char *err,
+		     size_t errlen)
+{
 	char *data = NULL;
 	size_t len = 0;
 	struct hvt_regfile *rf = NULL;
@@ -120,16 +199,7 @@ int hvt_store_open_file(struct hvt_store **out, const char *path, int flags, cha
 		if (rc < 0)
 			return HVT_STORE_SYNTAX;
 	}
-	struct hvt_store *s = calloc(1, sizeof *s);
-	if (!s || !(s->path = hvt_xstrdup(path))) {
-		free(s);
-		hvt_regfile_free(rf);
-		hvt_seterr(err, errlen, "out of memory");
-		return HVT_STORE_ERROR;
-	}
-	s->flags = flags;
-	s->rf = rf;
-	*out = s;
+	*out = rf;
 	return HVT_STORE_OK;
 }
 
@@ -178,8 +248,26 @@ void hvt_store_close(struct hvt_store *s)
 	if (!s)
 		return;
 	hvt_regfile_free(s->rf);
+	hvt_lock_drop(s->lock);
 	free(s->path);
 	free(s);
+}
+
+/* Frees e's values and what is derived from them (name, tool). */
+static void values_clear(struct hvt_service *e)
+{
+	for (size_t i = 0; i < e->nvalues; i++) {
+		free(e->values[i].name);
+		free(e->values[i].text);
+		free(e->values[i].data);
+	}
+	free(e->values);
+	e->values = NULL;
+	e->nvalues = 0;
+	free(e->name);
+	free(e->tool);
+	e->name = e->tool = NULL;
+	e->name_type = 0;
 }
 
 void hvt_services_free(struct hvt_service *v, size_t n)
@@ -188,7 +276,7 @@ void hvt_services_free(struct hvt_service *v, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].key);
-		free(v[i].name);
+		values_clear(&v[i]);
 	}
 	free(v);
 }
@@ -334,10 +422,62 @@ static struct hvt_service *svc_find(struct svc_list *l, const char *x, size_t xl
 
 static void svc_clear(struct hvt_service *e)
 {
-	free(e->name);
-	e->name = NULL;
-	e->name_type = 0;
+	values_clear(e);
 	e->subkeys = 0;
+}
+
+/* Sets (or with HVT_REGV_DELETE removes) the value v of e, as importing the line does. */
+static int svc_set_value(const struct hvt_regfile *rf, struct hvt_service *e,
+			 const struct hvt_regval *v)
+{
+	size_t i = 0;
+	while (i < e->nvalues && hvt_ci_cmp(e->values[i].name, v->name) != 0)
+		i++;
+	if (i < e->nvalues) {
+		struct hvt_service_value *x = &e->values[i];
+		free(x->name);
+		free(x->text);
+		free(x->data);
+		memmove(x, x + 1, (e->nvalues - i - 1) * sizeof *x);
+		e->nvalues--;
+	}
+	if (v->kind == HVT_REGV_DELETE)
+		return 0;
+	struct hvt_service_value *nv = hvt_grow(e->values, e->nvalues, sizeof *nv);
+	if (!nv)
+		return -1;
+	e->values = nv;
+	struct hvt_service_value *x = &nv[e->nvalues];
+	memset(x, 0, sizeof *x);
+	x->type = v->type;
+	x->name = hvt_xstrdup(v->name);
+	if (!x->name)
+		return -1;
+	e->nvalues++;
+	if (v->type == 1 || v->type == 2)
+		return (x->text = hvt_regfile_value_text(rf, v)) ? 0 : -1;
+	if (v->len && !(x->data = malloc(v->len)))
+		return -1;
+	if (v->len)
+		memcpy(x->data, v->data, v->len);
+	x->len = v->len;
+	return 0;
+}
+
+/* name, name_type and tool from e's values. */
+static int svc_derive(struct hvt_service *e)
+{
+	const struct hvt_service_value *n = hvt_service_value(e, HVT_SERVICE_VALUE);
+	const struct hvt_service_value *t = hvt_service_value(e, HVT_TOOL_VALUE);
+	free(e->name);
+	free(e->tool);
+	e->name = e->tool = NULL;
+	e->name_type = n ? n->type : 0;
+	if (n && n->text && !(e->name = hvt_xstrdup(n->text)))
+		return -1;
+	if (t && t->text && !(e->tool = hvt_xstrdup(t->text)))
+		return -1;
+	return 0;
 }
 
 /* The services as importing the file leaves them. */
@@ -401,18 +541,9 @@ static int file_list(const struct hvt_regfile *rf, struct svc_list *l)
 		}
 		free(e->key);
 		e->key = k;
-		for (size_t j = 0; j < s->nitems; j++) {
-			const struct hvt_regval *v = s->items[j].val;
-			if (!v || hvt_ci_cmp(v->name, HVT_SERVICE_VALUE) != 0)
-				continue;
-			free(e->name);
-			e->name = NULL;
-			e->name_type = v->kind == HVT_REGV_DELETE ? 0 : v->type;
-			if (v->kind != HVT_REGV_DELETE &&
-			    !(e->name = hvt_regfile_value_text(rf, v)) &&
-			    (v->kind == HVT_REGV_STRING || (v->type == 1 || v->type == 2)))
+		for (size_t j = 0; j < s->nitems && !l->oom; j++)
+			if (s->items[j].val && svc_set_value(rf, e, s->items[j].val) < 0)
 				l->oom = 1;
-		}
 	}
 	return l->oom ? -1 : 0;
 }
@@ -441,8 +572,14 @@ int hvt_store_list(struct hvt_store *s, struct hvt_service **out, size_t *n, cha
 		return HVT_STORE_ERROR;
 	}
 	svc_list_index_free(&l);
-	for (size_t i = 0; i < l.n; i++)
+	for (size_t i = 0; i < l.n; i++) {
 		l.v[i].form = hvt_service_key_form(l.v[i].key, &l.v[i].guid);
+		if (svc_derive(&l.v[i]) < 0) {
+			hvt_services_free(l.v, l.n);
+			hvt_seterr(err, errlen, "out of memory");
+			return HVT_STORE_ERROR;
+		}
+	}
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof l.v[0], cmp_service);
 	*out = l.v;
@@ -487,13 +624,14 @@ static int check_change(struct hvt_store *s, const char *key, char *err, size_t 
 	return key_name_ok(key, err, errlen) < 0 ? HVT_STORE_ERROR : HVT_STORE_OK;
 }
 
-int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *err, size_t errlen)
+int hvt_store_put(struct hvt_store *s, const char *key, const char *name, const char *tool,
+		  int flags, char *err, size_t errlen)
 {
 	int rc = check_change(s, key, err, errlen);
 	if (rc != HVT_STORE_OK)
 		return rc;
 	if (s->live) {
-		rc = hvt_live_put(key, name, err, errlen);
+		rc = hvt_live_put(key, name, tool, flags, err, errlen);
 		if (rc == HVT_STORE_OK)
 			s->changed = 1;
 		return rc;
@@ -505,7 +643,15 @@ int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *
 		hvt_seterr(err, errlen, "%s: %s", s->path, why);
 		return HVT_STORE_ERROR;
 	}
+	if (tool && hvt_regfile_check_string(rf, HVT_TOOL_VALUE, tool, &enc, why, sizeof why) < 0) {
+		hvt_seterr(err, errlen, "%s: %s", s->path, why);
+		return HVT_STORE_ERROR;
+	}
 	size_t i = current_section(rf, key);
+	if (i != SIZE_MAX && (flags & HVT_PUT_NEW)) {
+		hvt_seterr(err, errlen, "key %s exists in %s", key, s->path);
+		return HVT_STORE_EXISTS;
+	}
 	if (i == SIZE_MAX) {
 		/* A new section after the last one that concerns the services key (so that it also
 		 * comes after any deletion of this key), else at the end. */
@@ -536,7 +682,8 @@ int hvt_store_put(struct hvt_store *s, const char *key, const char *name, char *
 	}
 	int was = rf->changed;
 	rf->changed = 0;
-	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, why, sizeof why) < 0) {
+	if (hvt_regfile_set_string(rf, i, HVT_SERVICE_VALUE, name, why, sizeof why) < 0 ||
+	    (tool && hvt_regfile_set_string(rf, i, HVT_TOOL_VALUE, tool, why, sizeof why) < 0)) {
 		rf->changed |= was;
 		hvt_seterr(err, errlen, "%s: %s", s->path, why);
 		return HVT_STORE_ERROR;

@@ -20,6 +20,8 @@ enum {
 	HVT_SVC_PORT,
 	HVT_SVC_CANONICAL,
 	HVT_SVC_NAME,
+	HVT_SVC_TOOL,
+	HVT_SVC_VALUES,
 	HVT_SVC_KEY,
 	HVT_SVC_DELETED,
 	HVT_SVC_N
@@ -27,8 +29,15 @@ enum {
 extern const struct hvt_column hvt_service_columns[HVT_SVC_N];
 
 /* Appends the row of e: GUID (null when the key is no GUID), PORT (null unless the GUID
- * follows the vsock template), CANONICAL, NAME (null when missing or not a string), KEY, and
- * DELETED when the table has that column. Returns the row's index. */
+ * follows the vsock template), CANONICAL, NAME (null when missing or not a string), TOOL
+ * (ToolName), VALUES (as text the values other than ElementName and ToolName, "Purpose=Network,
+ * Count=dword:0000002a"; in JSON an object of every value: strings as strings, REG_DWORD as a
+ * number, other types as {"type": N, "hex": "0a0b"}), KEY, and DELETED when the table has that
+ * column. TOOL and VALUES are hidden until a row has a tool or other values (then shown, unless
+ * hvt_table_select chose the columns). Returns the row's index. */
 size_t hvt_service_row(struct hvt_table *t, const struct hvt_service *e);
+
+/* The text of e's VALUES cell (malloc'd), or NULL when it has no other values. */
+char *hvt_service_values_text(const struct hvt_service *e);
 
 #endif

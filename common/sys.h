@@ -15,6 +15,11 @@ void hvt_sleep_ms(uint64_t ms);
  * ignored so writes fail with EPIPE. */
 void hvt_signals_init(void);
 int hvt_interrupted(void); /* 0, or the signal number seen */
+/* fn runs when the process is about to be ended without returning from main: on Windows a
+ * console close, logoff or shutdown (the console handler runs fn, then the system ends the
+ * process). On Linux SIGHUP sets the interrupt flag like SIGINT, so main returns and atexit
+ * handlers run: nothing to do here. One fn; NULL clears it. */
+void hvt_on_close(void (*fn)(void));
 
 /* Runs fn on a private copy of ctx (size bytes) concurrently: a child process on Linux (the
  * child exits with fn's return value), a thread on Windows. The socket `owned` (or

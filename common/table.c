@@ -220,7 +220,7 @@ void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char
 {
 	struct cell *c = cell_at(t, row, col);
 	c->kind = CELL_JSON;
-	c->text = xstrdup(text);
+	c->text = text ? xstrdup(text) : NULL;
 	c->json = xstrdup(json);
 }
 
@@ -261,8 +261,8 @@ size_t hvt_table_put(FILE *f, const char *s, int raw)
 static const char *cell_text(const struct cell *c, char *buf, size_t len)
 {
 	switch (c->kind) {
-	case CELL_STR:
-	case CELL_JSON: return c->text;
+	case CELL_STR: return c->text;
+	case CELL_JSON: return c->text ? c->text : "-";
 	case CELL_NUM: snprintf(buf, len, "%llu", (unsigned long long)c->num); return buf;
 	case CELL_BOOL: return c->b ? "yes" : "no";
 	case CELL_NULL: break;

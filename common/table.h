@@ -53,7 +53,7 @@ size_t hvt_table_cols(const struct hvt_table *t); /* the ncols of hvt_table_new 
 void hvt_table_str(struct hvt_table *t, size_t row, size_t col, const char *s); /* copied */
 void hvt_table_num(struct hvt_table *t, size_t row, size_t col, uint64_t v);
 void hvt_table_bool(struct hvt_table *t, size_t row, size_t col, int v); /* yes / no */
-/* A cell shown as text in tables and as the JSON value json (valid JSON, copied). */
+/* A cell shown as text in tables (NULL: "-") and as the JSON value json (valid JSON, copied). */
 void hvt_table_json_cell(struct hvt_table *t, size_t row, size_t col, const char *text,
 			 const char *json);
 

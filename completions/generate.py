@@ -45,6 +45,8 @@ ARG_KINDS = {
     "TIME": "none",
     "BYTES": "none",
     "NAME": "none",
+    "TOOL": "none",
+    "P": "none",
     "FILE": "file",
     "'PROG ARGS'": "command",
     "'CMD'": "command",
@@ -56,11 +58,11 @@ ARG_KINDS = {
     "PATH": "file",
 }
 # Fixed values of "values" options; each must appear in the option's --help text.
-VALUES = {("hvreg", "--print"): ["powershell", "cmd", "reg"]}
+VALUES = {("hvreg", "--print"): ["powershell", "cmd", "reg", "gpo", "ansible", "dsc"]}
 # What a command's argument is (hvreg add [SERVICE], remove SERVICE|NAME, ...):
 #   service  a registered service (offered through hvlist services)
 #   none     nothing to offer (a new service, or no argument)
-CMD_ARG_KINDS = {"": "none", "[SERVICE]": "none", "SERVICE|NAME": "service"}
+CMD_ARG_KINDS = {"": "none", "[SERVICE]": "none", "SERVICE|NAME": "service", "N": "none"}
 # Columns the completions ask hvlist for (dynamic values): they must exist in hvlist --help.
 DYNAMIC_COLUMNS = {"services": ["GUID", "NAME"], "vms": ["ID", "NAME"]}
 
@@ -73,7 +75,7 @@ class Fail(Exception):
 
 OPT_RE = re.compile(
     r"^  (?:-(?P<short>[A-Za-z0-9]), |    )--(?P<long>[a-z0-9][a-z0-9-]*)"
-    r"(?: (?P<arg>'[^']*'|[A-Z][A-Z_|]*))?\s+(?P<desc>\S.*)$"
+    r"(?: (?P<arg>'[^']*'|[A-Z][A-Z_|]*)|\[=(?P<optarg>[A-Z][A-Z_|]*)\])?\s+(?P<desc>\S.*)$"
 )
 ITEM_RE = re.compile(r"^  (?P<name>[a-z][a-z0-9-]*)(?: (?P<arg>\S+))?\s{2,}(?P<desc>\S.*)$")
 COL_RE = re.compile(r"^  (?P<name>[A-Z][A-Z0-9_]*)\s{2,}(?P<desc>\S.*)$")

@@ -145,7 +145,7 @@ static void store_checks(const uint8_t *data, size_t size)
 			g = v0[i].guid;
 	hvt_guid_format(&g, (size & 2) ? HVT_GUID_UPPER : 0, key);
 	const char *name = (size & 4) ? "fuzz \xc3\xbc \"q\" \\ name" : "fuzz name";
-	rc = hvt_store_put(st, key, name, err, sizeof err);
+	rc = hvt_store_put(st, key, name, NULL, 0, err, sizeof err);
 	if (rc == HVT_STORE_OK) {
 		reopen(&st, &v1, &n1);
 		const struct hvt_service *e = find(v1, n1, key);

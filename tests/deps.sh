@@ -9,6 +9,7 @@ if [ "${1:-}" != demo ]; then
 	pkgs="$pkgs bash-completion zsh fish lintian"  # completions and package tests
 	pkgs="$pkgs valgrind clang-tidy cppcheck strace"  # valgrind.sh, static_analysis.sh, messages.sh
 	pkgs="$pkgs openssh-server openssh-client rsync"  # hvnc_fdpass_ssh.sh, bench/ssh-fdpass.sh
+	pkgs="$pkgs ansible"  # hvreg_fleet.sh: ansible-playbook --syntax-check, ansible.windows modules
 fi
 missing=
 for p in $pkgs; do

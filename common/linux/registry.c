@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -36,11 +38,111 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 	return nolive(err, errlen);
 }
 
-int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
+int hvt_live_put(const char *key, const char *name, const char *tool, int flags, char *err,
+		 size_t errlen)
 {
 	(void)key;
 	(void)name;
+	(void)tool;
+	(void)flags;
 	return nolive(err, errlen);
+}
+
+int hvt_live_is_guest(void)
+{
+	return 0;
+}
+
+/* ---- locks: flock(2) on PATH.lock ---- */
+
+struct hvt_lock {
+	int fd;
+	char *path; /* the lock file */
+};
+
+int hvt_lock_take(const char *path, uint64_t wait_ms, struct hvt_lock **out, char *err,
+		  size_t errlen)
+{
+	*out = NULL;
+	if (!path)
+		return nolive(err, errlen);
+	/* Two names of one file share one lock: the lock file sits beside the link's target. */
+	char *real = NULL;
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		real = realpath(path, NULL);
+	const char *base = real ? real : path;
+	struct hvt_lock *l = calloc(1, sizeof *l);
+	if (l)
+		l->path = malloc(strlen(base) + sizeof ".lock");
+	if (!l || !l->path) {
+		free(l);
+		free(real);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	sprintf(l->path, "%s.lock", base);
+	free(real);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		/* read-only: flock needs no write access, so a lock file another user made works */
+		l->fd = open(l->path, O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (l->fd < 0) {
+			int e = errno;
+			hvt_seterr(err, errlen, "cannot create the lock file %s: %s", l->path,
+				   hvt_strerror(e));
+			break;
+		}
+		if (flock(l->fd, LOCK_EX | LOCK_NB) == 0) {
+			/* The holder before us may have removed the file we locked: then ours is
+			 * no lock, start again. */
+			struct stat a, b;
+			if (fstat(l->fd, &a) == 0 && stat(l->path, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+				*out = l;
+				return HVT_STORE_OK;
+			}
+			close(l->fd);
+			continue;
+		}
+		int e = errno;
+		close(l->fd);
+		if (e != EWOULDBLOCK && e != EINTR) {
+			hvt_seterr(err, errlen, "cannot lock %s: %s", l->path, hvt_strerror(e));
+			break;
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		uint64_t ms = (uint64_t)(now.tv_sec - t0.tv_sec) * 1000u +
+			      (uint64_t)((now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (ms >= wait_ms) {
+			hvt_seterr(
+				err, errlen,
+				"%s: another process is changing it (it holds %s): gave up after "
+				"%.1f s",
+				path, l->path, (double)wait_ms / 1000.0);
+			free(l->path);
+			free(l);
+			return HVT_STORE_BUSY;
+		}
+		struct timespec d = { 0, 5000000 }; /* 5 ms */
+		nanosleep(&d, NULL);
+	}
+	free(l->path);
+	free(l);
+	return HVT_STORE_ERROR;
+}
+
+void hvt_lock_drop(struct hvt_lock *l)
+{
+	if (!l)
+		return;
+	/* Removed while still held, so that a waiter that opened it sees it is gone. */
+	unlink(l->path);
+	close(l->fd);
+	free(l->path);
+	free(l);
 }
 
 int hvt_live_delete(const char *key, char *err, size_t errlen)

@@ -46,6 +46,11 @@ static void on_child(int sig)
 	(void)sig; /* only there so that blocking calls wake up with EINTR */
 }
 
+void hvt_on_close(void (*fn)(void))
+{
+	(void)fn; /* SIGHUP: see sys.h */
+}
+
 void hvt_signals_init(void)
 {
 	struct sigaction sa;

@@ -100,44 +100,53 @@ int hvt_live_open(int flags, char *err, size_t errlen)
 	return HVT_STORE_OK;
 }
 
-/* Fills e from the open service key hk. */
+/* Fills e from the open service key hk: its subkey count and every value. */
 static int read_service(HKEY hk, struct hvt_service *e)
 {
-	DWORD nsub = 0;
-	if (RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, NULL, NULL, NULL, NULL,
-			     NULL) == ERROR_SUCCESS)
-		e->subkeys = nsub;
-	DWORD type = 0, size = 0;
-	LSTATUS rc = RegQueryValueExW(hk, L"" HVT_SERVICE_VALUE, NULL, &type, NULL, &size);
-	if (rc != ERROR_SUCCESS)
-		return 0; /* absent (or unreadable): no name */
-	e->name_type = type;
-	if (type != REG_SZ && type != REG_EXPAND_SZ)
+	DWORD nsub = 0, nval = 0, maxname = 0, maxdata = 0;
+	if (RegQueryInfoKeyW(hk, NULL, NULL, NULL, &nsub, NULL, NULL, &nval, &maxname, &maxdata,
+			     NULL, NULL) != ERROR_SUCCESS)
 		return 0;
-	for (int tries = 0; tries < 4; tries++) {
-		wchar_t *w = malloc(size + 2 * sizeof(wchar_t));
-		if (!w)
-			return -1;
-		DWORD got = size;
-		rc = RegQueryValueExW(hk, L"" HVT_SERVICE_VALUE, NULL, &type, (BYTE *)w, &got);
-		if (rc == ERROR_MORE_DATA) {
-			free(w);
-			size = got;
-			continue;
-		}
-		if (rc != ERROR_SUCCESS) {
-			free(w);
-			return 0;
-		}
-		/* Stored strings need not be terminated; stop at the first NUL. */
-		int len = 0;
-		while ((DWORD)len < got / sizeof(wchar_t) && w[len])
-			len++;
-		e->name = to_utf8(w, len);
-		free(w);
-		return e->name ? 0 : -1;
+	e->subkeys = nsub;
+	if (nval == 0)
+		return 0;
+	e->values = calloc(nval, sizeof *e->values);
+	wchar_t *name = malloc((maxname + 1) * sizeof *name);
+	BYTE *data = malloc(maxdata + sizeof(wchar_t));
+	if (!e->values || !name || !data) {
+		free(name);
+		free(data);
+		return -1;
 	}
-	return 0;
+	int rc = 0;
+	for (DWORD i = 0; i < nval && rc == 0; i++) {
+		DWORD nlen = maxname + 1, dlen = maxdata, type = 0;
+		if (RegEnumValueW(hk, i, name, &nlen, NULL, &type, data, &dlen) != ERROR_SUCCESS)
+			continue; /* changed under us: what we got is still a listing */
+		struct hvt_service_value *x = &e->values[e->nvalues];
+		x->type = type;
+		if (!(x->name = to_utf8(name, (int)nlen)))
+			rc = -1;
+		else if (type == REG_SZ || type == REG_EXPAND_SZ) {
+			/* Stored strings need not be terminated; stop at the first NUL. */
+			const wchar_t *w = (const wchar_t *)data;
+			int len = 0;
+			while ((DWORD)len < dlen / sizeof(wchar_t) && w[len])
+				len++;
+			if (!(x->text = to_utf8(w, len)))
+				rc = -1;
+		} else if (dlen && !(x->data = malloc(dlen))) {
+			rc = -1;
+		} else {
+			if (dlen)
+				memcpy(x->data, data, dlen);
+			x->len = dlen;
+		}
+		e->nvalues++;
+	}
+	free(name);
+	free(data);
+	return rc;
 }
 
 int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
@@ -200,7 +209,20 @@ int hvt_live_list(struct hvt_service **out, size_t *n, char *err, size_t errlen)
 	return HVT_STORE_OK;
 }
 
-int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
+/* Sets the REG_SZ value vname of hk to text (UTF-8). */
+static LSTATUS set_string(HKEY hk, const wchar_t *vname, const char *text)
+{
+	wchar_t *w = to_wide(text);
+	if (!w)
+		return ERROR_INVALID_DATA;
+	DWORD bytes = (DWORD)((wcslen(w) + 1) * sizeof(wchar_t));
+	LSTATUS rc = RegSetValueExW(hk, vname, 0, REG_SZ, (const BYTE *)w, bytes);
+	free(w);
+	return rc;
+}
+
+int hvt_live_put(const char *key, const char *name, const char *tool, int flags, char *err,
+		 size_t errlen)
 {
 	char what[sizeof services_a + HVT_KEY_NAME_MAX * 4 + 2];
 	snprintf(what, sizeof what, "%s\\%s", services_a, key);
@@ -217,14 +239,18 @@ int hvt_live_put(const char *key, const char *name, char *err, size_t errlen)
 	LSTATUS rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, REG_OPTION_NON_VOLATILE,
 				     KEY_SET_VALUE | KEY_WOW64_64KEY, NULL, &hk, &disp);
 	free(path);
-	if (rc != ERROR_SUCCESS) {
-		free(wname);
-		return regerr(rc, what, err, errlen);
-	}
-	DWORD bytes = (DWORD)((wcslen(wname) + 1) * sizeof(wchar_t));
-	rc = RegSetValueExW(hk, L"" HVT_SERVICE_VALUE, 0, REG_SZ, (const BYTE *)wname, bytes);
-	RegCloseKey(hk);
 	free(wname);
+	if (rc != ERROR_SUCCESS)
+		return regerr(rc, what, err, errlen);
+	if ((flags & HVT_PUT_NEW) && disp == REG_OPENED_EXISTING_KEY) {
+		RegCloseKey(hk);
+		hvt_seterr(err, errlen, "%s exists", what);
+		return HVT_STORE_EXISTS;
+	}
+	rc = set_string(hk, L"" HVT_SERVICE_VALUE, name);
+	if (rc == ERROR_SUCCESS && tool)
+		rc = set_string(hk, L"" HVT_TOOL_VALUE, tool);
+	RegCloseKey(hk);
 	if (rc != ERROR_SUCCESS)
 		return regerr(rc, what, err, errlen);
 	return HVT_STORE_OK;
@@ -395,4 +421,111 @@ int hvt_file_replace(const char *path, const void *data, size_t len, char *err, 
 	}
 	free(tmp);
 	return HVT_STORE_OK;
+}
+
+/* ---- locks ---- */
+
+struct hvt_lock {
+	HANDLE h; /* the named mutex (live registry) or the lock file */
+	int mutex;
+};
+
+/* A Hyper-V guest keeps what the host tells it (HostName, VirtualMachineId) under this key
+ * (Hyper-V Data Exchange / KVP, documented by Microsoft for guests; untested here: Wine has
+ * neither key). A host has the Virtualization key that holds GuestCommunicationServices. */
+int hvt_live_is_guest(void)
+{
+	HKEY hk;
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE,
+			  L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Virtualization", 0,
+			  KEY_READ | KEY_WOW64_64KEY, &hk) == ERROR_SUCCESS) {
+		RegCloseKey(hk);
+		return 0;
+	}
+	if (RegOpenKeyExW(HKEY_LOCAL_MACHINE,
+			  L"SOFTWARE\\Microsoft\\Virtual Machine\\Guest\\Parameters", 0,
+			  KEY_READ | KEY_WOW64_64KEY, &hk) != ERROR_SUCCESS)
+		return 0;
+	RegCloseKey(hk);
+	return 1;
+}
+
+int hvt_lock_take(const char *path, uint64_t wait_ms, struct hvt_lock **out, char *err,
+		  size_t errlen)
+{
+	*out = NULL;
+	struct hvt_lock *l = calloc(1, sizeof *l);
+	char *lpath = path ? malloc(strlen(path) + sizeof ".lock") : NULL;
+	if (!l || (path && !lpath)) {
+		free(l);
+		free(lpath);
+		hvt_seterr(err, errlen, "out of memory");
+		return HVT_STORE_ERROR;
+	}
+	const char *what = path ? lpath : "the mutex Global\\hvtools-services";
+	DWORD e = 0;
+	if (!path) {
+		/* Every hvtools process that changes the live registry takes this mutex (Global:
+		 * one for all sessions; creating it needs the elevation writing needs anyway). */
+		l->mutex = 1;
+		l->h = CreateMutexW(NULL, FALSE, L"Global\\hvtools-services");
+		if (!l->h) {
+			e = GetLastError();
+		} else {
+			DWORD w = WaitForSingleObject(l->h, wait_ms > 0x7FFFFFFF ? 0x7FFFFFFF
+										 : (DWORD)wait_ms);
+			if (w == WAIT_OBJECT_0 || w == WAIT_ABANDONED) {
+				*out = l;
+				return HVT_STORE_OK;
+			}
+			CloseHandle(l->h);
+			e = w == WAIT_TIMEOUT ? WAIT_TIMEOUT : GetLastError();
+		}
+	} else {
+		/* The lock file, opened with no sharing and removed when closed: whoever has it
+		 * open holds the lock; a killed holder's handle is closed by the system. */
+		sprintf(lpath, "%s.lock", path);
+		ULONGLONG t0 = GetTickCount64();
+		for (;;) {
+			l->h = CreateFileA(lpath, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+					   OPEN_ALWAYS,
+					   FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+			if (l->h != INVALID_HANDLE_VALUE) {
+				free(lpath);
+				*out = l;
+				return HVT_STORE_OK;
+			}
+			e = GetLastError();
+			/* In use, or being deleted by the holder that just let go. */
+			if (e != ERROR_SHARING_VIOLATION && e != ERROR_ACCESS_DENIED)
+				break;
+			if (GetTickCount64() - t0 >= wait_ms) {
+				e = WAIT_TIMEOUT;
+				break;
+			}
+			Sleep(5);
+		}
+	}
+	int rc = HVT_STORE_ERROR;
+	if (e == WAIT_TIMEOUT) {
+		hvt_seterr(err, errlen,
+			   "%s: another process is changing it (it holds %s): gave up after %.1f s",
+			   path ? path : services_a, what, (double)wait_ms / 1000.0);
+		rc = HVT_STORE_BUSY;
+	} else {
+		hvt_seterr(err, errlen, "cannot take %s: %s", what, hvt_strerror((int)e));
+	}
+	free(lpath);
+	free(l);
+	return rc;
+}
+
+void hvt_lock_drop(struct hvt_lock *l)
+{
+	if (!l)
+		return;
+	if (l->mutex)
+		ReleaseMutex(l->h);
+	CloseHandle(l->h);
+	free(l);
 }

@@ -37,16 +37,26 @@ void hvt_sleep_ms(uint64_t ms)
 /* ---- Ctrl-C ------------------------------------------------------------------------------ */
 
 static volatile LONG interrupted;
+static void (*volatile close_fn)(void);
+
+void hvt_on_close(void (*fn)(void))
+{
+	close_fn = fn;
+}
 
 /* Runs on a thread of its own. The first Ctrl-C / Ctrl-Break sets the flag (as SIGINT does
  * on POSIX) and every blocking wait of common/win/ notices it within HVT_WIN_SLICE_MS; a
  * second one while the first is still pending ends the process the default way, in case the
  * tool is stuck in a write nobody reads. Closing the console, logoff and shutdown keep the
- * default (the process is ended). */
+ * default (the process is ended) after running the hvt_on_close function. */
 static BOOL WINAPI on_ctrl(DWORD type)
 {
-	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) {
+		void (*fn)(void) = close_fn;
+		if (fn)
+			fn();
 		return FALSE;
+	}
 	if (InterlockedCompareExchange(&interrupted, 2, 0) != 0)
 		return FALSE;
 	return TRUE;

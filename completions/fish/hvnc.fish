@@ -138,6 +138,7 @@ complete -c hvnc -s m -l max-conns -x -d 'with -k, serve at most N connections a
 complete -c hvnc -s e -l exec -x -a '(__fish_complete_command)' -d 'run PROG per connection, socket as stdin/stdout (no shell)'
 complete -c hvnc -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run CMD through /bin/sh per connection'
 complete -c hvnc -l to -x -a '(__hvtools_address hvnc)' -d 'forward each connection to ADDRESS'
+complete -c hvnc -l register -d 'listening on hv:SERVICE, register SERVICE on this Hyper-V host (and remove it at exit if added)'
 complete -c hvnc -s z -l zero -d 'only check that something listens, send nothing'
 complete -c hvnc -s w -l wait -x -d 'connect timeout'
 complete -c hvnc -l retry -x -d 'connect again while nothing listens, for DURATION'

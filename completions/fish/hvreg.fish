@@ -129,19 +129,25 @@ end
 
 # ---- hvreg, from its --help ----
 function __hvtools_hvreg_argopts --description 'options of hvreg that take an argument'
-    printf '%s\n' -n --name --file --print
+    printf '%s\n' -n --name --tool --name-prefix --file --print -w --wait
 end
 complete -c hvreg -f
 complete -c hvreg -s n -l name -x -d 'add: friendly name (ElementName); default "vsock port N" for vsock ports, else "hvtools service"'
-complete -c hvreg -l force -d 'add: rename a service registered under another name'
-complete -c hvreg -l file -r -F -d 'use the .reg file FILE instead of the live registry (add creates it when missing)'
-complete -c hvreg -l print -x -a 'powershell cmd reg' -d 'add, remove: print what to run on the host instead, as powershell, cmd (reg.exe commands) or reg (.reg file text)'
-complete -c hvreg -s j -l json -d 'list, show: print one JSON document (keys in hvreg(1))'
+complete -c hvreg -l force -d 'add: rename a service registered under another name (or owned by another tool)'
+complete -c hvreg -l tool -x -d 'add, reserve: record TOOL as the owner (ToolName); remove: only TOOL\'s services'
+complete -c hvreg -l name-prefix -x -d 'reserve: names "P vsock port N" (default: TOOL)'
+complete -c hvreg -l ensure -d 'reserve: top TOOL\'s pool up to N (nothing when it has N)'
+complete -c hvreg -l dry-run -d 'add, remove, reserve: say what would change, change nothing'
+complete -c hvreg -l file -r -F -d 'use the .reg file FILE instead of the live registry (add and reserve create it when missing)'
+complete -c hvreg -l print -x -a 'powershell cmd reg gpo ansible dsc' -d 'add, remove, reserve: print what to run on the host instead, as powershell, cmd (reg.exe commands), reg (.reg file text), gpo (Group Policy Preferences Registry.xml), ansible (task list) or dsc (PowerShell DSC configuration)'
+complete -c hvreg -s w -l wait -x -d 'wait at most SECS for another hvreg changing the same file or registry (default 10)'
+complete -c hvreg -s j -l json -d 'list, show, reserve: print one JSON document (hvreg(1))'
 complete -c hvreg -s v -l verbose -d 'report what was done (or why nothing was) on stderr'
 complete -c hvreg -s h -l help -d 'show this help and exit'
 complete -c hvreg -s V -l version -d 'show the version and exit'
 complete -c hvreg -n '__hvtools_no_operand hvreg' -a add -d 'register a service (again: nothing changes)'
-complete -c hvreg -n '__hvtools_no_operand hvreg' -a remove -d 'unregister exactly one service'
+complete -c hvreg -n '__hvtools_no_operand hvreg' -a remove -d 'unregister exactly one service (with --tool and no SERVICE: every service of that tool)'
+complete -c hvreg -n '__hvtools_no_operand hvreg' -a reserve -d 'register N free vsock ports (1-1000) for --tool at once'
 complete -c hvreg -n '__hvtools_no_operand hvreg' -a list -d 'list the registered services'
 complete -c hvreg -n '__hvtools_no_operand hvreg' -a show -d 'show one service'
 complete -c hvreg -n '__hvtools_first_operand hvreg remove show' -a '(__hvtools_services hvreg)'

@@ -17,6 +17,7 @@ $hvtoolsSpec = @{
             @{ Long = '--exec'; Short = '-e'; Kind = 'command'; Desc = 'run PROG per connection, socket as stdin/stdout (no shell)' },
             @{ Long = '--sh-exec'; Short = '-c'; Kind = 'command'; Desc = 'run CMD through /bin/sh per connection' },
             @{ Long = '--to'; Short = ''; Kind = 'address'; Desc = 'forward each connection to ADDRESS' },
+            @{ Long = '--register'; Short = ''; Kind = ''; Desc = 'listening on hv:SERVICE, register SERVICE on this Hyper-V host (and remove it at exit if added)' },
             @{ Long = '--zero'; Short = '-z'; Kind = ''; Desc = 'only check that something listens, send nothing' },
             @{ Long = '--wait'; Short = '-w'; Kind = 'none'; Desc = 'connect timeout' },
             @{ Long = '--retry'; Short = ''; Kind = 'none'; Desc = 'connect again while nothing listens, for DURATION' },
@@ -43,17 +44,23 @@ $hvtoolsSpec = @{
         Operand = 'command'
         Options = @(
             @{ Long = '--name'; Short = '-n'; Kind = 'none'; Desc = 'add: friendly name (ElementName); default "vsock port N" for vsock ports, else "hvtools service"' },
-            @{ Long = '--force'; Short = ''; Kind = ''; Desc = 'add: rename a service registered under another name' },
-            @{ Long = '--file'; Short = ''; Kind = 'file'; Desc = 'use the .reg file FILE instead of the live registry (add creates it when missing)' },
-            @{ Long = '--print'; Short = ''; Kind = 'values:powershell cmd reg'; Desc = 'add, remove: print what to run on the host instead, as powershell, cmd (reg.exe commands) or reg (.reg file text)' },
-            @{ Long = '--json'; Short = '-j'; Kind = ''; Desc = 'list, show: print one JSON document (keys in hvreg(1))' },
+            @{ Long = '--force'; Short = ''; Kind = ''; Desc = 'add: rename a service registered under another name (or owned by another tool)' },
+            @{ Long = '--tool'; Short = ''; Kind = 'none'; Desc = 'add, reserve: record TOOL as the owner (ToolName); remove: only TOOL''s services' },
+            @{ Long = '--name-prefix'; Short = ''; Kind = 'none'; Desc = 'reserve: names "P vsock port N" (default: TOOL)' },
+            @{ Long = '--ensure'; Short = ''; Kind = ''; Desc = 'reserve: top TOOL''s pool up to N (nothing when it has N)' },
+            @{ Long = '--dry-run'; Short = ''; Kind = ''; Desc = 'add, remove, reserve: say what would change, change nothing' },
+            @{ Long = '--file'; Short = ''; Kind = 'file'; Desc = 'use the .reg file FILE instead of the live registry (add and reserve create it when missing)' },
+            @{ Long = '--print'; Short = ''; Kind = 'values:powershell cmd reg gpo ansible dsc'; Desc = 'add, remove, reserve: print what to run on the host instead, as powershell, cmd (reg.exe commands), reg (.reg file text), gpo (Group Policy Preferences Registry.xml), ansible (task list) or dsc (PowerShell DSC configuration)' },
+            @{ Long = '--wait'; Short = '-w'; Kind = 'none'; Desc = 'wait at most SECS for another hvreg changing the same file or registry (default 10)' },
+            @{ Long = '--json'; Short = '-j'; Kind = ''; Desc = 'list, show, reserve: print one JSON document (hvreg(1))' },
             @{ Long = '--verbose'; Short = '-v'; Kind = ''; Desc = 'report what was done (or why nothing was) on stderr' },
             @{ Long = '--help'; Short = '-h'; Kind = ''; Desc = 'show this help and exit' },
             @{ Long = '--version'; Short = '-V'; Kind = ''; Desc = 'show the version and exit' }
         )
         Commands = @(
             @{ Name = 'add'; Arg = 'none'; Desc = 'register a service (again: nothing changes)' },
-            @{ Name = 'remove'; Arg = 'service'; Desc = 'unregister exactly one service' },
+            @{ Name = 'remove'; Arg = 'service'; Desc = 'unregister exactly one service (with --tool and no SERVICE: every service of that tool)' },
+            @{ Name = 'reserve'; Arg = 'none'; Desc = 'register N free vsock ports (1-1000) for --tool at once' },
             @{ Name = 'list'; Arg = 'none'; Desc = 'list the registered services' },
             @{ Name = 'show'; Arg = 'service'; Desc = 'show one service' }
         )
@@ -87,6 +94,8 @@ $hvtoolsSpec = @{
                 @{ Name = 'PORT'; Desc = 'vsock port, when the GUID follows the vsock template' },
                 @{ Name = 'CANONICAL'; Desc = 'the key name is the unbraced GUID Hyper-V expects' },
                 @{ Name = 'NAME'; Desc = 'friendly name (ElementName)' },
+                @{ Name = 'TOOL'; Desc = 'the entry''s owner (ToolName, as podman and hvreg write it), when set' },
+                @{ Name = 'VALUES'; Desc = 'the key''s other values (JSON: all of them), when one has some' },
                 @{ Name = 'KEY'; Desc = 'registry key name as stored' }
             )
             vms = @(
@@ -134,6 +143,7 @@ $hvtoolsSpec = @{
             @{ Long = '--listen'; Short = '-l'; Kind = ''; Desc = 'be the echo responder on ADDRESS' },
             @{ Long = '--max-conns'; Short = '-m'; Kind = 'none'; Desc = 'with -l, serve at most N clients at once (100)' },
             @{ Long = '--start-wsl'; Short = ''; Kind = ''; Desc = 'for hv:wsl:, start WSL when it is not running' },
+            @{ Long = '--register'; Short = ''; Kind = ''; Desc = 'listening on hv:SERVICE, register SERVICE on this Hyper-V host (and remove it at exit if added)' },
             @{ Long = '--verbose'; Short = '-v'; Kind = ''; Desc = 'report connections, fallbacks and reasons on stderr' },
             @{ Long = '--help'; Short = '-h'; Kind = ''; Desc = 'show this help and exit' },
             @{ Long = '--version'; Short = '-V'; Kind = ''; Desc = 'show the version and exit' }

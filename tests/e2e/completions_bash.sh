@@ -88,7 +88,7 @@ expect "options after an operand" "hvreg remove --j" --json
 help_items hvreg Commands >want
 c "hvreg " >got
 same_list "hvreg commands" want got
-expect "hvreg command prefix" "hvreg re" remove
+expect "hvreg command prefix" "hvreg rem" remove
 cp reg.guids want
 c "hvreg --file $REG remove " >got
 same_list "hvreg remove: services from --file" want got
@@ -99,7 +99,7 @@ expect "hvreg service prefix" "hvreg -v --file $REG show 000013" 00001388-facb-1
 expect "hvreg add takes a new service" "hvreg --file $REG add "
 expect "hvreg list takes nothing" "hvreg list "
 expect "hvreg one operand after the service" "hvreg --file $REG remove 00001388-facb-11e6-bd58-64006a7986d3 "
-expect "hvreg --print" "hvreg add 5000 --print " cmd powershell reg
+expect "hvreg --print" "hvreg add 5000 --print " ansible cmd dsc gpo powershell reg
 expect "hvreg --print=" "hvreg add 5000 --print=p" powershell
 expect "hvreg --name takes free text" "hvreg add 5000 --name "
 expect "hvreg services from the registry (fake hvlist)" "hvreg remove " \

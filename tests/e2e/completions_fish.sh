@@ -58,7 +58,7 @@ expect_file "hvreg remove: services from --file" "hvreg --file $REG remove " reg
 expect_file "hvreg show: services from --file=" "hvreg show --file=$REG " reg.guids
 expect "hvreg add takes a new service" "hvreg --file $REG add "
 expect "hvreg list takes nothing" "hvreg list "
-expect "hvreg --print" "hvreg add 5000 --print " cmd powershell reg
+expect "hvreg --print" "hvreg add 5000 --print " ansible cmd dsc gpo powershell reg
 expect "hvreg services from the registry (fake hvlist)" "hvreg remove " \
 	00001388-facb-11e6-bd58-64006a7986d3 --path=fakebin
 

@@ -21,7 +21,7 @@ schema = {
 }
 rows = {
     "services": {"guid": STR + NULL, "port": NUM + NULL, "canonical": BOOL, "name": STR + NULL,
-                 "key": STR},
+                 "tool": STR + NULL, "values": (dict,), "key": STR},
     "vms": {"id": STR, "state": STR + NULL, "name": STR + NULL, "type": STR + NULL,
             "owner": STR + NULL, "source": STR},
     "sockets": {"type": STR, "state": STR, "local": STR, "peer": STR, "service": STR + NULL,
@@ -93,7 +93,7 @@ ok "208 sockets from a dump the kernel answered in several parts"
 
 $HVLIST --json services --file "$D/services.reg" >svc.json || fail "services: exit $?"
 check services <svc.json
-keys services guid port canonical name key <svc.json
+keys services guid port canonical name tool values key <svc.json
 python3 -c '
 import json, sys
 rows = json.load(sys.stdin)["services"]["services"]

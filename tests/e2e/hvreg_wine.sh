@@ -148,5 +148,48 @@ if [ "${HVT_PLATFORM:-posix}" = windows ]; then
 	ok "hvreg.exe add/rename/list/remove on the live registry (checked with reg query)"
 fi
 
+# 5. Pools and tags: reserve --tool into the .reg file and as --print reg, imported by
+#    reg.exe; the ToolName values are there; remove --tool takes exactly those out again.
+hvreg_ --file pool.reg reserve 3 --tool hvt-wine >pool.txt || fail "reserve into pool.reg"
+hvreg_ --file pool.reg add 55569 -n "not the tool's" >/dev/null || fail "add into pool.reg"
+wine_ reg import pool.reg >import.out 2>&1 || failf import.out "wine reg import pool.reg"
+ports=$(awk 'NR > 1 { print $1 }' pool.txt)
+[ "$(echo "$ports" | wc -l)" = 3 ] || failf pool.txt "reserve 3 printed"
+for k in $ports; do
+	query "$SVC\\$k" >k.txt || fail "reserved key $k not imported"
+	grep -q 'ToolName.*REG_SZ.*hvt-wine$' k.txt || failf k.txt "ToolName of $k"
+	grep -q 'ElementName.*REG_SZ.*hvt-wine vsock port' k.txt || failf k.txt "ElementName of $k"
+done
+hvreg_ --file pool.reg remove --tool hvt-wine || fail "remove --tool from pool.reg"
+[ "$($HVREG --file pool.reg list -j | grep -c '"guid"')" = 1 ] || fail "remove --tool left"
+hvreg_ reserve 2 --tool hvt-wine2 --print reg >pool2.reg || fail "reserve --print reg"
+wine_ reg import pool2.reg >/dev/null 2>&1 || fail "wine reg import pool2.reg"
+[ "$(query "$SVC" /s | grep -c 'ToolName.*hvt-wine2$')" = 2 ] || fail "reserve --print reg: 2 keys"
+ok "reserve --tool (.reg file and --print reg) imported by reg.exe with ToolName"
+
+if [ "${HVT_PLATFORM:-posix}" = windows ]; then
+	hvreg_ remove --tool hvt-wine --dry-run 2>dry.err || fail "remove --tool --dry-run (live)"
+	for k in $ports; do query "$SVC\\$k" >/dev/null || fail "--dry-run removed $k"; done
+	hvreg_ remove --tool hvt-wine || fail "remove --tool (live)"
+	for k in $ports; do query "$SVC\\$k" >/dev/null && fail "$k still there after remove --tool"; done
+	hvreg_ remove --tool hvt-wine2 || fail "remove --tool hvt-wine2 (live)"
+	ok "remove --tool on the live registry (after a --dry-run that changed nothing)"
+	# A key as podman writes it (upper case, no ElementName), made by reg.exe: every value.
+	PK=0000D933-FACB-11E6-BD58-64006A7986D3
+	wine_ reg add "$SVC\\$PK" /v Purpose /t REG_SZ /d Network /f >/dev/null 2>&1 || fail "reg add"
+	wine_ reg add "$SVC\\$PK" /v ToolName /t REG_SZ /d podman /f >/dev/null 2>&1 || fail "reg add"
+	wine_ reg add "$SVC\\$PK" /v Count /t REG_DWORD /d 42 /f >/dev/null 2>&1 || fail "reg add"
+	hvreg_ list -j | tr -d '\r' | grep -i "$PK" >pk.json || fail "podman's key not listed"
+	for want in '"name": null' '"tool": "podman"' '"Purpose": "Network"' '"Count": 42'; do
+		grep -qF "$want" pk.json || failf pk.json "podman's key: no $want"
+	done
+	hvreg_ remove 55603 2>/dev/null || fail "remove podman's key by port"
+	ok "a key without ElementName (podman's) is listed with every value from the live registry"
+fi
+for k in $ports; do wine_ reg delete "$SVC\\$k" /f >/dev/null 2>&1; done
+for k in $(query "$SVC" /s | grep -i '^HKEY.*facb' | sed 's/.*\\//'); do
+	query "$SVC\\$k" | grep -q 'ToolName.*hvt-wine2$' && wine_ reg delete "$SVC\\$k" /f >/dev/null 2>&1
+done
+
 forget
 ok "hvreg and Wine's reg agree"

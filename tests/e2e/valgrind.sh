@@ -101,6 +101,17 @@ for f in powershell cmd reg; do
 	vg 0 $HVREG --print $f remove 5000
 done
 vg 2 $HVREG --file $T/h.reg add 5000 --name "$(printf 'bad\001name')"
+vg 0 $HVREG --file $T/h.reg reserve 3 --tool vg
+vg 0 $HVREG --file $T/h.reg reserve 5 --tool vg --ensure --json
+vg 0 $HVREG --file $T/h.reg add 5001 --tool vg2 -n x
+vg 0 $HVREG --file $T/h.reg remove --tool vg --dry-run
+vg 0 $HVREG -v --file $T/h.reg remove --tool vg
+vg 0 $HVREG --file $T/h.reg show 5001
+for f in gpo ansible dsc; do
+	vg 0 $HVREG --print $f reserve 2 --tool vg
+	vg 0 $HVREG --print $f remove 5000
+done
+vg 0 $HVREG --print powershell remove --tool vg
 
 # --- hvlist replaying recorded files ---------------------------------------------------------
 d=$HVT_SRC/tests/data

@@ -500,6 +500,19 @@ static struct bytes read_file(const char *path)
 	return b;
 }
 
+/* Writes text to the temporary file, opens it for writing and lists it. */
+static struct hvt_store *open_listed(const char *text, size_t len, struct hvt_service **v,
+				     size_t *n)
+{
+	struct hvt_store *st;
+	char err[256];
+	write_file(tmpfile_name, text, len);
+	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
+			 HVT_STORE_OK);
+	assert_int_equal(hvt_store_list(st, v, n, err, sizeof err), HVT_STORE_OK);
+	return st;
+}
+
 static const struct hvt_service *find(const struct hvt_service *v, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
@@ -566,7 +579,7 @@ static void test_store_file_state(void **state)
 	hvt_services_free(v, n);
 
 	/* read-only store refuses edits */
-	assert_int_equal(hvt_store_put(st, "x", "y", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "x", "y", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	hvt_store_close(st);
 	remove(tmpfile_name);
 }
@@ -582,14 +595,15 @@ static void test_store_file_edit(void **state)
 			 HVT_STORE_OK);
 	/* the same name again: no change */
 	assert_int_equal(hvt_store_put(st, "999e53d4-3d5c-4c3e-8779-bed06ec056e1",
-				       "VM Session Service", err, sizeof err),
+				       "VM Session Service", NULL, 0, err, sizeof err),
 			 HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 0);
-	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, T5000, "five", NULL, 0, err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_changed(st), 1);
-	assert_int_equal(hvt_store_put(st, "bad\\key", "x", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "bad\\key", "x", NULL, 0, err, sizeof err),
+			 HVT_STORE_ERROR);
 	assert_string_equal(err, "invalid key name 'bad\\key'");
-	assert_int_equal(hvt_store_put(st, "", "x", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, "", "x", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	/* nothing is written before commit */
 	struct bytes now = read_file(tmpfile_name);
 	assert_true(now.len == orig.len && memcmp(now.p, orig.p, orig.len) == 0);
@@ -655,7 +669,7 @@ static void test_store_file_subkeys_and_create(void **state)
 	write_file(tmpfile_name, "", 0);
 	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
 			 HVT_STORE_OK);
-	assert_int_equal(hvt_store_put(st, T5000, "five", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, T5000, "five", NULL, 0, err, sizeof err), HVT_STORE_OK);
 	assert_int_equal(hvt_store_commit(st, err, sizeof err), HVT_STORE_OK);
 	hvt_store_close(st);
 	want = utf16("Windows Registry Editor Version 5.00\r\n\r\n[" SVC "\\" T5000
@@ -673,7 +687,7 @@ static void test_store_file_subkeys_and_create(void **state)
 	assert_int_equal(hvt_store_delete(st, T22, err, sizeof err), HVT_STORE_SUBKEYS);
 	assert_int_equal(hvt_store_changed(st), 0);
 	/* REGEDIT4 refuses non-ASCII names, with the file name in the message */
-	assert_int_equal(hvt_store_put(st, T5000, "é", err, sizeof err), HVT_STORE_ERROR);
+	assert_int_equal(hvt_store_put(st, T5000, "é", NULL, 0, err, sizeof err), HVT_STORE_ERROR);
 	char want_err[128];
 	snprintf(want_err, sizeof want_err,
 		 "%s: non-ASCII text cannot be written to a REGEDIT4 file", tmpfile_name);
@@ -706,14 +720,10 @@ static void test_store_file_subkey_after_deletion(void **state)
 		"[" SVC "\\" T22 "\\sub]\n\n"
 		"[-" SVC "\\" T22 "]\n\n"
 		"[" SVC "\\" T22 "\\sub]\n";
-	write_file(tmpfile_name, text, strlen(text));
-	struct hvt_store *st;
-	char err[256];
-	assert_int_equal(hvt_store_open_file(&st, tmpfile_name, HVT_STORE_WRITE, err, sizeof err),
-			 HVT_STORE_OK);
 	struct hvt_service *v;
 	size_t n;
-	assert_int_equal(hvt_store_list(st, &v, &n, err, sizeof err), HVT_STORE_OK);
+	char err[256];
+	struct hvt_store *st = open_listed(text, strlen(text), &v, &n);
 	assert_int_equal(n, 2);
 	const struct hvt_service *e = find(v, n, T22);
 	assert_int_equal(e->deleted, 0);
@@ -745,7 +755,8 @@ static void test_store_live(void **state)
 		fail_msg("open live: %s", err);
 	assert_int_equal(hvt_store_is_live(st), 1);
 	(void)hvt_store_delete(st, key, err, sizeof err);
-	assert_int_equal(hvt_store_put(st, key, "unit test ✓", err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, key, "unit test ✓", NULL, 0, err, sizeof err),
+			 HVT_STORE_OK);
 	struct hvt_service *v;
 	size_t n;
 	assert_int_equal(hvt_store_list(st, &v, &n, err, sizeof err), HVT_STORE_OK);
@@ -765,6 +776,97 @@ static void test_store_live(void **state)
 #endif
 }
 
+static void test_tool_name_check(void **state)
+{
+	(void)state;
+	const char *why;
+	assert_int_equal(hvt_tool_name_check("podman", &why), 0);
+	assert_int_equal(hvt_tool_name_check("a.b_c-9", &why), 0);
+	assert_int_equal(hvt_tool_name_check("", &why), -1);
+	assert_int_equal(hvt_tool_name_check("-x", &why), -1);
+	assert_int_equal(hvt_tool_name_check("a b", &why), -1);
+	assert_int_equal(hvt_tool_name_check("a<b", &why), -1);
+	assert_int_equal(hvt_tool_name_check("t\xc3\xb6", &why), -1);
+	char longname[HVT_TOOL_NAME_MAX + 2];
+	memset(longname, 'x', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_int_equal(hvt_tool_name_check(longname, &why), -1);
+	longname[HVT_TOOL_NAME_MAX] = '\0';
+	assert_int_equal(hvt_tool_name_check(longname, &why), 0);
+}
+
+/* Every value of a key, in both letter cases of its name; ToolName written by put. */
+static void test_store_values_and_tools(void **state)
+{
+	(void)state;
+	static const char text[] = "Windows Registry Editor Version 5.00\n\n"
+				   "[" HVT_SERVICES_KEY "\\0000D2F1-FACB-11E6-BD58-64006A7986D3]\n"
+				   "\"Purpose\"=\"Network\"\n\"ToolName\"=\"podman\"\n\n"
+				   "[" HVT_SERVICES_KEY "\\0000d2f1-facb-11e6-bd58-64006a7986d3]\n"
+				   "\"Count\"=dword:0000002a\n\"Purpose\"=-\n\n";
+	struct hvt_service *v;
+	size_t n;
+	char err[256];
+	struct hvt_store *st = open_listed(text, strlen(text), &v, &n);
+	assert_int_equal(n, 1);
+	assert_null(v[0].name);
+	assert_string_equal(v[0].tool, "podman");
+	assert_int_equal(v[0].nvalues, 2); /* Purpose deleted by the second section */
+	assert_null(hvt_service_value(&v[0], "purpose"));
+	const struct hvt_service_value *c = hvt_service_value(&v[0], "COUNT");
+	assert_non_null(c);
+	assert_int_equal(c->type, 4);
+	assert_int_equal(c->len, 4);
+	assert_int_equal(c->data[0], 0x2a);
+	hvt_services_free(v, n);
+
+	assert_int_equal(hvt_store_put(st, "0000D2F1-FACB-11E6-BD58-64006A7986D3", "net", "mine",
+				       HVT_PUT_NEW, err, sizeof err),
+			 HVT_STORE_EXISTS);
+	assert_int_equal(hvt_store_put(st, "0000d2f1-facb-11e6-bd58-64006a7986d3", "net", "mine", 0,
+				       err, sizeof err),
+			 HVT_STORE_OK);
+	assert_int_equal(hvt_store_put(st, T5000, "five", "mine", HVT_PUT_NEW, err, sizeof err),
+			 HVT_STORE_OK);
+	assert_int_equal(hvt_store_list(st, &v, &n, err, sizeof err), HVT_STORE_OK);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(v[i].tool, "mine");
+	assert_string_equal(v[0].name, "five");
+	assert_string_equal(v[1].name, "net");
+	assert_non_null(hvt_service_value(&v[1], "Count")); /* kept */
+	hvt_services_free(v, n);
+	hvt_store_close(st);
+	remove(tmpfile_name);
+}
+
+/* A writer holds the lock until it closes: a second writer gives up after its wait. */
+static void test_store_lock(void **state)
+{
+	(void)state;
+	struct hvt_store *a, *b;
+	char err[256];
+	remove(tmpfile_name);
+	assert_int_equal(hvt_store_open_file(&a, tmpfile_name, HVT_STORE_WRITE | HVT_STORE_CREATE,
+					     err, sizeof err),
+			 HVT_STORE_OK);
+	hvt_store_lock_wait(50);
+	assert_int_equal(hvt_store_open_file(&b, tmpfile_name, HVT_STORE_WRITE | HVT_STORE_CREATE,
+					     err, sizeof err),
+			 HVT_STORE_BUSY);
+	assert_non_null(strstr(err, "another process is changing it"));
+	/* readers take no lock */
+	assert_int_equal(hvt_store_open_file(&b, tmpfile_name, HVT_STORE_CREATE, err, sizeof err),
+			 HVT_STORE_OK);
+	hvt_store_close(b);
+	hvt_store_close(a);
+	assert_int_equal(hvt_store_open_file(&b, tmpfile_name, HVT_STORE_WRITE | HVT_STORE_CREATE,
+					     err, sizeof err),
+			 HVT_STORE_OK);
+	hvt_store_close(b);
+	hvt_store_lock_wait(10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +884,9 @@ int main(void)
 		cmocka_unit_test(test_store_file_subkeys_and_create),
 		cmocka_unit_test(test_store_file_subkey_after_deletion),
 		cmocka_unit_test(test_store_live),
+		cmocka_unit_test(test_tool_name_check),
+		cmocka_unit_test(test_store_values_and_tools),
+		cmocka_unit_test(test_store_lock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "net.h"
 #include "notify.h"
 #include "opts.h"
+#include "register.h"
 #include "relay.h"
 #include "sys.h"
 #include "wsl.h"
@@ -23,7 +24,8 @@
 	5000u /* a notify sender writes and half-closes at once; one that does not is dropped */
 
 static struct {
-	int listen, keep, zero, verbose, start_wsl;
+	int listen, keep, zero, verbose, start_wsl, reg;
+	const char *reg_name; /* --register=NAME */
 	uint64_t max_conns;
 	const char *exec, *sh_exec, *to_text;
 	struct hvt_addr addr, to;
@@ -55,6 +57,8 @@ static void usage(void)
 	       "  -e, --exec 'PROG ARGS'  run PROG per connection, socket as stdin/stdout (no shell)\n"
 	       "  -c, --sh-exec 'CMD'     run CMD through /bin/sh per connection\n"
 	       "      --to ADDRESS        forward each connection to ADDRESS\n"
+	       "      --register[=NAME]   listening on hv:SERVICE, register SERVICE on this\n"
+	       "                          Hyper-V host (and remove it at exit if added)\n"
 	       "  -z, --zero              only check that something listens, send nothing\n"
 	       "  -w, --wait SECS         connect timeout\n"
 	       "      --retry DURATION    connect again while nothing listens, for DURATION\n"
@@ -94,7 +98,8 @@ enum {
 	OPT_NOTIFY,
 	OPT_UNTIL,
 	OPT_TIMEOUT,
-	OPT_FORWARD_NOTIFY
+	OPT_FORWARD_NOTIFY,
+	OPT_REGISTER
 };
 
 static const struct hvt_option longopts[] = {
@@ -122,6 +127,7 @@ static const struct hvt_option longopts[] = {
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
 	{ "start-wsl", hvt_no_argument, NULL, OPT_START_WSL },
+	{ "register", hvt_optional_argument, NULL, OPT_REGISTER },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -185,6 +191,7 @@ static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_NEEDS, .a = { OPT_UNTIL, OPT_TIMEOUT, OPT_FORWARD_NOTIFY, 'j' },
 	  .b = { OPT_NOTIFY } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER }, .b = { 'l' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
@@ -504,6 +511,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORWARD_NOTIFY: opt.forward_notify = 1; break;
 		case 'j': opt.json = 1; break;
+		case OPT_REGISTER:
+			opt.reg = 1;
+			opt.reg_name = g.optarg;
+			break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -549,5 +560,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		hvt_die(HVT_EXIT_FAIL, rc, "cannot start sockets");
 	hvt_signals_init();
+	if (opt.reg)
+		hvt_register_listen(&opt.addr, opt.reg_name, "hvnc", opt.verbose);
 	return opt.listen ? run_listen() : run_connect();
 }

@@ -12,6 +12,7 @@
 #include "msg.h"
 #include "net.h"
 #include "opts.h"
+#include "register.h"
 #include "ping.h"
 #include "sys.h"
 #include "wsl.h"
@@ -22,8 +23,9 @@
 #define DEFAULT_TIMEOUT_MS  5000u
 
 static struct {
-	int listen, quiet, json, connect, verbose, start_wsl;
-	uint64_t count; /* 0 = until interrupted */
+	int listen, quiet, json, connect, verbose, start_wsl, reg;
+	const char *reg_name; /* --register=NAME */
+	uint64_t count;	      /* 0 = until interrupted */
 	uint64_t interval_ms, timeout_ms, size, max_conns;
 	struct hvt_addr addr;
 	char name[HVT_ADDR_STRLEN]; /* the address as printed */
@@ -51,6 +53,8 @@ static void usage(void)
 	       "  -l, --listen            be the echo responder on ADDRESS\n"
 	       "  -m, --max-conns N       with -l, serve at most N clients at once (100)\n"
 	       "      --start-wsl         for hv:wsl:, start WSL when it is not running\n"
+	       "      --register[=NAME]   listening on hv:SERVICE, register SERVICE on this\n"
+	       "                          Hyper-V host (and remove it at exit if added)\n"
 	       "  -v, --verbose           report connections, fallbacks and reasons on stderr\n"
 	       "  -h, --help              show this help and exit\n"
 	       "  -V, --version           show the version and exit\n"
@@ -62,7 +66,7 @@ static void usage(void)
 	exit(HVT_EXIT_OK);
 }
 
-enum { OPT_CONNECT = 256, OPT_START_WSL };
+enum { OPT_CONNECT = 256, OPT_START_WSL, OPT_REGISTER };
 
 static const struct hvt_option longopts[] = {
 	{ "count", hvt_required_argument, NULL, 'c' },
@@ -70,6 +74,7 @@ static const struct hvt_option longopts[] = {
 	{ "timeout", hvt_required_argument, NULL, 'W' },
 	{ "size", hvt_required_argument, NULL, 's' },
 	{ "connect", hvt_no_argument, NULL, OPT_CONNECT },
+	{ "register", hvt_optional_argument, NULL, OPT_REGISTER },
 	{ "quiet", hvt_no_argument, NULL, 'q' },
 	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "listen", hvt_no_argument, NULL, 'l' },
@@ -589,6 +594,7 @@ static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_EXCLUSIVE, .a = { OPT_CONNECT, 's' } },
 	{ HVT_OPT_EXCLUSIVE, .a = { 'q', 'j' } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'l' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER }, .b = { 'l' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
@@ -617,6 +623,10 @@ int main(int argc, char **argv)
 			break;
 		case 's': opt.size = hvt_opt_number("-s", g.optarg, 0, HVT_PING_MAX_SIZE); break;
 		case OPT_CONNECT: opt.connect = 1; break;
+		case OPT_REGISTER:
+			opt.reg = 1;
+			opt.reg_name = g.optarg;
+			break;
 		case 'q': opt.quiet = 1; break;
 		case 'j': opt.json = 1; break;
 		case 'l': opt.listen = 1; break;
@@ -648,5 +658,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		hvt_die(HVT_EXIT_FAIL, rc, "cannot start sockets");
 	hvt_signals_init();
+	if (opt.reg)
+		hvt_register_listen(&opt.addr, opt.reg_name, "hvping", opt.verbose);
 	return opt.listen ? run_listen() : run_client();
 }

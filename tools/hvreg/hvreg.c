@@ -12,7 +12,9 @@
 #include "opts.h"
 #include "parse.h"
 #include "regfile.h"
+#include "register.h"
 #include "registry.h"
+#include "regprint.h"
 #include "services.h"
 #include "strutil.h"
 #include "table.h"
@@ -23,19 +25,26 @@ enum {
 	EXIT_CONFLICT = 4, /* add: registered under another name; remove, show: several match */
 };
 
-#define MAX_PORT 0x7FFFFFFFu /* SDK: valid vsock ports 0-0x7FFFFFFF */
+#define MAX_PORT    0x7FFFFFFFu /* SDK: valid vsock ports 0-0x7FFFFFFF */
+#define POOL_MAX    1000	/* reserve N: at most this many at once */
+/* reserve takes ports from the dynamic range (49152-65535), never WSL's 50000-50005. */
+#define POOL_LO	    49152u
+#define POOL_SPAN   16384u
+#define WSL_PORT_LO 50000u
+#define WSL_PORT_HI 50005u
 
-enum cmd { CMD_ADD, CMD_REMOVE, CMD_LIST, CMD_SHOW };
-enum print_fmt { PRINT_NONE, PRINT_POWERSHELL, PRINT_CMD, PRINT_REG };
+enum cmd { CMD_ADD, CMD_REMOVE, CMD_LIST, CMD_SHOW, CMD_RESERVE };
 
 static struct {
-	const char *name; /* --name */
-	const char *file; /* --file */
-	enum print_fmt print;
-	int force, json, verbose;
+	const char *name;   /* --name */
+	const char *file;   /* --file */
+	const char *tool;   /* --tool */
+	const char *prefix; /* --name-prefix */
+	enum hvt_print_form print;
+	int force, json, verbose, ensure, dry_run;
 } opt;
 
-enum { OPT_FORCE = 256, OPT_FILE, OPT_PRINT };
+enum { OPT_FORCE = 256, OPT_FILE, OPT_PRINT, OPT_TOOL, OPT_PREFIX, OPT_ENSURE, OPT_DRY_RUN };
 /* The command as an id in the options table (which options go with which command). */
 #define CMD_ID(cmd) (300 + (int)(cmd))
 
@@ -44,6 +53,11 @@ static const struct hvt_option longopts[] = {
 	{ "force", hvt_no_argument, NULL, OPT_FORCE },
 	{ "file", hvt_required_argument, NULL, OPT_FILE },
 	{ "print", hvt_required_argument, NULL, OPT_PRINT },
+	{ "tool", hvt_required_argument, NULL, OPT_TOOL },
+	{ "name-prefix", hvt_required_argument, NULL, OPT_PREFIX },
+	{ "ensure", hvt_no_argument, NULL, OPT_ENSURE },
+	{ "dry-run", hvt_no_argument, NULL, OPT_DRY_RUN },
+	{ "wait", hvt_required_argument, NULL, 'w' },
 	{ "json", hvt_no_argument, NULL, 'j' },
 	{ "verbose", hvt_no_argument, NULL, 'v' },
 	{ "help", hvt_no_argument, NULL, 'h' },
@@ -52,21 +66,30 @@ static const struct hvt_option longopts[] = {
 };
 
 /* Which options go with which command and with each other (common/opts.h). */
+#define CHANGING CMD_ID(CMD_ADD), CMD_ID(CMD_REMOVE), CMD_ID(CMD_RESERVE)
 static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_ONLY_FOR, .a = { 'n' }, .b = { CMD_ID(CMD_ADD) } },
 	{ HVT_OPT_ONLY_FOR, .a = { OPT_FORCE }, .b = { CMD_ID(CMD_ADD) } },
 	{ HVT_OPT_NEEDS, .a = { OPT_FORCE }, .b = { 'n' }, .note = "the new name" },
-	{ HVT_OPT_ONLY_FOR, .a = { 'j' }, .b = { CMD_ID(CMD_LIST), CMD_ID(CMD_SHOW) } },
-	{ HVT_OPT_ONLY_FOR, .a = { OPT_PRINT }, .b = { CMD_ID(CMD_ADD), CMD_ID(CMD_REMOVE) } },
+	{ HVT_OPT_ONLY_FOR, .a = { 'j' },
+	  .b = { CMD_ID(CMD_LIST), CMD_ID(CMD_SHOW), CMD_ID(CMD_RESERVE) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_PRINT }, .b = { CHANGING } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_DRY_RUN }, .b = { CHANGING } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_TOOL }, .b = { CHANGING } },
+	{ HVT_OPT_ONLY_FOR, .a = { 'w' }, .b = { CHANGING } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_PREFIX }, .b = { CMD_ID(CMD_RESERVE) } },
+	{ HVT_OPT_ONLY_FOR, .a = { OPT_ENSURE }, .b = { CMD_ID(CMD_RESERVE) } },
+	{ HVT_OPT_NEEDS, .a = { CMD_ID(CMD_RESERVE) }, .b = { OPT_TOOL },
+	  .note = "who owns the pool" },
 	{ HVT_OPT_EXCLUSIVE, .a = { OPT_PRINT, OPT_FILE } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_PRINT, 'j' } },
+	{ HVT_OPT_EXCLUSIVE, .a = { OPT_PRINT, 'w' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_name commands[] = {
-	{ CMD_ID(CMD_ADD), "add" },
-	{ CMD_ID(CMD_REMOVE), "remove" },
-	{ CMD_ID(CMD_LIST), "list" },
-	{ CMD_ID(CMD_SHOW), "show" },
-	{ 0, NULL },
+	{ CMD_ID(CMD_ADD), "add" },	    { CMD_ID(CMD_REMOVE), "remove" },
+	{ CMD_ID(CMD_LIST), "list" },	    { CMD_ID(CMD_SHOW), "show" },
+	{ CMD_ID(CMD_RESERVE), "reserve" }, { 0, NULL },
 };
 /* hvreg names its options by their long names: --name, --json. */
 static const struct hvt_opt_spec opt_spec = { longopts, 1, commands, rules };
@@ -75,9 +98,12 @@ static void usage(void)
 {
 	printf("Usage: %s [OPTIONS] add [SERVICE]\n"
 	       "       %s [OPTIONS] remove SERVICE|NAME\n"
+	       "       %s [OPTIONS] remove --tool TOOL\n"
+	       "       %s [OPTIONS] reserve N --tool TOOL\n"
 	       "       %s [OPTIONS] list\n"
 	       "       %s [OPTIONS] show SERVICE|NAME\n",
-	       hvt_progname(), hvt_progname(), hvt_progname(), hvt_progname());
+	       hvt_progname(), hvt_progname(), hvt_progname(), hvt_progname(), hvt_progname(),
+	       hvt_progname());
 	fputs("\n"
 	      "Register hvsocket services on a Hyper-V host (HKLM\\SOFTWARE\\Microsoft\\Windows NT\\\n"
 	      "CurrentVersion\\Virtualization\\GuestCommunicationServices), in the live registry,\n"
@@ -89,7 +115,9 @@ static void usage(void)
 	      "\n"
 	      "Commands:\n"
 	      "  add [SERVICE]        register a service (again: nothing changes)\n"
-	      "  remove SERVICE|NAME  unregister exactly one service\n"
+	      "  remove SERVICE|NAME  unregister exactly one service (with --tool and no\n"
+	      "                       SERVICE: every service of that tool)\n"
+	      "  reserve N            register N free vsock ports (1-1000) for --tool at once\n"
 	      "  list                 list the registered services\n"
 	      "  show SERVICE|NAME    show one service\n"
 	      "\n"
@@ -97,17 +125,28 @@ static void usage(void)
 	      "  -n, --name NAME      add: friendly name (ElementName); default \"vsock port N\"\n"
 	      "                       for vsock ports, else \"hvtools service\"\n"
 	      "      --force          add: rename a service registered under another name\n"
+	      "                       (or owned by another tool)\n"
+	      "      --tool TOOL      add, reserve: record TOOL as the owner (ToolName);\n"
+	      "                       remove: only TOOL's services\n"
+	      "      --name-prefix P  reserve: names \"P vsock port N\" (default: TOOL)\n"
+	      "      --ensure         reserve: top TOOL's pool up to N (nothing when it has N)\n"
+	      "      --dry-run        add, remove, reserve: say what would change, change nothing\n"
 	      "      --file FILE      use the .reg file FILE instead of the live registry\n"
-	      "                       (add creates it when missing)\n"
-	      "      --print FORMAT   add, remove: print what to run on the host instead, as\n"
-	      "                       powershell, cmd (reg.exe commands) or reg (.reg file text)\n"
-	      "  -j, --json           list, show: print one JSON document (keys in hvreg(1))\n"
+	      "                       (add and reserve create it when missing)\n"
+	      "      --print FORMAT   add, remove, reserve: print what to run on the host\n"
+	      "                       instead, as powershell, cmd (reg.exe commands), reg (.reg\n"
+	      "                       file text), gpo (Group Policy Preferences Registry.xml),\n"
+	      "                       ansible (task list) or dsc (PowerShell DSC configuration)\n"
+	      "  -w, --wait SECS      wait at most SECS for another hvreg changing the same file\n"
+	      "                       or registry (default 10)\n"
+	      "  -j, --json           list, show, reserve: print one JSON document (hvreg(1))\n"
 	      "  -v, --verbose        report what was done (or why nothing was) on stderr\n"
 	      "  -h, --help           show this help and exit\n"
 	      "  -V, --version        show the version and exit\n"
 	      "\n"
-	      "Exit status: 0 ok, 1 failure, 2 usage error, 3 no such service,\n"
-	      "4 conflict (registered under another name, or NAME matches several services).\n",
+	      "Exit status: 0 ok, 1 failure (also: the file or registry stayed locked), 2 usage\n"
+	      "error, 3 no such service, 4 conflict (registered under another name or tool, or\n"
+	      "NAME matches several services).\n",
 	      stdout);
 	exit(HVT_EXIT_OK);
 }
@@ -154,15 +193,6 @@ static int parse_service(const char *s, hvt_guid *g, int *is_port, uint32_t *por
 	*is_port = 1;
 	hvt_guid_from_port(*port, g);
 	return 0;
-}
-
-static void default_name(const hvt_guid *g, char *buf, size_t len)
-{
-	uint32_t port;
-	if (hvt_guid_to_port(g, &port) == 0)
-		snprintf(buf, len, "vsock port %lu", (unsigned long)port);
-	else
-		snprintf(buf, len, "hvtools service");
 }
 
 /* Indexes (into out, capacity n) of the services that arg names: exact key name, else the
@@ -249,7 +279,7 @@ static const char *name_or_note(const struct hvt_service *e, char *buf, size_t l
 	if (e->name)
 		return e->name;
 	if (e->name_type == 0)
-		return "(no name)";
+		return e->nvalues ? "-" : "(no name)"; /* podman's: VALUES says what it is */
 	snprintf(buf, len, "(ElementName is not a string: type %lu)", (unsigned long)e->name_type);
 	return buf;
 }
@@ -282,7 +312,7 @@ static struct hvt_table *services_table(const struct hvt_service *v, size_t n)
 	return t;
 }
 
-static void do_list(const struct hvt_service *v, size_t n)
+static void print_entries(const struct hvt_service *v, size_t n)
 {
 	struct hvt_table *t = services_table(v, n);
 	if (opt.json) {
@@ -294,6 +324,11 @@ static void do_list(const struct hvt_service *v, size_t n)
 		hvt_table_print(t, stdout, 0);
 	}
 	hvt_table_free(t);
+}
+
+static void do_list(const struct hvt_service *v, size_t n)
+{
+	print_entries(v, n);
 	for (size_t i = 0; i < n; i++)
 		warn_form(&v[i]);
 }
@@ -319,6 +354,16 @@ static void do_show(const struct hvt_service *e, const char *where, int live)
 			printf("port: %lu\n", (unsigned long)port);
 		else
 			printf("port: -\n");
+		fputs("tool: ", stdout);
+		hvt_table_put(stdout, e->tool ? e->tool : "-", 0);
+		putchar('\n');
+		char *values = hvt_service_values_text(e);
+		if (values) {
+			fputs("values: ", stdout);
+			hvt_table_put(stdout, values, 0);
+			putchar('\n');
+			free(values);
+		}
 		fputs("key:  " HVT_SERVICES_KEY "\\", stdout);
 		hvt_table_put(stdout, e->key, 0);
 		putchar('\n');
@@ -330,106 +375,55 @@ static void do_show(const struct hvt_service *e, const char *where, int live)
 	warn_form(e);
 }
 
-/* ---- --print ---- */
+/* ---- --print and --dry-run ---- */
 
-/* PowerShell single-quoted string: ' and the typographic single quotes PowerShell also
- * accepts (U+2018..U+201B) are doubled. */
-static void ps_quote(const char *s)
+static void check_print(const struct hvt_reg_change *c, size_t n, const char *remove_tool)
 {
-	putchar('\'');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\'') {
-			fputs("''", stdout);
-		} else if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x98 && p[2] <= 0x9B) {
-			fwrite(p, 1, 3, stdout);
-			fwrite(p, 1, 3, stdout);
-			p += 2;
-		} else {
-			putchar(*p);
-		}
-	}
-	putchar('\'');
-}
-
-/* reg.exe argument in double quotes for cmd.exe; the caller has rejected '"' and '%'.
- * Backslashes before the closing quote are doubled (argv parsing rules). */
-static void cmd_quote(const char *s)
-{
-	putchar('"');
-	fputs(s, stdout);
-	size_t n = strlen(s), k = 0;
-	while (k < n && s[n - 1 - k] == '\\')
-		k++;
-	for (size_t i = 0; i < k; i++)
-		putchar('\\');
-	putchar('"');
-}
-
-static void print_commands(int add, const char *key, const char *name)
-{
-	char *path = malloc(sizeof HVT_SERVICES_PATH + strlen(key) + 1);
-	if (!path)
-		hvt_diex(HVT_EXIT_FAIL, "out of memory");
-	sprintf(path, "%s\\%s", HVT_SERVICES_PATH, key);
-	switch (opt.print) {
-	case PRINT_POWERSHELL:
-		/* The 64-bit view opened explicitly: in a 32-bit PowerShell HKLM:\SOFTWARE is
-		 * redirected to WOW6432Node, where Hyper-V does not look. */
-		fputs("$hklm = [Microsoft.Win32.RegistryKey]::OpenBaseKey('LocalMachine', "
-		      "'Registry64')\n",
-		      stdout);
-		if (add) {
-			fputs("$key = $hklm.CreateSubKey(", stdout);
-			ps_quote(path);
-			fputs(")\n$key.SetValue('ElementName', ", stdout);
-			ps_quote(name);
-			fputs(", 'String')\n$key.Close()\n", stdout);
-		} else {
-			fputs("$hklm.DeleteSubKey(", stdout);
-			ps_quote(path);
-			fputs(")\n", stdout);
-		}
-		break;
-	case PRINT_CMD:
-		printf("reg %s \"HKLM\\%s\"", add ? "add" : "delete", path);
-		if (add) {
-			fputs(" /v ElementName /t REG_SZ /d ", stdout);
-			cmd_quote(name);
-		}
-		fputs(" /f /reg:64\n", stdout);
-		break;
-	case PRINT_REG:
-		printf("Windows Registry Editor Version 5.00\n\n[%s%s\\%s]\n", add ? "" : "-",
-		       HVT_SERVICES_HIVE, path);
-		if (add) {
-			char *q;
-			if (hvt_regfile_quote(name, &q) < 0)
-				hvt_diex(HVT_EXIT_FAIL, "out of memory");
-			printf("\"ElementName\"=%s\n", q);
-			free(q);
-		}
-		putchar('\n');
-		break;
-	case PRINT_NONE: break;
-	}
-	free(path);
-}
-
-static void check_print_name(const char *name)
-{
-	if (opt.print == PRINT_CMD && strpbrk(name, "\"%"))
-		hvt_usage_error(
-			"--print cmd cannot pass a name containing '\"' or '%%' safely through "
-			"cmd.exe: use --print powershell or --print reg");
-	if (opt.print == PRINT_REG) {
-		for (const char *p = name; *p; p++)
+	char err[512];
+	if (hvt_print_check(opt.print, c, n, remove_tool, err, sizeof err) < 0)
+		hvt_usage_error("%s", err);
+	for (size_t i = 0; opt.print == HVT_PRINT_REG && i < n; i++)
+		for (const char *p = c[i].name; p && *p; p++)
 			if ((unsigned char)*p >= 0x80) {
 				hvt_warnx(
 					"warning: regedit reads a .reg file without byte order mark in the "
 					"ANSI code page: for a non-ASCII name write the file with --file");
-				break;
+				return;
 			}
+}
+
+/* --dry-run: one line on stderr per change that would be made; in: "in FILE", "on the host". */
+static void describe(const struct hvt_reg_change *c, size_t n, const char *remove_tool,
+		     const char *in)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].remove) {
+			if (strncmp(in, "in ", 3) == 0)
+				hvt_warnx("dry run: would remove %s from %s", c[i].key, in + 3);
+			else
+				hvt_warnx("dry run: would remove %s %s", c[i].key, in);
+			continue;
+		}
+		if (c[i].tool)
+			hvt_warnx("dry run: would register %s as \"%s\" (ToolName %s) %s", c[i].key,
+				  c[i].name, c[i].tool, in);
+		else
+			hvt_warnx("dry run: would register %s as \"%s\" %s", c[i].key, c[i].name,
+				  in);
 	}
+	if (remove_tool)
+		hvt_warnx("dry run: would remove every service whose ToolName is %s %s",
+			  remove_tool, in);
+}
+
+/* --print: the script, or with --dry-run what it would do. */
+static void print_or_describe(const struct hvt_reg_change *c, size_t n, const char *remove_tool)
+{
+	check_print(c, n, remove_tool);
+	if (opt.dry_run)
+		describe(c, n, remove_tool, "on the host (nothing printed)");
+	else
+		hvt_print_changes(stdout, opt.print, c, n, remove_tool);
 }
 
 /* ---- store ---- */
@@ -443,6 +437,9 @@ static struct hvt_store *open_store(int flags)
 {
 	struct hvt_store *st;
 	char err[512];
+	/* --dry-run reads only: no lock, and a missing file is an empty one, not created. */
+	if (opt.dry_run && (flags & HVT_STORE_WRITE))
+		flags = HVT_STORE_CREATE;
 	int rc = opt.file ? hvt_store_open_file(&st, opt.file, flags, err, sizeof err)
 			  : hvt_store_open_live(&st, flags, err, sizeof err);
 	if (rc != HVT_STORE_OK)
@@ -515,6 +512,68 @@ static void store_call(int rc, const char *err)
 		hvt_diex(exit_for(rc), "%s", err);
 }
 
+/* "in WHERE", for describe(). */
+static const char *in_where(const struct hvt_store *st)
+{
+	static char buf[700];
+	snprintf(buf, sizeof buf, "in %s", hvt_store_where(st));
+	return buf;
+}
+
+/* Makes the changes in st and commits them, or with --dry-run says what they would be. */
+static void apply(struct hvt_store *st, const struct hvt_reg_change *c, size_t n)
+{
+	char err[512];
+	if (opt.dry_run) {
+		describe(c, n, NULL, in_where(st));
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		store_call(c[i].remove ? hvt_store_delete(st, c[i].key, err, sizeof err)
+				       : hvt_store_put(st, c[i].key, c[i].name, c[i].tool, 0, err,
+						       sizeof err),
+			   err);
+	store_call(hvt_store_commit(st, err, sizeof err), err);
+}
+
+/* An entry as a store would list it, for the output of reserve --dry-run and the like. */
+static void make_entry(struct hvt_service *e, const hvt_guid *g, const char *name, const char *tool)
+{
+	char gb[HVT_GUID_STRLEN];
+	memset(e, 0, sizeof *e);
+	e->guid = *g;
+	e->form = HVT_KEY_STANDARD;
+	e->name_type = 1;
+	e->key = hvt_xstrdup(guid_text(g, gb));
+	e->name = hvt_xstrdup(name);
+	e->tool = hvt_xstrdup(tool);
+	e->values = calloc(2, sizeof *e->values);
+	if (!e->key || !e->name || !e->tool || !e->values)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
+	const char *vn[2] = { HVT_SERVICE_VALUE, HVT_TOOL_VALUE }, *vt[2] = { name, tool };
+	for (int i = 0; i < 2; i++) {
+		e->values[i].name = hvt_xstrdup(vn[i]);
+		e->values[i].text = hvt_xstrdup(vt[i]);
+		e->values[i].type = 1;
+		if (!e->values[i].name || !e->values[i].text)
+			hvt_diex(HVT_EXIT_FAIL, "out of memory");
+		e->nvalues++;
+	}
+}
+
+/* The services of --tool (all when no --tool), as shallow copies: free only the array. */
+static struct hvt_service *of_tool(const struct hvt_service *v, size_t n, size_t *k)
+{
+	struct hvt_service *out = calloc(n ? n : 1, sizeof *out);
+	if (!out)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
+	*k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].deleted && (!opt.tool || (v[i].tool && strcmp(v[i].tool, opt.tool) == 0)))
+			out[(*k)++] = v[i];
+	return out;
+}
+
 /* ---- commands ---- */
 
 static void cmd_add(const char *arg)
@@ -534,12 +593,11 @@ static void cmd_add(const char *arg)
 	}
 	char gb[HVT_GUID_STRLEN], defname[64];
 	guid_text(&g, gb);
-	default_name(&g, defname, sizeof defname);
-	const char *name = opt.name ? opt.name : defname;
+	hvt_service_default_name(&g, defname, sizeof defname);
 
 	if (opt.print) {
-		check_print_name(name);
-		print_commands(1, gb, name);
+		struct hvt_reg_change c = { 0, gb, opt.name ? opt.name : defname, opt.tool };
+		print_or_describe(&c, 1, NULL);
 		return;
 	}
 
@@ -561,23 +619,30 @@ static void cmd_add(const char *arg)
 				"unbraced form (remove it with: hvreg remove '%s')",
 				v[i].key, where, v[i].key);
 	}
-
-	char err[512];
-	const char *what; /* for -v */
-	if (cur && cur->name && (!opt.name || strcmp(cur->name, opt.name) == 0)) {
-		if (opt.verbose)
-			hvt_warnx("%s is already registered as \"%s\" in %s: nothing changed", gb,
-				  cur->name, where);
+	/* A key without ElementName (podman's) keeps its other values and gets the name. */
+	const char *name = opt.name ? opt.name : cur && cur->name ? cur->name : defname;
+	int same_name = cur && cur->name && strcmp(cur->name, name) == 0;
+	int same_tool = !opt.tool || (cur && cur->tool && strcmp(cur->tool, opt.tool) == 0);
+	if (same_name && same_tool) {
+		if (opt.verbose || opt.dry_run)
+			hvt_warnx("%s%s is already registered as \"%s\" in %s: nothing %s",
+				  opt.dry_run ? "dry run: " : "", gb, cur->name, where,
+				  opt.dry_run ? "would change" : "changed");
 		/* Nothing to write: the file (or registry) is left as it is. */
 		printf("%s\n", gb);
 		hvt_services_free(v, n);
 		hvt_store_close(st);
 		return;
 	}
-	if (cur && cur->name && !opt.force) {
+	if (cur && cur->name && !same_name && !opt.force) {
 		hvt_warnx(
 			"%s is already registered as \"%s\" in %s (use --force to rename it to \"%s\")",
-			gb, cur->name, where, opt.name);
+			gb, cur->name, where, name);
+		exit(EXIT_CONFLICT);
+	}
+	if (cur && cur->tool && !same_tool && !opt.force) {
+		hvt_warnx("%s belongs to tool %s in %s (use --force to give it to %s)", gb,
+			  cur->tool, where, opt.tool);
 		exit(EXIT_CONFLICT);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -591,19 +656,26 @@ static void cmd_add(const char *arg)
 							      : guid_text(&v[i].guid, ob),
 				where, name);
 		}
-	if (cur)
-		what = cur->name ? "renamed" : "named";
+	struct hvt_reg_change c = { 0, cur ? cur->key : gb, name, opt.tool };
+	if (opt.dry_run && cur && cur->name && !same_name)
+		hvt_warnx("dry run: would rename %s from \"%s\" to \"%s\" in %s", gb, cur->name,
+			  name, where);
+	else if (opt.dry_run && cur && same_name)
+		hvt_warnx("dry run: would give %s to tool %s in %s", gb, opt.tool, where);
 	else
-		what = "registered";
-	store_call(hvt_store_put(st, cur ? cur->key : gb, name, err, sizeof err), err);
-	store_call(hvt_store_commit(st, err, sizeof err), err);
-	if (opt.verbose) {
-		if (cur && cur->name)
+		apply(st, &c, 1);
+	if (opt.dry_run) {
+		/* said above or by apply */
+	} else if (opt.verbose) {
+		const char *what = !cur ? "registered" : !cur->name ? "named" : "renamed";
+		if (cur && cur->name && !same_name)
 			hvt_warnx("%s %s from \"%s\" to \"%s\" in %s", what, gb, cur->name, name,
 				  where);
+		else if (cur && same_name)
+			hvt_warnx("gave %s to tool %s in %s", gb, opt.tool, where);
 		else
 			hvt_warnx("%s %s as \"%s\" in %s", what, gb, name, where);
-	} else if (!opt.name) {
+	} else if (!opt.name && !(cur && cur->name)) {
 		hvt_warnx("no --name given: registered as \"%s\"", name);
 	}
 	printf("%s\n", gb);
@@ -614,6 +686,14 @@ static void cmd_add(const char *arg)
 static void cmd_remove(const char *arg)
 {
 	if (opt.print) {
+		if (!arg) {
+			print_or_describe(NULL, 0, opt.tool);
+			return;
+		}
+		if (opt.tool)
+			hvt_usage_error("--print cannot check that '%s' belongs to tool %s: leave "
+					"out --tool, or SERVICE to remove all of the tool's",
+					arg, opt.tool);
 		hvt_guid g;
 		int is_port;
 		uint32_t port;
@@ -626,20 +706,157 @@ static void cmd_remove(const char *arg)
 				"--print needs a service GUID or vsock port, not a name: '%s'",
 				arg);
 		char gb[HVT_GUID_STRLEN];
-		print_commands(0, guid_text(&g, gb), NULL);
+		struct hvt_reg_change c = { 1, guid_text(&g, gb), NULL, NULL };
+		print_or_describe(&c, 1, NULL);
 		return;
 	}
 	struct hvt_store *st = open_store(HVT_STORE_WRITE);
 	const char *where = hvt_store_where(st);
 	struct hvt_service *v;
-	size_t n;
+	size_t n, k;
 	list_store(st, &v, &n);
-	const struct hvt_service *e = &v[find_one(v, n, arg, where)];
-	char err[512];
-	store_call(hvt_store_delete(st, e->key, err, sizeof err), err);
-	store_call(hvt_store_commit(st, err, sizeof err), err);
-	if (opt.verbose)
-		hvt_warnx("removed %s \"%s\" from %s", e->key, e->name ? e->name : "", where);
+	struct hvt_service *mine = of_tool(v, n, &k);
+	struct hvt_reg_change *c = calloc(k ? k : 1, sizeof *c);
+	if (!c)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
+	size_t nc = 0;
+	if (arg) {
+		char where_tool[700];
+		snprintf(where_tool, sizeof where_tool, "%s%s%s%s", where,
+			 opt.tool ? " (tool " : "", opt.tool ? opt.tool : "",
+			 opt.tool ? " only)" : "");
+		c[nc++] = (struct hvt_reg_change){ 1, mine[find_one(mine, k, arg, where_tool)].key,
+						   NULL, NULL };
+	} else {
+		for (size_t i = 0; i < k; i++)
+			c[nc++] = (struct hvt_reg_change){ 1, mine[i].key, NULL, NULL };
+		if (!k && (opt.verbose || opt.dry_run))
+			hvt_warnx("no services of tool %s in %s: nothing to remove", opt.tool,
+				  where);
+	}
+	apply(st, c, nc);
+	for (size_t i = 0; opt.verbose && !opt.dry_run && i < nc; i++) {
+		const struct hvt_service *e = NULL;
+		for (size_t j = 0; j < k && !e; j++)
+			if (mine[j].key == c[i].key)
+				e = &mine[j];
+		if (e && e->name)
+			hvt_warnx("removed %s \"%s\" from %s", c[i].key, e->name, where);
+		else
+			hvt_warnx("removed %s from %s", c[i].key, where);
+	}
+	free(c);
+	free(mine);
+	hvt_services_free(v, n);
+	hvt_store_close(st);
+}
+
+/* The i-th port of tool's sequence: the dynamic range from a start that the tool's name
+ * gives, so that a tool gets the same ports on every host where they are free. */
+static uint32_t pool_port(const char *tool, uint32_t i)
+{
+	uint32_t start = (uint32_t)(hvt_ci_hash(tool, strlen(tool)) % POOL_SPAN);
+	return POOL_LO + (start + i) % POOL_SPAN;
+}
+
+/* Whether port p is taken: WSL's, or registered in v (in any key form). */
+static int port_taken(uint32_t p, const struct hvt_service *v, size_t n)
+{
+	if (p >= WSL_PORT_LO && p <= WSL_PORT_HI)
+		return 1;
+	hvt_guid g;
+	hvt_guid_from_port(p, &g);
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].deleted && v[i].form != HVT_KEY_NOT_GUID &&
+		    hvt_guid_equal(&v[i].guid, &g))
+			return 1;
+	return 0;
+}
+
+static void cmd_reserve(const char *count)
+{
+	uint32_t want = (uint32_t)hvt_opt_number("pool size", count, 1, POOL_MAX);
+	const char *prefix = opt.prefix ? opt.prefix : opt.tool;
+	char probe[HVT_SERVICE_NAME_MAX * 4 + 32];
+	const char *why;
+	snprintf(probe, sizeof probe, "%s vsock port 65535", prefix);
+	if (hvt_service_name_check(probe, &why) < 0)
+		hvt_usage_error("invalid --name-prefix '%s': %s", prefix, why);
+
+	struct hvt_store *st = NULL;
+	struct hvt_service *v = NULL;
+	size_t n = 0, have = 0;
+	struct hvt_service *pool = NULL;
+	if (!opt.print) {
+		st = open_store(HVT_STORE_WRITE | HVT_STORE_CREATE);
+		list_store(st, &v, &n);
+		pool = of_tool(v, n, &have);
+	}
+	/* With --print the host's registry is unknown: the printed pool is the first N ports
+	 * of the tool's sequence, the same every time (so --ensure changes nothing). */
+	uint32_t need = opt.ensure || opt.print ? (want > have ? want - (uint32_t)have : 0) : want;
+	struct hvt_service *out = calloc(have + need + 1, sizeof *out);
+	struct hvt_reg_change *c = calloc(need + 1, sizeof *c);
+	if (!out || !c)
+		hvt_diex(HVT_EXIT_FAIL, "out of memory");
+	size_t nout = 0, nc = 0;
+	for (uint32_t i = 0; i < POOL_SPAN && nc < need; i++) {
+		uint32_t p = pool_port(opt.tool, i);
+		if (port_taken(p, v, n))
+			continue;
+		hvt_guid g;
+		hvt_guid_from_port(p, &g);
+		char name[sizeof probe];
+		snprintf(name, sizeof name, "%s vsock port %lu", prefix, (unsigned long)p);
+		if (st && !opt.dry_run) {
+			char err[512], gb[HVT_GUID_STRLEN];
+			int rc = hvt_store_put(st, guid_text(&g, gb), name, opt.tool, HVT_PUT_NEW,
+					       err, sizeof err);
+			if (rc == HVT_STORE_EXISTS) /* taken meanwhile (not by an hvreg): next */
+				continue;
+			store_call(rc, err);
+		}
+		make_entry(&out[nout], &g, name, opt.tool);
+		struct hvt_service *e = &out[nout];
+		c[nc++] = (struct hvt_reg_change){ 0, e->key, e->name, e->tool };
+		nout++;
+	}
+	if (nc < need)
+		hvt_diex(HVT_EXIT_FAIL, "only %lu of the %lu vsock ports %lu-%lu are free in %s",
+			 (unsigned long)nc, (unsigned long)need, (unsigned long)POOL_LO,
+			 (unsigned long)(POOL_LO + POOL_SPAN - 1),
+			 st ? hvt_store_where(st) : "the tool's sequence");
+	if (opt.print) {
+		print_or_describe(c, nc, NULL);
+	} else {
+		char err[512];
+		if (opt.dry_run)
+			describe(c, nc, NULL, in_where(st));
+		else
+			store_call(hvt_store_commit(st, err, sizeof err), err);
+		if ((opt.verbose || opt.dry_run) && opt.ensure && need == 0)
+			hvt_warnx("%s: tool %s has %lu services (--ensure %lu): nothing %s",
+				  hvt_store_where(st), opt.tool, (unsigned long)have,
+				  (unsigned long)want, opt.dry_run ? "would change" : "changed");
+		else if (opt.verbose && !opt.dry_run)
+			hvt_warnx("registered %lu vsock ports for tool %s in %s", (unsigned long)nc,
+				  opt.tool, hvt_store_where(st));
+		/* --ensure shows the whole pool, else the new entries. */
+		size_t shown = opt.ensure ? have + nout : nout;
+		struct hvt_service *all = calloc(shown + 1, sizeof *all);
+		if (!all)
+			hvt_diex(HVT_EXIT_FAIL, "out of memory");
+		if (opt.ensure)
+			memcpy(all, pool, have * sizeof *all);
+		memcpy(all + (opt.ensure ? have : 0), out, nout * sizeof *all);
+		if (shown > 1)
+			qsort(all, shown, sizeof *all, cmp_shown);
+		print_entries(all, shown);
+		free(all);
+	}
+	hvt_services_free(out, nout);
+	free(c);
+	free(pool);
 	hvt_services_free(v, n);
 	hvt_store_close(st);
 }
@@ -675,23 +892,23 @@ int main(int argc, char **argv)
 	struct hvt_getopt go = { .optind = 1 };
 	struct hvt_opt_used used = { { 0 } };
 	int c;
-	while ((c = hvt_getopt_long(&go, argc, argv, "n:jvhV", longopts, NULL)) != -1) {
+	while ((c = hvt_getopt_long(&go, argc, argv, "n:w:jvhV", longopts, NULL)) != -1) {
 		hvt_opt_use(&used, c);
 		switch (c) {
 		case 'n': opt.name = go.optarg; break;
 		case OPT_FORCE: opt.force = 1; break;
 		case OPT_FILE: opt.file = go.optarg; break;
 		case OPT_PRINT:
-			if (strcmp(go.optarg, "powershell") == 0)
-				opt.print = PRINT_POWERSHELL;
-			else if (strcmp(go.optarg, "cmd") == 0)
-				opt.print = PRINT_CMD;
-			else if (strcmp(go.optarg, "reg") == 0)
-				opt.print = PRINT_REG;
-			else
-				hvt_usage_error(
-					"invalid --print format '%s' (expected powershell, cmd or reg)",
-					go.optarg);
+			if (!(opt.print = hvt_print_form_parse(go.optarg)))
+				hvt_usage_error("invalid --print format '%s' (expected %s)",
+						go.optarg, hvt_print_form_names);
+			break;
+		case OPT_TOOL: opt.tool = go.optarg; break;
+		case OPT_PREFIX: opt.prefix = go.optarg; break;
+		case OPT_ENSURE: opt.ensure = 1; break;
+		case OPT_DRY_RUN: opt.dry_run = 1; break;
+		case 'w':
+			hvt_store_lock_wait(hvt_opt_duration("-w", go.optarg, HVT_OPT_DAY_MS, 0));
 			break;
 		case 'j': opt.json = 1; break;
 		case 'v': opt.verbose = 1; break;
@@ -703,7 +920,7 @@ int main(int argc, char **argv)
 	char **args = argv + go.optind;
 	int nargs = argc - go.optind;
 	if (nargs == 0)
-		hvt_usage_error("missing command (add, remove, list or show)");
+		hvt_usage_error("missing command (add, remove, reserve, list or show)");
 	enum cmd cmd;
 	const char *word = args[0];
 	if (strcmp(word, "add") == 0)
@@ -714,15 +931,24 @@ int main(int argc, char **argv)
 		cmd = CMD_LIST;
 	else if (strcmp(word, "show") == 0)
 		cmd = CMD_SHOW;
+	else if (strcmp(word, "reserve") == 0)
+		cmd = CMD_RESERVE;
 	else
-		hvt_usage_error("unknown command '%s' (expected add, remove, list or show)", word);
+		hvt_usage_error(
+			"unknown command '%s' (expected add, remove, reserve, list or show)", word);
 
 	/* Which options go with which command: the arguments here, the options in rules[]. */
-	int max_args = cmd == CMD_LIST ? 0 : 1, min_args = cmd == CMD_REMOVE || cmd == CMD_SHOW;
+	int max_args = cmd == CMD_LIST ? 0 : 1;
+	int min_args = cmd == CMD_SHOW || cmd == CMD_RESERVE || (cmd == CMD_REMOVE && !opt.tool);
 	if (nargs - 1 > max_args)
 		hvt_usage_error("too many arguments for %s: '%s'", word, args[max_args + 1]);
 	if (nargs - 1 < min_args)
-		hvt_usage_error("%s needs a SERVICE (GUID or vsock port) or a NAME", word);
+		hvt_usage_error(
+			cmd == CMD_RESERVE ? "reserve needs N, the pool size (1-1000)"
+			: cmd == CMD_REMOVE
+				? "remove needs a SERVICE (GUID or vsock port), a NAME or --tool"
+				: "%s needs a SERVICE (GUID or vsock port) or a NAME",
+			word);
 	hvt_opt_use(&used, CMD_ID(cmd));
 	hvt_opt_check(&opt_spec, &used);
 	if (opt.file && !*opt.file)
@@ -732,6 +958,11 @@ int main(int argc, char **argv)
 		if (hvt_service_name_check(opt.name, &why) < 0)
 			hvt_usage_error("invalid --name: %s", why);
 	}
+	if (opt.tool) {
+		const char *why;
+		if (hvt_tool_name_check(opt.tool, &why) < 0)
+			hvt_usage_error("invalid --tool '%s': %s", opt.tool, why);
+	}
 
 	const char *arg = nargs > 1 ? args[1] : NULL;
 	switch (cmd) {
@@ -739,6 +970,7 @@ int main(int argc, char **argv)
 	case CMD_REMOVE: cmd_remove(arg); break;
 	case CMD_LIST: cmd_list(); break;
 	case CMD_SHOW: cmd_show(arg); break;
+	case CMD_RESERVE: cmd_reserve(arg); break;
 	}
 	return HVT_EXIT_OK;
 }
