@@ -111,6 +111,11 @@ int hvt_addr_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok
 /* A GUID in any form in p[0..n); 0 or -1. */
 int hvt_addr_guid(const char *p, size_t n, hvt_guid *g);
 
+/* For connected(): the text of the code it returns when the code's own says too little (the
+ * peer's answer, shown), for hvt_connect_strerror; one line, no address (the caller names
+ * it). */
+void hvt_connected_said(int code, const char *fmt, ...) HVT_PRINTF(2, 3);
+
 #define HVT_U32_RANGE  "0-4294967295"
 /* vsock ports that map to service GUIDs: the Windows SDK allows 0-0x7FFFFFFF, older kernels
  * ignore offers above it, and 0xFFFFFFFF is VMADDR_PORT_ANY (hvsocket.md section 4). */

@@ -119,7 +119,7 @@ static int closed(int code)
  * port, then '\n', within LINE_MAX bytes; anything else is shown and refused. */
 static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 {
-	char line[LINE_MAX + 1], addr[HVT_ADDR_STRLEN], text[4 * LINE_MAX + 1];
+	char line[LINE_MAX + 1], text[4 * LINE_MAX + 1];
 	size_t n = 0;
 	int len = snprintf(line, sizeof line, "CONNECT %lu\n", (unsigned long)a->port);
 	int rc = hvt_sock_send_all(s, line, (size_t)len), newline = 0;
@@ -148,11 +148,10 @@ static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 	    hvt_addr_num(line + 3, n - 3, 0, 0xFFFFFFFFu, 0, &hostport) == 0)
 		return 0;
 	shown(line, n, text, sizeof text);
-	hvt_warnx("%s: the VMM answered '%s'%s to CONNECT, not 'OK PORT'",
-		  hvt_addr_format(a, addr, sizeof addr), text,
-		  newline	  ? ""
-		  : n == LINE_MAX ? " (no newline within 32 bytes)"
-				  : " and closed");
+	hvt_connected_said(HVT_EPROTO, "the VMM answered '%s' to CONNECT%s", text,
+			   newline	   ? ", not 'OK PORT'"
+			   : n == LINE_MAX ? ": no newline within 32 bytes"
+					   : " and closed before the newline");
 	return HVT_EPROTO;
 }
 

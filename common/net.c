@@ -183,6 +183,27 @@ static int open_addr(const struct opening *o, hvt_sock *out)
 	return rc;
 }
 
+/* What a family's handshake said about the error it returned (hvt_connected_said). Per thread:
+ * the Windows forwarder connects and reports in a thread per connection. */
+static _Thread_local struct {
+	int code; /* 0: nothing said */
+	char text[512];
+} said;
+
+void hvt_connected_said(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(said.text, sizeof said.text, fmt, ap);
+	va_end(ap);
+	said.code = code;
+}
+
+const char *hvt_connect_strerror(int code)
+{
+	return code != 0 && code == said.code ? said.text : hvt_strerror(code);
+}
+
 /* A family whose sockets cannot wait longer than connect_max_ms (Hyper-V sockets:
  * HVSOCKET_CONNECT_TIMEOUT is at most 300 s) gets a fresh attempt after each timeout until -w
  * has passed, as go-winio's dialer does; -w is never cut short silently. */
@@ -190,6 +211,7 @@ int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 		     void *ctx, hvt_sock *out)
 {
 	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx, 0 };
+	said.code = 0;
 	uint64_t cap = a->fam ? a->fam->connect_max_ms : 0;
 	if (!timeout_ms || !cap || timeout_ms <= cap)
 		return open_addr(&o, out);
@@ -319,7 +341,8 @@ const char *hvt_hint(const struct hvt_addr *a, int code)
 void hvt_report(const char *what, const struct hvt_addr *a, int code)
 {
 	char buf[HVT_ADDR_STRLEN];
-	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code));
+	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf),
+		  hvt_connect_strerror(code));
 	const char *hint = hvt_hint(a, code);
 	if (hint)
 		hvt_warnx("hint: %s", hint);

@@ -95,7 +95,13 @@ int hvt_err_timeout(void); /* the platform's "timed out" code */
  * add) and is something listening?"), or NULL when there is nothing useful to add. */
 const char *hvt_hint(const struct hvt_addr *a, int code);
 
-/* prog: WHAT ADDRESS: error text, then "prog: hint: ..." when there is one. */
+/* The text of an error code a connect returned: what the family's handshake said about it on
+ * this thread since its last connect (a hybrid vsock VMM's answer that is not OK), else
+ * hvt_strerror(code). */
+const char *hvt_connect_strerror(int code);
+
+/* prog: WHAT ADDRESS: error text (hvt_connect_strerror), then "prog: hint: ..." when there is
+ * one. */
 void hvt_report(const char *what, const struct hvt_addr *a, int code);
 /* prog: listening on ADDRESS (the bound address, with the local CID for vsock; a when the
  * system cannot say). */

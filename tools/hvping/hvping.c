@@ -273,7 +273,7 @@ static const char *error_text(const struct result *r, char *buf, size_t len)
 {
 	char d[32], why[256];
 	switch (r->phase) {
-	case PH_CONNECT: snprintf(buf, len, "%s", hvt_strerror(r->code)); break;
+	case PH_CONNECT: snprintf(buf, len, "%s", hvt_connect_strerror(r->code)); break;
 	case PH_HELLO:
 		if (r->st == HVT_PING_BAD_VERSION || r->st == HVT_PING_TOO_LARGE)
 			snprintf(buf, len, "hvping protocol: %s", hvt_ping_status_text(r->st));
