@@ -1,10 +1,13 @@
-/* Whether a unix socket file has a listener: /proc/net/unix lists bound sockets with their
- * path; a listener has __SO_ACCEPTCON (0x10000) in Flags (common/hybrid.h). */
+/* Whether a unix socket file has a listener: /proc/net/unix lists bound sockets with the path
+ * they were bound with; a listener has __SO_ACCEPTCON (0x10000) in Flags (common/hybrid.h).
+ * That path and ours may spell one file differently (relative, "//", a symlinked directory):
+ * a path that is not the same text is compared by the file it names. */
 #include "hybrid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Past n blank-separated fields of p. */
 static const char *skip_fields(const char *p, int n)
@@ -16,6 +19,18 @@ static const char *skip_fields(const char *p, int n)
 	return p + strspn(p, " ");
 }
 
+/* Whether p[0..n) names the file of *want. */
+static int same_file(const char *p, size_t n, const struct stat *want)
+{
+	char buf[4096];
+	struct stat st;
+	if (n == 0 || n >= sizeof buf || p[0] == '@') /* an abstract name is no file */
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return stat(buf, &st) == 0 && st.st_dev == want->st_dev && st.st_ino == want->st_ino;
+}
+
 enum hvt_listen_state hvt_unix_listen_state(const char *path)
 {
 	FILE *f = fopen("/proc/net/unix", "r");
@@ -24,6 +39,8 @@ enum hvt_listen_state hvt_unix_listen_state(const char *path)
 	if (!f)
 		return HVT_LS_UNKNOWN;
 	size_t pl = strlen(path);
+	struct stat want;
+	int have = stat(path, &want) == 0;
 	/* Num RefCount Protocol Flags Type St Inode Path */
 	while (fgets(line, sizeof line, f)) {
 		char *end;
@@ -33,7 +50,9 @@ enum hvt_listen_state hvt_unix_listen_state(const char *path)
 			continue;
 		const char *p = skip_fields(end, 3);
 		size_t ll = strcspn(p, "\n");
-		if (ll == pl && memcmp(p, path, pl) == 0 && (v & 0x10000)) {
+		if (!(v & 0x10000))
+			continue;
+		if ((ll == pl && memcmp(p, path, pl) == 0) || (have && same_file(p, ll, &want))) {
 			st = HVT_LS_LISTEN;
 			break;
 		}

@@ -36,10 +36,14 @@ assert d["vmm"] == t + "/vm.sock" and d["error"] is None, d
 assert [(r["port"], r["state"]) for r in d["hybrid"]] == [(52, "LISTEN"), (99, "stale"), (1025, "LISTEN")], d
 assert d["hybrid"][2]["address"] == "vsock-mux:%s/vm.sock:1025" % t, d
 PY
+# PATH spelled otherwise than the listeners bound it: the same files, the same states
+(cd "$T" && $HVLIST --vmm vm.sock) >rel.out 2>err || fail "relative --vmm: exit $? ($(cat err))"
+sed "s|$T/||" want | diff - rel.out >&2 || fail "relative --vmm: listeners shown as stale"
+$HVLIST --vmm "$T//vm.sock" | sed "s|$T//|$T/|" | diff want - >&2 || fail "--vmm DIR//PATH"
 # the listing did not use up the one-shot --notify listener
 printf 'READY=1\n' | socat - "UNIX-CONNECT:$T/vm.sock_1025" || fail "notify after listing"
 wait "$p" || fail "notify listener: exit $?"
-ok "hvlist --vmm: PATH_PORT listeners by port, LISTEN and stale, JSON; nothing connected to"
+ok "hvlist --vmm: PATH_PORT listeners by port, LISTEN and stale (PATH in any spelling), JSON; nothing connected to"
 
 $HVLIST --vmm "$T/none/vm.sock" >out 2>err
 [ $? = 1 ] || fail "missing dir: exit $?"
