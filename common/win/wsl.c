@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "strutil.h"
+#include "sys.h"
 #include "wsl.h"
 
 /* ---- another process's command line ---- */
@@ -131,7 +132,22 @@ void hvt_wsl_platform_procs(struct hvt_wsl_found *f, size_t *n)
 
 /* ---- wsl.exe -- wslinfo --vm-id ---- */
 
-#define START_WAIT_MS 120000 /* booting WSL takes seconds, a first start much longer */
+#define START_WAIT_MS 120000u /* booting WSL takes seconds, a first start much longer */
+
+/* What the pipe holds now, without waiting, appended to out[*len..cap) (the rest dropped). */
+static void drain(HANDLE rd, char *out, size_t cap, size_t *len)
+{
+	DWORD avail = 0, got = 0;
+	char sink[256];
+	while (PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL) && avail) {
+		char *to = *len < cap ? out + *len : sink;
+		size_t room = *len < cap ? cap - *len : sizeof sink;
+		if (!ReadFile(rd, to, avail < room ? avail : (DWORD)room, &got, NULL) || !got)
+			return;
+		if (to != sink)
+			*len += got;
+	}
+}
 
 int hvt_wsl_platform_start(hvt_guid *id, char *err, size_t errlen)
 {
@@ -164,19 +180,33 @@ int hvt_wsl_platform_start(hvt_guid *id, char *err, size_t errlen)
 				hvt_strerror((int)e),
 				e == ERROR_FILE_NOT_FOUND ? " (is WSL installed?)" : "");
 	}
+	/* Not until the pipe closes: a process wsl.exe starts as it boots WSL (wslhost.exe)
+	 * may inherit the pipe's write end and live on. Until wsl.exe exits, within
+	 * START_WAIT_MS (or Ctrl-C), taking what it writes as it comes. */
 	char out[512];
 	size_t len = 0;
-	DWORD got;
-	/* wslinfo prints one line; the read ends when wsl.exe exits and the pipe closes */
-	while (len < sizeof out - 1 &&
-	       ReadFile(rd, out + len, (DWORD)(sizeof out - 1 - len), &got, NULL) && got)
-		len += got;
-	CloseHandle(rd);
 	DWORD code = 1;
-	if (WaitForSingleObject(pi.hProcess, START_WAIT_MS) == WAIT_OBJECT_0)
-		GetExitCodeProcess(pi.hProcess, &code);
+	int stopped = 0;
+	ULONGLONG start = GetTickCount64();
+	for (;;) {
+		DWORD w = WaitForSingleObject(pi.hProcess, 100);
+		drain(rd, out, sizeof out - 1, &len);
+		if (w == WAIT_OBJECT_0) {
+			GetExitCodeProcess(pi.hProcess, &code);
+			break;
+		}
+		if (GetTickCount64() - start >= START_WAIT_MS || hvt_interrupted()) {
+			TerminateProcess(pi.hProcess, 1);
+			stopped = 1;
+			break;
+		}
+	}
+	CloseHandle(rd);
 	CloseHandle(pi.hProcess);
 	CloseHandle(pi.hThread);
+	if (stopped)
+		return hvt_fail(err, errlen, HVT_WSL_NONE, "it did not finish within %u s",
+				START_WAIT_MS / 1000u);
 	if (code != 0 || hvt_wsl_parse_wslinfo(out, len, id) < 0)
 		return hvt_fail(err, errlen, HVT_WSL_NONE,
 				"it exited with status %lu and printed no VM id (wslinfo --vm-id "

@@ -3,7 +3,8 @@
 # hv:wsl: under Wine with stand-ins for WSL's processes (tests/win/wsl_standin.c, copied as
 # wslhost.exe / wslrelay.exe and started with `--vm-id {GUID}`): the real process reader of
 # common/win/wsl.c finds the id on their command lines (Wine has no HCS and no wsl.exe).
-# - none: the "start WSL" error, exit 1; --start-wsl: wsl.exe cannot be run here
+# - none: the "start WSL" error, exit 1; --start-wsl: wsl.exe cannot be run here; with a
+#   stand-in wsl.exe, its id, though a process it leaves holds the pipe
 # - one: hvlist vms shows it as WSL (table and JSON); hvnc -v hv:wsl:5000 names it, then
 #   fails with the AF_HYPERV-unavailable line naming it; hvping too
 # - wslhost.exe and wslrelay.exe of one VM: one id; two VMs: the ambiguity error
@@ -71,6 +72,25 @@ grep -q "^hvnc: hv:wsl:5000: no WSL 2 VM found and 'wsl.exe -- wslinfo --vm-id' 
 	fail "--start-wsl without wsl.exe: $(cat start.err)"
 [ "$(cat start.rc)" = 1 ] || fail "--start-wsl: exit status $(cat start.rc), expected 1"
 ok "no WSL: the 'start WSL' error (exit 1); --start-wsl says wsl.exe cannot be run"
+
+# --- --start-wsl with a wsl.exe that leaves a process holding its stdout ---
+C=22222222-3333-4444-5555-666666666666
+cp "$standin" wsl.exe || fail "cannot copy the stand-in as wsl.exe"
+HVT_STANDIN_VM_ID="{$C}"
+export HVT_STANDIN_VM_ID
+start=$(date +%s)
+run started $HVNC -v --start-wsl hv:wsl:5000
+el=$(($(date +%s) - start))
+cat >want.err <<EOM
+hvnc: hv:wsl is the WSL VM $C (wsl.exe wslinfo)
+hvnc: connect hv:$C:$SVC: address family not supported by protocol
+$HINT
+EOM
+expect started 1
+[ "$el" -le 15 ] || fail "--start-wsl waited $el s for the pipe that wsl.exe's child holds"
+rm -f wsl.exe
+unset HVT_STANDIN_VM_ID
+ok "--start-wsl takes wslinfo's id when wsl.exe exits, though a child of it holds the pipe"
 
 # --- one ---
 standin wslhost.exe $A
