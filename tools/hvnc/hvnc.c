@@ -18,8 +18,10 @@
 #include "sys.h"
 #include "wsl.h"
 
-#define MAX_ARGS  64
-#define MAX_UNTIL 8
+#define MAX_ARGS	   64
+#define MAX_UNTIL	   8
+/* an optional argument is never the next word (getopt): say so when one is left over */
+#define REGISTER_NAME_NOTE "a NAME for --register goes as --register=NAME"
 #define NOTIFY_READ_MS                                                                             \
 	5000u /* a notify sender writes and half-closes at once; one that does not is dropped */
 
@@ -524,8 +526,9 @@ int main(int argc, char **argv)
 	if (g.optind >= argc)
 		hvt_usage_error("missing ADDRESS");
 	if (g.optind + 1 < argc)
-		hvt_usage_error("unexpected argument '%s' (one ADDRESS only; quote -e/-c commands)",
-				argv[g.optind + 1]);
+		hvt_usage_error(
+			"unexpected argument '%s' (one ADDRESS only; %s)", argv[g.optind + 1],
+			opt.reg && !opt.reg_name ? REGISTER_NAME_NOTE : "quote -e/-c commands");
 	hvt_opt_check(&opt_spec, &used);
 	if (opt.retry_ms && opt.listen && !opt.to_text)
 		hvt_usage_error("--retry is for connects: ADDRESS without -l, or --to ADDRESS");

@@ -641,7 +641,10 @@ int main(int argc, char **argv)
 	if (g.optind >= argc)
 		hvt_usage_error("missing ADDRESS");
 	if (g.optind + 1 < argc)
-		hvt_usage_error("unexpected argument '%s' (one ADDRESS only)", argv[g.optind + 1]);
+		hvt_usage_error("unexpected argument '%s' (one ADDRESS only%s)", argv[g.optind + 1],
+				opt.reg && !opt.reg_name
+					? "; a NAME for --register goes as --register=NAME"
+					: "");
 	hvt_opt_check(&opt_spec, &used);
 	hvt_wsl_allow_start(opt.start_wsl);
 	int prc = hvt_addr_parse(argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr, err,
