@@ -56,6 +56,10 @@ timeout 20 $HVNC -l "unix:$T/t.sock" --notify --until READY=1 --timeout 1 >out 2
 [ $(($(date +%s) - start)) -le 4 ] || fail "--timeout 1 took $(($(date +%s) - start)) s"
 grep -q "^hvnc: timed out after 1.0 s waiting for --until READY=1$" err || fail "--timeout: $(cat err)"
 timeout 20 $HVNC -l "unix:$T/t.sock" --notify --timeout 0.5 >out 2>err || fail "--timeout alone: $?"
+timeout 20 $HVNC -l "unix:$T/t.sock" --notify --until READY=1 --until Ready --timeout 0.5 >out 2>err
+[ $? = 1 ] || fail "--timeout, two --until: exit $?"
+grep -q "^hvnc: timed out after 0.5 s waiting for --until READY=1 or Ready$" err ||
+	fail "--timeout, two --until: $(cat err)"
 ok "--timeout: exit 1 when --until did not arrive, 0 without --until"
 
 # --- --forward-notify: each message as one datagram to $NOTIFY_SOCKET -------------------------

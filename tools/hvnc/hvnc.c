@@ -378,10 +378,16 @@ static int notify_loop(struct hvt_listener *l)
 			if (spent >= opt.timeout_ms) {
 				if (!opt.nuntil)
 					return HVT_EXIT_OK;
-				hvt_warnx("timed out after %.1f s waiting for --until %s%s%s",
-					  (double)opt.timeout_ms / 1000.0, opt.until[0].key,
-					  opt.until[0].value ? "=" : "",
-					  opt.until[0].value ? opt.until[0].value : "");
+				char what[MAX_UNTIL * 200] = "";
+				for (int i = 0, at = 0; i < opt.nuntil && at < (int)sizeof what;
+				     i++)
+					at += snprintf(
+						what + at, sizeof what - (size_t)at, "%s%s%s%s",
+						i ? " or " : "", opt.until[i].key,
+						opt.until[i].value ? "=" : "",
+						opt.until[i].value ? opt.until[i].value : "");
+				hvt_warnx("timed out after %.1f s waiting for --until %s",
+					  (double)opt.timeout_ms / 1000.0, what);
 				return HVT_EXIT_FAIL;
 			}
 			if (opt.timeout_ms - spent < wait)
