@@ -101,13 +101,25 @@ ok "--forward-notify: one datagram per message, to a path and to an @abstract na
 bg $HVNC -l "unix:$T/s.sock" --notify --until READY=1 >out 2>s.err
 p=$!
 wait_path "$T/s.sock"
-{ printf 'READY=1\n'; sleep 8; } | socat - "UNIX-CONNECT:$T/s.sock" &
+# One process connects all three in this order, so that they are accepted in it (sleeps
+# between separate senders would race on a loaded machine).
+python3 - "$T/s.sock" <<'PY' &
+import socket, sys, time
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    return s
+stuck = conn()
+stuck.sendall(b"READY=1\n")  # and never half-closes
+long = conn()
+long.sendall(b"a" * 5000)
+long.shutdown(socket.SHUT_WR)
+ready = conn()
+ready.sendall(b"READY=1\n")
+ready.shutdown(socket.SHUT_WR)
+time.sleep(15)
+PY
 PIDS="$PIDS $!"
-sleep 0.3
-head -c 5000 /dev/zero | tr '\0' a | socat - "UNIX-CONNECT:$T/s.sock" &
-PIDS="$PIDS $!"
-sleep 0.3
-send "unix:$T/s.sock" 'READY=1\n'
 wait "$p" || fail "after the stuck sender: exit $?"
 grep -q "^hvnc: message from unix: dropped: the sender did not close within 5 s$" s.err ||
 	fail "stuck sender: $(cat s.err)"
