@@ -67,9 +67,14 @@ ok "the foreign lines survived byte for byte"
 
 if [ "${HVT_PLATFORM:-posix}" != windows ]; then
 	command -v flock >/dev/null 2>&1 || fail "flock (util-linux) is needed"
-	flock f.reg.lock sleep 3 &
+	flock f.reg.lock sh -c ': >locked; sleep 3' &
 	PIDS="$PIDS $!"
-	sleep 0.3
+	i=0
+	until [ -e locked ]; do # held now (a fixed sleep races on a loaded machine)
+		i=$((i + 1))
+		[ $i -gt 200 ] && fail "flock never took f.reg.lock"
+		sleep 0.05
+	done
 else
 	# cmd.exe keeps its output file open (shared, which the lock's no-share open refuses).
 	"$HVT_SRC/tests/win/wine-run" cmd /c "ping -n 4 127.0.0.1 > f.reg.lock" >/dev/null 2>&1 &
