@@ -779,7 +779,9 @@ static void cmd_reserve(const char *count)
 	const char *prefix = opt.prefix ? opt.prefix : opt.tool;
 	char probe[HVT_SERVICE_NAME_MAX * 4 + 32];
 	const char *why;
-	snprintf(probe, sizeof probe, "%s vsock port 65535", prefix);
+	/* an empty prefix: the names hvreg add gives ("vsock port N"), not " vsock port N" */
+	const char *sep = *prefix ? " " : "";
+	snprintf(probe, sizeof probe, "%s%svsock port 65535", prefix, sep);
 	if (hvt_service_name_check(probe, &why) < 0)
 		hvt_usage_error("invalid --name-prefix '%s': %s", prefix, why);
 
@@ -807,7 +809,7 @@ static void cmd_reserve(const char *count)
 		hvt_guid g;
 		hvt_guid_from_port(p, &g);
 		char name[sizeof probe];
-		snprintf(name, sizeof name, "%s vsock port %lu", prefix, (unsigned long)p);
+		snprintf(name, sizeof name, "%s%svsock port %lu", prefix, sep, (unsigned long)p);
 		if (st && !opt.dry_run) {
 			char err[512], gb[HVT_GUID_STRLEN];
 			int rc = hvt_store_put(st, guid_text(&g, gb), name, opt.tool, HVT_PUT_NEW,

@@ -11,3 +11,5 @@ $HVREG --file p.reg remove --tool podman -v; echo "rc=$?"
 $HVREG --file p.reg list
 # A pool next to WSL's ports: the tool whose sequence starts at 49999 skips 50000-50005.
 $HVREG --file w.reg reserve 4 --tool t3016 | cut -c39-
+# --name-prefix "": the names hvreg add gives
+$HVREG --file e.reg reserve 1 --tool podman --name-prefix "" | cut -c39-
