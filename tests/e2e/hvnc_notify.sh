@@ -127,6 +127,21 @@ grep -q "^hvnc: message from unix: dropped: longer than 4096 bytes$" s.err ||
 	fail "long message: $(cat s.err)"
 ok "a sender that never half-closes and a message over 4096 bytes are dropped with a line"
 
+# --- stdout a pipe whose reader went away: one line, exit 1, the socket file removed -------
+# shellcheck disable=SC2086
+bg python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+sys.exit(subprocess.call(sys.argv[1:], stdout=w))' $HVNC -l "unix:$T/p.sock" --notify 2>p.err
+p=$!
+wait_path "$T/p.sock"
+send "unix:$T/p.sock" 'READY=1\n'
+wait "$p"
+[ $? = 1 ] || fail "stdout gone: exit $?"
+[ "$(cat p.err)" = "hvnc: write error on standard output: Broken pipe" ] || fail "stdout gone: $(cat p.err)"
+[ -e "$T/p.sock" ] && fail "stdout gone: p.sock left behind"
+ok "--notify with nobody reading stdout stops with one line, exit 1"
+
 # --- usage ---------------------------------------------------------------------------------
 for args in "--notify unix:$T/x" "-l --until READY=1 unix:$T/x" "-l -j unix:$T/x" \
 	"-l --notify -e cat unix:$T/x" "-l --notify --until =1 unix:$T/x"; do

@@ -1,4 +1,5 @@
 /* hvnc: netcat for Hyper-V sockets (and vsock, tcp, unix). See man/hvnc.1. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,7 +336,7 @@ static int accept_loop(struct hvt_listener *l)
 }
 
 /* One sd_notify message from connection s (common/notify.h): printed, passed on; 1 when it
- * has a line --until waits for. */
+ * has a line --until waits for, -1 when stdout failed (a reader that went away). */
 static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms)
 {
 	char msg[HVT_NOTIFY_MAX], from[HVT_ADDR_STRLEN];
@@ -358,7 +359,14 @@ static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms
 	}
 	if (len == 0)
 		return 0; /* a connection that only probed */
+	errno = 0;
 	hvt_notify_print(stdout, msg, len, from, opt.json);
+	if (ferror(stdout)) {
+		/* said here with the cause (hvt_close_stdout at exit would only see the flag) */
+		hvt_warnx("write error on standard output: %s", strerror(errno ? errno : EIO));
+		clearerr(stdout);
+		return -1;
+	}
 	if (opt.forward_notify) {
 		rc = hvt_notify_forward(opt.notify_socket, msg, len);
 		if (rc != 0)
@@ -411,8 +419,9 @@ static int notify_loop(struct hvt_listener *l)
 			opt.timeout_ms
 				? opt.timeout_ms - (spent < opt.timeout_ms ? spent : opt.timeout_ms)
 				: UINT64_MAX;
-		if (notify_one(s, &peer, left ? left : 1))
-			return HVT_EXIT_OK;
+		int got = notify_one(s, &peer, left ? left : 1);
+		if (got != 0)
+			return got > 0 ? HVT_EXIT_OK : HVT_EXIT_FAIL;
 	}
 	return HVT_EXIT_FAIL; /* interrupted: run_listen returns 128 + N */
 }
