@@ -59,8 +59,8 @@ static const char *const hints[HVT_E_COUNT] = {
 		"nothing listens on that guest port yet, the VMM refused the CONNECT (it closes "
 		"without a word), or no VMM serves PATH; --retry DURATION waits for the guest",
 	[HVT_E_TIMEDOUT] =
-		"the VMM did not answer the CONNECT line: is PATH a Firecracker or Cloud "
-		"Hypervisor vsock socket?",
+		"no whole answer ('OK PORT' and a newline) to the CONNECT line in time: is PATH "
+		"a Firecracker or Cloud Hypervisor vsock socket?",
 	/* PATH missing or not a socket (sockaddrs), an answer that is not OK (connected) */
 	[HVT_E_OTHER] = "PATH must be the VMM's hybrid vsock socket (Firecracker: uds_path, Cloud "
 			"Hypervisor: --vsock socket=)",
@@ -107,6 +107,19 @@ static void shown(const char *line, size_t n, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+/* An error after part of the answer (n bytes): the part is said with it. */
+static int cut_short(int code, const char *line, size_t n)
+{
+	char text[4 * LINE_MAX + 1];
+	if (n > 0) {
+		shown(line, n, text, sizeof text);
+		hvt_connected_said(code, "the VMM answered '%s' to CONNECT, then %s", text,
+				   hvt_errkind(code) == HVT_E_TIMEDOUT ? "nothing more in time"
+								       : hvt_strerror(code));
+	}
+	return code;
+}
+
 /* The VMM closed the socket before answering, with our line unread (at its connection cap,
  * say): a reset or a broken pipe, the same refusal as a plain close. */
 static int closed(int code)
@@ -129,12 +142,12 @@ static int connected(hvt_sock s, const struct hvt_addr *a, uint64_t timeout_ms)
 	while (n < LINE_MAX) {
 		uint64_t spent = (hvt_now_ns() - start) / 1000000u;
 		if (spent >= wait)
-			return hvt_err_timeout();
+			return cut_short(hvt_err_timeout(), line, n);
 		long r = hvt_sock_recv(s, line + n, 1, wait - spent);
 		if (r < 0 && n == 0 && closed((int)-r))
 			return HVT_ECONNREFUSED;
 		if (r < 0)
-			return (int)-r;
+			return cut_short((int)-r, line, n);
 		if (r == 0 && n == 0) /* closed without an answer: no guest listener, or refused */
 			return HVT_ECONNREFUSED;
 		if (r == 0 || line[n] == '\n') {

@@ -24,7 +24,8 @@ without a word.
 
 Guest ports that misbehave on purpose (not in either VMM; for the client's error paths):
   7 answers "ERR no such thing\\n"; 9 never answers; 11 answers "OK 1073741824 junk\\n";
-  12 answers 40 bytes with no newline; 13 answers "OK 5" and closes.
+  12 answers 40 bytes with no newline; 13 answers "OK 5" and closes; 14 answers "OK 5" and
+  then nothing.
 """
 import argparse
 import os
@@ -131,7 +132,9 @@ class VMM:
             if port in MISBEHAVE:
                 c.sendall(MISBEHAVE[port])
                 return
-            if port == 9:
+            if port in (9, 14):
+                if port == 14:
+                    c.sendall(b"OK 5")
                 threading.Event().wait(60)
                 return
             g = None if port is None else self.guest(port)

@@ -80,10 +80,15 @@ for case in "7:the VMM answered 'ERR no such thing' to CONNECT, not 'OK PORT'" \
 	grep -q "^hvnc: hint: PATH must be the VMM's hybrid vsock socket" err || fail "port $port: no hint: $(cat err)"
 	[ "$(wc -l <err)" = 2 ] || fail "port $port: more than the line and its hint: $(cat err)"
 done
+timeout 10 $HVNC -w 1 "$mux:14" </dev/null >out 2>err
+[ $? = 1 ] || fail "half an answer, then silence: exit $?"
+[ "$(sed -n 1p err)" = "hvnc: connect $mux:14: the VMM answered 'OK 5' to CONNECT, then nothing more in time" ] ||
+	fail "half an answer, then silence: $(cat err)"
+[ "$(wc -l <err)" = 2 ] || fail "half an answer, then silence: $(cat err)"
 $HVPING -c 2 -i 0.01 "$mux:11" >ping.out 2>ping.err && fail "hvping, bad OK line: exit 0"
 [ "$(grep -c "^seq=[12] error: the VMM answered 'OK 1073741824 junk' to CONNECT, not 'OK PORT'$" ping.out)" = 2 ] ||
 	fail "hvping, bad OK line: $(cat ping.out ping.err)"
-ok "an ERR line, garbage after OK, no newline within 32 bytes, a half OK line: each shown in one line, exit 1"
+ok "an ERR line, garbage after OK, no newline within 32 bytes, a half OK line (closed, or then silent): each shown in one line, exit 1"
 
 # --- PATH missing or not a socket, PORT out of range -----------------------------------------
 : >plain
