@@ -92,7 +92,8 @@ static int bad_any(const struct hvt_addr_ctx *c)
 
 int hvt_addr_parse(const char *s, int flags, struct hvt_addr *out, char *err, size_t errlen)
 {
-	struct hvt_addr_ctx c = { s ? s : "", (flags & HVT_ADDR_LISTEN) != 0, err, errlen };
+	struct hvt_addr_ctx c = { s ? s : "", (flags & HVT_ADDR_LISTEN) != 0, err, errlen,
+				  (flags & HVT_ADDR_LATER) != 0 };
 	struct hvt_addr a;
 	const char *colon = strchr(c.s, ':');
 	const struct hvt_family *f = colon ? hvt_family_find(c.s, (size_t)(colon - c.s)) : NULL;

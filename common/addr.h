@@ -32,7 +32,9 @@ struct hvt_addr {
 	int abstract;		      /* unix: Linux abstract namespace */
 };
 
-enum { HVT_ADDR_LISTEN = 1 };
+/* HVT_ADDR_LATER: a connect address looked up again at each connect (hvnc --to), so that
+ * what it names may be absent at the start (hv:wsl: before WSL runs). */
+enum { HVT_ADDR_LISTEN = 1, HVT_ADDR_LATER = 2 };
 
 /* Returns 0, or -1 with a one-line message in err (no program name) that names the input and
  * what was expected (a usage error), or HVT_ADDR_UNRESOLVED when the address is well formed

@@ -24,6 +24,7 @@ struct hvt_addr_ctx {
 	int listen;    /* HVT_ADDR_LISTEN: the host/VM/CID part may be left out */
 	char *err;
 	size_t errlen;
+	int later; /* HVT_ADDR_LATER: what it names may be absent now (addr.h) */
 };
 
 /* When a family's socket options are set (sockopts). */
@@ -111,9 +112,9 @@ int hvt_addr_num(const char *p, size_t n, uint64_t min, uint64_t max, int hex_ok
 /* A GUID in any form in p[0..n); 0 or -1. */
 int hvt_addr_guid(const char *p, size_t n, hvt_guid *g);
 
-/* For connected(): the text of the code it returns when the code's own says too little (the
- * peer's answer, shown), for hvt_connect_strerror; one line, no address (the caller names
- * it). */
+/* For connected(), or sockaddrs() on a connect: the text of the code it returns when the
+ * code's own says too little (the peer's answer, shown; why hv:wsl names no VM now), for
+ * hvt_connect_strerror; one line, no address (the caller names it). */
 void hvt_connected_said(int code, const char *fmt, ...) HVT_PRINTF(2, 3);
 
 #define HVT_U32_RANGE  "0-4294967295"

@@ -74,13 +74,14 @@ static int lookup_vm(const struct hvt_addr_ctx *c, const char *p, size_t n, hvt_
 }
 
 /* hv:wsl:...: the current user's WSL VM (wsl.h), looked up now. A listener may start before
- * WSL does: it waits for the VM (listener.h), so only several candidates stop it. */
+ * WSL does: it waits for the VM (listener.h); so may a --to target, looked up at each
+ * connect (sockaddrs). Only several candidates stop them. */
 static int parse_wsl(const struct hvt_addr_ctx *c, struct hvt_addr *a)
 {
 	char why[1400], from[48];
 	a->wsl = 1;
 	int rc = hvt_wsl_vm_id(&a->vm, from, sizeof from, why, sizeof why);
-	if (rc == HVT_WSL_OK || (rc == HVT_WSL_NONE && c->listen))
+	if (rc == HVT_WSL_OK || (rc == HVT_WSL_NONE && (c->listen || c->later)))
 		return 0;
 	if (c->err && c->errlen)
 		snprintf(c->err, c->errlen, "%s: %s", c->s, why);
@@ -191,10 +192,18 @@ static int sockaddrs(const struct hvt_addr *a, int passive, struct hvt_sockaddrs
 	if (!HVT_HAVE_HYPERV)
 		return HVT_EAFNOSUPPORT;
 	/* hv:wsl: connects to the WSL VM of now (hvnc -lk ... --to hv:wsl:P outlives WSL
-	 * restarts); when it cannot be found, the id found at start fails as it will. Listeners
-	 * follow it themselves (listener.h). Messages name the address as given at start. */
-	if (a->wsl && !passive && hvt_wsl_vm_id(&vm, NULL, 0, NULL, 0) != HVT_WSL_OK)
+	 * restarts); when it cannot be found, the id found at start fails as it will, and
+	 * without one (WSL was not running then either) the lookup's reason is the error.
+	 * Listeners follow it themselves (listener.h). Messages name the address as given at
+	 * start. */
+	char why[1400];
+	if (a->wsl && !passive && hvt_wsl_vm_id(&vm, NULL, 0, why, sizeof why) != HVT_WSL_OK) {
 		vm = a->vm;
+		if (hvt_guid_equal(&vm, &HVT_GUID_ZERO)) {
+			hvt_connected_said(HVT_EHOSTUNREACH, "%s", why);
+			return HVT_EHOSTUNREACH;
+		}
+	}
 	memset(&hv, 0, sizeof hv);
 	hv.Family = (unsigned short)HVT_AF_HYPERV;
 	hvt_guid_to_win(&vm, b);

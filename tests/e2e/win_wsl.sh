@@ -73,6 +73,19 @@ grep -q "^hvnc: hv:wsl:5000: no WSL 2 VM found and 'wsl.exe -- wslinfo --vm-id' 
 [ "$(cat start.rc)" = 1 ] || fail "--start-wsl: exit status $(cat start.rc), expected 1"
 ok "no WSL: the 'start WSL' error (exit 1); --start-wsl says wsl.exe cannot be run"
 
+# --- none, for a relay's --to: it starts, and each connection says why it cannot go on ---
+bg $HVNC -lk -v tcp:127.0.0.1:0 --to hv:wsl:5000 2>to.err
+to_pid=$!
+port=$(listen_port to.err)
+python3 -c 'import socket, sys; s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.settimeout(20); s.recv(1)' "$port" ||
+	fail "--to hv:wsl: the relay did not close the connection"
+wait_line to.err "connect hv:wsl:"
+grep -qx "hvnc: connect hv:wsl:$SVC: no WSL 2 VM of this user is running (no wslhost.exe or wslrelay.exe with --vm-id; Host Compute Service: not available); start WSL (run wsl.exe) or add --start-wsl" to.err ||
+	fail "--to hv:wsl, no WSL: $(cat to.err)"
+kill "$to_pid"
+wait "$to_pid" 2>/dev/null
+ok "-lk --to hv:wsl starts before WSL; a connection meanwhile fails with the reason"
+
 # --- --start-wsl with a wsl.exe that leaves a process holding its stdout ---
 C=22222222-3333-4444-5555-666666666666
 cp "$standin" wsl.exe || fail "cannot copy the stand-in as wsl.exe"

@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 	if (opt.verbose)
 		hvt_wsl_note(&opt.addr);
 	if (opt.to_text) {
-		parse_addr("--to: ", opt.to_text, 0, &opt.to);
+		parse_addr("--to: ", opt.to_text, HVT_ADDR_LATER, &opt.to);
 		if (opt.verbose)
 			hvt_wsl_note(&opt.to);
 	}
