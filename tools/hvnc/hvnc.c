@@ -217,8 +217,8 @@ static void note_retrying(const struct hvt_addr *a, int code, unsigned attempts,
 	(void)ctx;
 	if (opt.verbose)
 		hvt_warnx("connect %s: %s; retrying (attempt %u, %.1f s left of --retry)",
-			  hvt_addr_format(a, buf, sizeof buf), hvt_strerror(code), attempts + 1,
-			  (double)left_ms / 1000.0);
+			  hvt_addr_format(a, buf, sizeof buf), hvt_connect_strerror(code),
+			  attempts + 1, (double)left_ms / 1000.0);
 }
 
 static int connect_to(const struct hvt_addr *a, hvt_sock *s)
