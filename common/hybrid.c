@@ -50,6 +50,7 @@ int hvt_hybrid_list(const char *path, struct hvt_hybrid_listener **out, size_t *
 		const char *p = e->d_name + bl + 1;
 		if (strncmp(e->d_name, base, bl) != 0 || e->d_name[bl] != '_' ||
 		    strlen(p) >= sizeof pbuf || strspn(p, "0123456789") != strlen(p) ||
+		    (p[0] == '0' && p[1]) || /* the VMM writes PATH_52, never PATH_052 */
 		    hvt_parse_u64(p, 0, 0xFFFFFFFFu, 0, &port, NULL) != 0)
 			continue;
 		struct hvt_hybrid_listener l = { (uint32_t)port, "", HVT_LS_UNKNOWN };

@@ -13,11 +13,15 @@ bg $HVNC -lk "vsock-mux:$T/vm.sock:52" -c cat 2>k.err
 python3 -c "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); time.sleep(60)" \
 	"$T/vm.sock_99" &
 PIDS="$PIDS $!"
+python3 -c "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); time.sleep(60)" \
+	"$T/vm.sock_052" & # not a port the VMM would connect to
+PIDS="$PIDS $!"
 : >"$T/vm.sock_7"      # a plain file: not a listener
 : >"$T/vm.sock_x"      # not a port
 wait_path "$T/vm.sock_1025"
 wait_path "$T/vm.sock_52"
 wait_path "$T/vm.sock_99"
+wait_path "$T/vm.sock_052"
 $HVLIST --vmm "$T/vm.sock" >out 2>err || fail "hvlist --vmm: exit $? ($(cat err))"
 cat >want <<EOW
 Hybrid vsock listeners of $T/vm.sock (the VMM socket listens):
