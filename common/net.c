@@ -343,6 +343,7 @@ void hvt_report(const char *what, const struct hvt_addr *a, int code)
 	char buf[HVT_ADDR_STRLEN];
 	hvt_warnx("%s %s: %s", what, hvt_addr_format(a, buf, sizeof buf),
 		  hvt_connect_strerror(code));
+	said.code = 0; /* said once: a later error of the same code is another one */
 	const char *hint = hvt_hint(a, code);
 	if (hint)
 		hvt_warnx("hint: %s", hint);
