@@ -86,8 +86,9 @@ int hvt_lock_take(const char *path, uint64_t wait_ms, struct hvt_lock **out, cha
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		/* read-only: flock needs no write access, so a lock file another user made works */
-		l->fd = open(l->path, O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+		/* read-only: flock needs no write access, so a lock file another user made works;
+		 * non-blocking: a FIFO in its place must not hang us past -w */
+		l->fd = open(l->path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0666);
 		if (l->fd < 0) {
 			int e = errno;
 			hvt_seterr(err, errlen, "cannot create the lock file %s: %s", l->path,
