@@ -28,6 +28,8 @@ static int next_line(const char *msg, size_t len, size_t *pos, const char **line
 	*line = p;
 	*n = nl ? (size_t)(nl - p) : len - *pos;
 	*pos += *n + 1;
+	if (*n > 0 && p[*n - 1] == '\r')
+		(*n)--; /* a sender that ends lines with CR LF ("Ready\r\n" from a Windows guest) */
 	return 1;
 }
 

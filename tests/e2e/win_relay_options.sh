@@ -4,7 +4,7 @@
 # --no-shutdown with -q, -d, --send-only, --recv-only, -i and --progress, against the native
 # Linux hvnc over tcp loopback.
 . "$(dirname "$0")/lib.sh"
-NATIVE=${HVNC_NATIVE:-$HVT_SRC/build/tools/hvnc/hvnc}
+NATIVE=${HVT_NATIVE_BUILD:-$HVT_SRC/build}/tools/hvnc/hvnc
 [ -x "$NATIVE" ] || fail "no native hvnc at $NATIVE (build the native tree first)"
 random_file req 300000
 

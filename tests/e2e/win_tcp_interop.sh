@@ -5,9 +5,9 @@
 # half-close: the side that answers does so only after it has seen EOF. Also the Windows-only
 # paths: --to (socket <-> socket threads) and -e (a program on pipes relayed to the socket).
 # $HVNC is the Windows tool (tests/win/wine-run ... hvnc.exe); the Linux one is
-# $HVT_SRC/build/tools/hvnc/hvnc (tests/all.sh builds it), or $HVNC_NATIVE.
+# $HVT_SRC/build/tools/hvnc/hvnc (tests/all.sh builds it), or that of $HVT_NATIVE_BUILD.
 . "$(dirname "$0")/lib.sh"
-NATIVE=${HVNC_NATIVE:-$HVT_SRC/build/tools/hvnc/hvnc}
+NATIVE=${HVT_NATIVE_BUILD:-$HVT_SRC/build}/tools/hvnc/hvnc
 [ -x "$NATIVE" ] || fail "no native hvnc at $NATIVE (build the native tree first)"
 HVNC_EXE=${HVNC##* } # the .exe path, for -e
 T_OUT=60             # no step may take longer than this

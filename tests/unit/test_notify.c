@@ -50,7 +50,9 @@ static void test_match(void **state)
 	assert_true(matches(m, "X_SYSTEMD_UNIT_ACTIVE=ssh-access.target"));
 	assert_false(matches(m, "X_SYSTEMD_UNIT_ACTIVE=ssh-access"));
 	assert_false(matches(m, "READY=10"));
-	assert_false(matches(m, "READ"));	 /* a key is a whole key */
+	assert_false(matches(m, "READ"));	    /* a key is a whole key */
+	assert_true(matches("Ready\r\n", "Ready")); /* CR LF line ends */
+	assert_true(matches("A=1\r\nREADY=1\r\n", "READY=1"));
 	assert_false(matches(m, "HOSTNAME=vm")); /* and starts the line */
 	assert_true(matches("Ready\n", "Ready"));
 	assert_true(matches("Ready", "Ready")); /* no final newline */
