@@ -47,8 +47,9 @@ static struct {
 	HANDLE slot;	    /* auto-reset: a pair ended (below -m again, or all gone) */
 	HANDLE sweep;	    /* auto-reset: the idle sweeper has a new pair to watch */
 	volatile LONG live; /* connections accepted and not yet closed */
-	volatile LONG quit;
-	SRWLOCK lock; /* the pairs and the queue */
+	volatile LONG quit; /* Ctrl-C or a failed listener: connect and accept no more */
+	volatile LONG over; /* every pair has ended: the workers and the sweeper go */
+	SRWLOCK lock;	    /* the pairs and the queue */
 	CONDITION_VARIABLE queued;
 	struct pair *pairs;
 	struct queued *head, *tail;
@@ -163,7 +164,7 @@ static unsigned __stdcall connector(void *arg)
 static unsigned __stdcall worker(void *arg)
 {
 	(void)arg;
-	while (!fw.quit)
+	while (!fw.over) /* not quit: the pairs' cancelled operations still complete here */
 		hvt_port_run(fw.port, INFINITE);
 	return 0;
 }
@@ -173,7 +174,7 @@ static unsigned __stdcall sweeper(void *arg)
 {
 	(void)arg;
 	uint64_t idle_ns = fw.o->relay.idle_ms * 1000000u;
-	while (!fw.quit) {
+	while (!fw.over) {
 		uint64_t now = hvt_now_ns(), next = UINT64_MAX;
 		AcquireSRWLockExclusive(&fw.lock);
 		for (struct pair *p = fw.pairs; p; p = p->next) {
@@ -191,7 +192,8 @@ static unsigned __stdcall sweeper(void *arg)
 		ReleaseSRWLockExclusive(&fw.lock);
 		HANDLE hs[2] = { fw.sweep, hvt_win_stop_event() };
 		DWORD ms = next == UINT64_MAX ? INFINITE : (DWORD)(next / 1000000u + 1);
-		WaitForMultipleObjects(2, hs, FALSE, ms);
+		/* once stopped, the stop event stays set: then wait for the pairs alone */
+		WaitForMultipleObjects(fw.quit ? 1 : 2, hs, FALSE, ms);
 	}
 	return 0;
 }
@@ -301,6 +303,7 @@ int hvt_forward(hvt_sock l, const struct hvt_addr *listen_addr, const struct hvt
 		rc = accept_all(l);
 	if (stop_all()) {
 		/* Everything has ended: the threads can go (else the process exit ends them). */
+		InterlockedExchange(&fw.over, 1);
 		hvt_port_wake(fw.port, nworkers);
 		if (fw.sweep)
 			SetEvent(fw.sweep);
