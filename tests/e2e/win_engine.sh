@@ -9,8 +9,9 @@
 #     good client after 30 of them is served at once, and Ctrl-C still ends it within 1 s.
 # Context switches are those of every thread of the Wine process (/proc/PID/task/*/status).
 . "$(dirname "$0")/lib.sh"
-python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF' || fail "see above"
+PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF' || fail "see above"
 import glob, os, signal, socket, struct, subprocess, sys, threading, time
+from libwin import sigint, switches
 
 run, exe = sys.argv[1], sys.argv[2]
 bad = 0
@@ -19,17 +20,6 @@ def check(ok, what):
     global bad
     print(("ok: " if ok else "FAIL: ") + what)
     bad |= not ok
-
-def switches(pid):
-    n = 0
-    for f in glob.glob("/proc/%d/task/*/status" % pid):
-        try:
-            for line in open(f):
-                if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt")):
-                    n += int(line.split()[1])
-        except OSError:
-            pass
-    return n
 
 class Target:
     """A tcp server on 127.0.0.1 that accepts and holds connections: echoing, or never
@@ -73,14 +63,7 @@ def forwarder(target):
     return p, int(line.strip().rsplit(":", 1)[1])
 
 def interrupt(p, what):
-    t = time.time()
-    p.send_signal(signal.SIGINT)
-    try:
-        rc = p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = "none within 10 s"
-    took = time.time() - t
+    rc, took = sigint(p)
     check(rc == 130 and took <= 1.0,
           "Ctrl-C %s: exit %s after %.2f s (expected 130 within 1 s)" % (what, rc, took))
 

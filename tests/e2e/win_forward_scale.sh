@@ -14,8 +14,9 @@ bg $T/echod tcp:127.0.0.1:0 >echod.out 2>echod.err
 wait_line echod.out port
 eport=$(awk '/port/ {print $2}' echod.out)
 
-python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T/loadgen" "$eport" <<'EOF2' || fail "see above"
+PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T/loadgen" "$eport" <<'EOF2' || fail "see above"
 import os, signal, subprocess, sys, threading, time
+from libwin import sigint
 
 run, exe, loadgen, eport = sys.argv[1:5]
 p = subprocess.Popen([run, exe, "-lk", "-m", "2000", "-v", "tcp:127.0.0.1:0", "--to",
@@ -51,12 +52,7 @@ if most[0] > 16 or most[0] == 0:
     bad = 1
 else:
     print("ok: at most %d threads" % most[0])
-p.send_signal(signal.SIGINT)
-try:
-    rc = p.wait(10)
-except subprocess.TimeoutExpired:
-    p.kill()
-    rc = "none"
+rc, _ = sigint(p)
 if rc != 130:
     print("FAIL: Ctrl-C: exit %s, expected 130" % rc)
     bad = 1
