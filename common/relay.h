@@ -42,16 +42,19 @@ struct hvt_end_ops {
 	int (*shutdown_write)(hvt_sock h);
 	/* Windows: makes h's operations complete on the completion port `port`; 0 or code. */
 	int (*attach)(hvt_sock h, void *port);
-	/* Windows: starts an overlapped read / write of up to len bytes; its completion arrives
-	 * on the port (also when it finished at once). 0 started, or an error code. */
-	int (*start_read)(hvt_sock h, void *buf, size_t len, void *ov);
-	int (*start_write)(hvt_sock h, const void *buf, size_t len, void *ov);
+	/* Windows: reads / writes up to len bytes: HVT_IO_NOW when done at once (*now bytes, 0
+	 * for a read at EOF; no completion follows), 0 when an overlapped operation is in
+	 * progress (its completion arrives on the port), or an error code. */
+	int (*start_read)(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now);
+	int (*start_write)(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now);
 	/* Windows: what a completed operation did, from the completion's bytes and status:
 	 * bytes (> 0), 0 at end of stream (reads), or -code. */
 	long (*result)(hvt_sock h, void *ov, unsigned long bytes, unsigned long status);
 	/* Windows: cancels h's operations in flight (they complete with an error soon). */
 	void (*cancel)(hvt_sock h);
 };
+
+#define HVT_IO_NOW (-1)
 
 struct hvt_end {
 	hvt_sock h;

@@ -73,9 +73,9 @@ void hvt_engine_wake_all(void)
 	ReleaseSRWLockShared(&ports_lock);
 }
 
-int hvt_end_attach(struct hvt_end e, HANDLE port)
+int hvt_end_attach(struct hvt_end *e, HANDLE port)
 {
-	return e.ops->attach ? e.ops->attach(e.h, port) : 0;
+	return e->ops->attach ? e->ops->attach(e->h, port) : 0;
 }
 
 /* ---- flows ---------------------------------------------------------------------------------- */
@@ -99,11 +99,10 @@ static void cancel_all(struct hvt_flow *f)
 {
 	for (int i = 0; i < f->ndirs; i++) {
 		struct hvt_dir *d = &f->d[i];
-		if (d->done)
-			continue;
-		/* A direction has exactly one operation in flight, on its source or its sink. */
-		struct hvt_end *e = d->writing ? &d->sink : &d->src;
-		e->ops->cancel(e->h);
+		if (d->reading)
+			d->src.ops->cancel(d->src.h);
+		if (d->writing)
+			d->sink.ops->cancel(d->sink.h);
 	}
 }
 
@@ -111,6 +110,8 @@ static void cancel_all(struct hvt_flow *f)
 static void end_dir(struct hvt_dir *d, int error, const char *where)
 {
 	struct hvt_flow *f = d->f;
+	if (d->done)
+		return;
 	d->done = 1;
 	d->error = error;
 	d->where = error ? where : NULL;
@@ -123,78 +124,148 @@ static void end_dir(struct hvt_dir *d, int error, const char *where)
 	}
 }
 
-static void start_read(struct hvt_dir *d)
+static void read_done(struct hvt_dir *d, DWORD bytes, DWORD err);
+static void write_done(struct hvt_dir *d, DWORD bytes, DWORD err);
+
+/* Starts a read: 1 when it finished at once and was handled, 0 otherwise. */
+static int start_read(struct hvt_dir *d)
 {
-	d->writing = 0;
-	d->f->inflight++;
-	int rc = d->src.ops->start_read(d->src.h, d->buf, d->f->bufsize, &d->io.ov);
+	struct hvt_flow *f = d->f;
+	int i = d->ri = (d->head + d->nfull) % 2;
+	size_t want = d->grow ? HVT_FLOW_BUF : f->bufsize;
+	if (d->b[i].cap < want) {
+		char *p = realloc(d->b[i].p, want);
+		if (!p && !d->b[i].p) {
+			end_dir(d, ERROR_NOT_ENOUGH_MEMORY, d->src_name);
+			return 0;
+		}
+		if (p) {
+			d->b[i].p = p;
+			d->b[i].cap = want;
+		}
+	}
+	memset(&d->rio.ov, 0, sizeof d->rio.ov);
+	d->reading = 1;
+	f->inflight++;
+	unsigned long now = 0;
+	int rc = d->src.ops->start_read(d->src.h, d->b[i].p, d->b[i].cap, &d->rio.ov, &now);
+	if (rc == HVT_IO_NOW) {
+		f->inflight--;
+		read_done(d, now, 0);
+		return 1;
+	}
 	if (rc != 0) {
-		d->f->inflight--;
+		d->reading = 0;
+		f->inflight--;
 		end_dir(d, rc, d->src_name);
 	}
+	return 0;
 }
 
-static void start_write(struct hvt_dir *d)
+/* Starts a write: 1 when it finished at once and was handled, 0 otherwise. */
+static int start_write(struct hvt_dir *d)
 {
+	memset(&d->wio.ov, 0, sizeof d->wio.ov);
 	d->writing = 1;
 	d->f->inflight++;
-	int rc = d->sink.ops->start_write(d->sink.h, d->buf + d->off, d->len - d->off, &d->io.ov);
+	unsigned long now = 0;
+	int rc = d->sink.ops->start_write(d->sink.h, d->b[d->head].p + d->off,
+					  d->b[d->head].len - d->off, &d->wio.ov, &now);
+	if (rc == HVT_IO_NOW) {
+		d->f->inflight--;
+		write_done(d, now, 0);
+		return 1;
+	}
 	if (rc != 0) {
+		d->writing = 0;
 		d->f->inflight--;
 		end_dir(d, rc, d->sink_name);
 	}
+	return 0;
 }
 
-/* Under the lock: a completed read or write of direction d. */
-static void step(struct hvt_dir *d, DWORD bytes, DWORD err)
+/* Under the lock: starts what direction d can do now, or ends it. */
+static void pump(struct hvt_dir *d)
 {
-	struct hvt_flow *f = d->f;
-	memset(&d->io.ov, 0, sizeof d->io.ov);
-	if (!d->writing) {
-		long n = d->src.ops->result(d->src.h, &d->io.ov, bytes, err);
-		if (f->stopping)
+	/* Operations that finish at once are handled here, as long as they do. */
+	for (int again = 1; again && !d->done && !d->f->stopping;) {
+		again = 0;
+		/* the read first: a slow source (a thread's ReadFile) works while we write */
+		if (!d->reading && !d->eof && d->nfull < 2)
+			again |= start_read(d);
+		if (!d->done && !d->writing && d->nfull > 0)
+			again |= start_write(d);
+	}
+	if (d->done)
+		return;
+	if (d->f->stopping) {
+		if (!d->reading && !d->writing)
 			end_dir(d, 0, NULL);
-		else if (n > 0) {
-			d->len = (size_t)n;
-			d->off = 0;
-			start_write(d);
-		} else if (n == 0) {
-			/* EOF: pass it on as a half-close (an error there is the peer's business:
-			 * it has gone, and the other direction will say so). */
-			if (d->shutdown_sink && d->sink.ops->shutdown_write)
-				d->sink.ops->shutdown_write(d->sink.h);
-			end_dir(d, 0, NULL);
-		} else {
-			end_dir(d, (int)-n, d->src_name);
-		}
 		return;
 	}
-	long n = d->sink.ops->result(d->sink.h, &d->io.ov, bytes, err);
-	if (n > 0) {
-		d->off += (size_t)n;
-		InterlockedExchangeAdd64(&d->bytes, n);
-	}
-	if (f->stopping)
+	if (d->eof && d->nfull == 0 && !d->writing) {
+		/* Everything read has been written: pass the EOF on as a half-close (an error
+		 * there is the peer's business: it has gone, and the other direction says so). */
+		if (d->shutdown_sink && d->sink.ops->shutdown_write)
+			d->sink.ops->shutdown_write(d->sink.h);
 		end_dir(d, 0, NULL);
-	else if (n < 0)
-		end_dir(d, (int)-n, d->sink_name);
-	else if (n == 0)
-		end_dir(d, ERROR_WRITE_FAULT, d->sink_name); /* no progress: never loop on it */
-	else if (d->off < d->len)
-		start_write(d);
-	else
-		start_read(d);
+	}
+}
+
+/* Under the lock: a completed read of direction d. */
+static void read_done(struct hvt_dir *d, DWORD bytes, DWORD err)
+{
+	d->reading = 0;
+	long n = d->src.ops->result(d->src.h, &d->rio.ov, bytes, err);
+	if (d->done || d->f->stopping)
+		return;
+	if (n > 0) {
+		int i = d->ri; /* == (head + nfull) % 2: writes only empty buffers */
+		d->b[i].len = (size_t)n;
+		if ((size_t)n == d->b[i].cap)
+			d->grow = 1;
+		d->nfull++;
+	} else if (n == 0) {
+		d->eof = 1;
+	} else {
+		end_dir(d, (int)-n, d->src_name);
+	}
+}
+
+/* Under the lock: a completed write of direction d. */
+static void write_done(struct hvt_dir *d, DWORD bytes, DWORD err)
+{
+	d->writing = 0;
+	long n = d->sink.ops->result(d->sink.h, &d->wio.ov, bytes, err);
+	if (n > 0)
+		InterlockedExchangeAdd64(&d->bytes, n);
+	if (d->done || d->f->stopping)
+		return;
+	if (n <= 0) { /* no progress is an error too: never loop on it */
+		end_dir(d, n < 0 ? (int)-n : ERROR_WRITE_FAULT, d->sink_name);
+		return;
+	}
+	d->off += (size_t)n;
+	if (d->off >= d->b[d->head].len) {
+		d->off = 0;
+		d->head ^= 1;
+		d->nfull--;
+	}
 }
 
 static void io_done(struct hvt_io *io, DWORD bytes, DWORD err)
 {
-	struct hvt_dir *d = (struct hvt_dir *)((char *)io - offsetof(struct hvt_dir, io));
+	struct hvt_dir *d = io->ctx;
 	struct hvt_flow *f = d->f;
 	InterlockedExchange64(&f->last_activity, (LONG64)hvt_now_ns());
 	AcquireSRWLockExclusive(&f->lock);
 	int was_done = f->ndone;
 	f->inflight--;
-	step(d, bytes, err);
+	if (io == &d->rio)
+		read_done(d, bytes, err);
+	else
+		write_done(d, bytes, err);
+	pump(d);
 	int changed = f->ndone != was_done;
 	int over = f->ndone == f->ndirs && f->inflight == 0;
 	ReleaseSRWLockExclusive(&f->lock);
@@ -210,17 +281,12 @@ int hvt_flow_start(struct hvt_flow *f)
 		f->bufsize = HVT_FLOW_BUF;
 	for (int i = 0; i < f->ndirs; i++) {
 		struct hvt_dir *d = &f->d[i];
-		d->io.done = io_done;
-		if (!(d->buf = malloc(f->bufsize)))
-			return ERROR_NOT_ENOUGH_MEMORY;
+		d->rio.done = d->wio.done = io_done;
+		d->rio.ctx = d->wio.ctx = d;
 	}
 	AcquireSRWLockExclusive(&f->lock);
-	for (int i = 0; i < f->ndirs; i++) {
-		if (f->stopping) /* an earlier direction failed to start */
-			end_dir(&f->d[i], 0, NULL);
-		else
-			start_read(&f->d[i]);
-	}
+	for (int i = 0; i < f->ndirs; i++)
+		pump(&f->d[i]); /* after a failure to start, the rest end at once */
 	int ended = f->ndone > 0, over = f->ndone == f->ndirs && f->inflight == 0;
 	ReleaseSRWLockExclusive(&f->lock);
 	if ((ended || over) && f->changed)
@@ -231,11 +297,17 @@ int hvt_flow_start(struct hvt_flow *f)
 void hvt_flow_stop(struct hvt_flow *f)
 {
 	AcquireSRWLockExclusive(&f->lock);
+	int was_over = f->ndone == f->ndirs && f->inflight == 0;
 	if (!f->stopping) {
 		f->stopping = 1;
 		cancel_all(f);
 	}
+	for (int i = 0; i < f->ndirs; i++)
+		pump(&f->d[i]); /* a direction with nothing in flight ends now */
+	int over = !was_over && f->ndone == f->ndirs && f->inflight == 0;
 	ReleaseSRWLockExclusive(&f->lock);
+	if (over && f->changed)
+		f->changed(f, 1);
 }
 
 int hvt_flow_over(struct hvt_flow *f)
@@ -248,8 +320,10 @@ int hvt_flow_over(struct hvt_flow *f)
 
 void hvt_flow_free(struct hvt_flow *f)
 {
-	for (int i = 0; i < f->ndirs; i++)
-		free(f->d[i].buf);
+	for (int i = 0; i < f->ndirs; i++) {
+		free(f->d[i].b[0].p);
+		free(f->d[i].b[1].p);
+	}
 	free(f);
 }
 

@@ -17,6 +17,7 @@
 struct hvt_io {
 	OVERLAPPED ov; /* first: the OVERLAPPED * of a completion is the hvt_io * */
 	void (*done)(struct hvt_io *io, DWORD bytes, DWORD err);
+	void *ctx;
 };
 
 /* A completion port. 0 or an error code; the port is registered for hvt_engine_wake_all. */
@@ -36,15 +37,26 @@ void hvt_engine_wake_all(void);
 
 struct hvt_flow;
 
-/* One direction: src -> sink, one operation at a time (a read, then the writes of what it
- * brought). */
+/* One direction: src -> sink, with two buffers: while one is written, the next is read, so a
+ * direction keeps at most one read and one write in flight and its bytes stay in order. A
+ * buffer starts at the flow's bufsize and grows to HVT_FLOW_BUF once a read fills it (a bulk
+ * transfer), so that idle connections stay small. */
 struct hvt_dir {
 	struct hvt_flow *f;
 	struct hvt_end src, sink;
-	struct hvt_io io;
-	char *buf;
-	size_t len, off; /* bytes read into buf; of them written */
-	int writing;
+	struct hvt_io rio, wio;
+	struct {
+		char *p;
+		size_t cap, len;
+	} b[2];
+	int head;	   /* the buffer written now, or next */
+	int nfull;	   /* buffers read and not yet written (0-2) */
+	int ri;		   /* the buffer a read in flight fills */
+	size_t off;	   /* bytes of b[head] written */
+	int reading;	   /* a read is in flight */
+	int writing;	   /* a write is in flight */
+	int grow;	   /* a read filled its buffer: the next ones get HVT_FLOW_BUF */
+	int eof;	   /* the source's EOF came: done once all is written */
 	int shutdown_sink; /* half-close sink at source EOF */
 	int done;	   /* EOF passed on, error, or stopped */
 	int error;	   /* the first error of this direction (0: none) */
@@ -57,7 +69,7 @@ struct hvt_dir {
 struct hvt_flow {
 	struct hvt_dir d[2];
 	int ndirs;
-	size_t bufsize; /* per direction (0: HVT_FLOW_BUF) */
+	size_t bufsize; /* a buffer's first size (0: HVT_FLOW_BUF) */
 	SRWLOCK lock;
 	int stopping;		       /* no new operations; those in flight are cancelled */
 	int inflight;		       /* operations started and not completed */
@@ -86,6 +98,6 @@ void hvt_flow_free(struct hvt_flow *f);
 int hvt_flow_error(const struct hvt_dir *up, const struct hvt_dir *down, const char **where);
 
 /* Attaches an end to port (its operations complete there); 0 or code. */
-int hvt_end_attach(struct hvt_end e, HANDLE port);
+int hvt_end_attach(struct hvt_end *e, HANDLE port);
 
 #endif

@@ -26,7 +26,7 @@
 
 #define CONNECTORS  4
 #define WORKERS_MAX 8
-#define PAIR_BUF    (64u << 10) /* per direction: 1000 pairs take 128 MiB */
+#define PAIR_BUF    (16u << 10) /* a buffer's first size: 1000 idle pairs take 32 MiB */
 
 struct pair {
 	struct hvt_flow f; /* first: hvt_flow_free frees the pair */
@@ -94,9 +94,9 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	struct hvt_end a = hvt_end_of(s, fw.listening), b = hvt_end_of(t, fw.target);
 	int rc = p ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 	if (rc == 0)
-		rc = hvt_end_attach(a, fw.port);
+		rc = hvt_end_attach(&a, fw.port);
 	if (rc == 0)
-		rc = hvt_end_attach(b, fw.port);
+		rc = hvt_end_attach(&b, fw.port);
 	if (rc != 0) {
 		hvt_warn(rc, "cannot serve connection");
 		free(p);

@@ -405,28 +405,52 @@ int hvt_err_timeout(void)
 
 /* ---- a socket as an end of the event engine (relay.h, engine.h) ----------------------- */
 
+/* A read or write is first tried at once on the non-blocking socket (what is there is taken,
+ * what fits is sent, with no trip through the port), and only when it would block does an
+ * overlapped WSARecv/WSASend wait for it on the completion port. Under Wine an overlapped
+ * send costs several wineserver requests, so this doubles the throughput there; on Windows
+ * it spares the completion packet (as FILE_SKIP_COMPLETION_PORT_ON_SUCCESS would, which a
+ * layered provider without IFS handles cannot use). */
 static int end_attach(hvt_sock h, void *port)
 {
-	return CreateIoCompletionPort((HANDLE)h, port, 0, 0) ? 0 : (int)GetLastError();
+	if (!CreateIoCompletionPort((HANDLE)h, port, 0, 0))
+		return (int)GetLastError();
+	u_long on = 1; /* overlapped operations are not affected by it */
+	return ioctlsocket(sk(h), (long)FIONBIO, &on) == 0 ? 0 : WSAGetLastError();
 }
 
-static int end_start_read(hvt_sock h, void *buf, size_t len, void *ov)
+/* A Winsock call's outcome as start_read/start_write return it. */
+static int started(int rc)
+{
+	int e = rc == 0 ? 0 : WSAGetLastError();
+	return e == 0 || e == WSA_IO_PENDING ? 0 : e;
+}
+
+static int end_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
 {
 	WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, buf };
-	DWORD flags = 0;
-	if (WSARecv(sk(h), &b, 1, NULL, &flags, ov, NULL) == 0)
-		return 0;
-	int e = WSAGetLastError();
-	return e == WSA_IO_PENDING ? 0 : e;
+	int n = recv(sk(h), b.buf, (int)b.len, 0);
+	if (n >= 0) {
+		*now = (unsigned long)n;
+		return HVT_IO_NOW;
+	}
+	if (WSAGetLastError() != WSAEWOULDBLOCK)
+		return WSAGetLastError();
+	DWORD flags = 0; /* a completion follows even when it is done at once */
+	return started(WSARecv(sk(h), &b, 1, NULL, &flags, ov, NULL));
 }
 
-static int end_start_write(hvt_sock h, const void *buf, size_t len, void *ov)
+static int end_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
 {
 	WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, (char *)(uintptr_t)buf };
-	if (WSASend(sk(h), &b, 1, NULL, 0, ov, NULL) == 0)
-		return 0;
-	int e = WSAGetLastError();
-	return e == WSA_IO_PENDING ? 0 : e;
+	int n = send(sk(h), b.buf, (int)b.len, 0);
+	if (n > 0) {
+		*now = (unsigned long)n;
+		return HVT_IO_NOW;
+	}
+	if (n < 0 && WSAGetLastError() != WSAEWOULDBLOCK)
+		return WSAGetLastError();
+	return started(WSASend(sk(h), &b, 1, NULL, 0, ov, NULL));
 }
 
 /* The completion's status is an NTSTATUS turned into a Win32 code (a reset is

@@ -9,8 +9,10 @@
  * fails on them, and under Wine a pipe stdin is always "signalled" and PeekNamedPipe fails),
  * and a file opened without FILE_FLAG_OVERLAPPED blocks in ReadFile/WriteFile. The thread
  * does the blocking call and posts the result to the port, so for the flow these ends are
- * like any other; a call that never returns (a console nobody types at, a stdout nobody
- * reads) is abandoned when the relay ends, and the thread is left behind. */
+ * like any other; stdin's thread reads ahead into two buffers, so that reading the pipe and
+ * sending run at the same time and what has been read is handed over at once. A call that
+ * never returns (a console nobody types at, a stdout nobody reads) is abandoned when the
+ * relay ends, and the thread is left behind. */
 #include "engine.h"
 
 #include <process.h>
@@ -25,19 +27,26 @@
 
 struct std_end {
 	volatile LONG refs; /* the relay and the thread */
-	HANDLE h, thread, wake;
+	HANDLE h, thread;
+	int reader;  /* stdin: reads ahead; stdout: writes what it is given */
 	int console; /* console input: CRLF -> LF, ^Z ends */
-	HANDLE port; /* where results go */
+	HANDLE port; /* where completions go */
 	SRWLOCK lock;
-	int quit;      /* the relay is over */
-	int busy;      /* a request is with the thread */
-	int abandoned; /* ... and its result is no longer wanted */
-	int writing;
-	OVERLAPPED *ov;
-	void *user; /* a read's destination */
+	CONDITION_VARIABLE cv; /* the thread has something to do */
+	int quit;	       /* the relay is over */
+	/* stdin: two buffers read ahead, then EOF or an error (ended, endcode) */
+	struct {
+		char *p;
+		size_t n, off;
+	} slot[2];
+	int shead, sfull, ended;
+	long endcode;
+	/* a request waiting for the thread: a read with nothing read ahead, or a write */
+	int pending, abandoned;
+	void *user;
 	size_t len;
-	long result; /* bytes, 0 EOF, -code */
-	char *buf;   /* the thread's own: the relay's may be gone when a call returns */
+	OVERLAPPED *ov;
+	long result; /* of the last request: bytes, 0 EOF, -code */
 };
 
 static void std_release(struct std_end *e)
@@ -45,9 +54,8 @@ static void std_release(struct std_end *e)
 	if (InterlockedDecrement(&e->refs) == 0) {
 		if (e->thread)
 			CloseHandle(e->thread);
-		if (e->wake)
-			CloseHandle(e->wake);
-		free(e->buf);
+		free(e->slot[0].p);
+		free(e->slot[1].p);
 		free(e);
 	}
 }
@@ -67,60 +75,115 @@ static long console_text(char *buf, DWORD n)
 	return (long)o;
 }
 
-static long std_read(struct std_end *e, size_t len)
+static long std_read(struct std_end *e, char *buf, size_t len)
 {
 	for (;;) {
 		DWORD n = 0;
-		if (!ReadFile(e->h, e->buf, (DWORD)len, &n, NULL)) {
+		if (!ReadFile(e->h, buf, (DWORD)len, &n, NULL)) {
 			DWORD err = GetLastError();
 			/* A pipe's writer has gone: that is the pipe's EOF. */
 			return err == ERROR_BROKEN_PIPE || err == ERROR_HANDLE_EOF ? 0 : -(long)err;
 		}
 		if (!e->console || n == 0)
 			return (long)n;
-		long t = console_text(e->buf, n);
+		long t = console_text(buf, n);
 		if (t != 0)
 			return t < 0 ? 0 : t;
 	}
 }
 
-static long std_write(struct std_end *e, size_t len)
+static long std_write(struct std_end *e, const char *buf, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
 		DWORD done = 0;
-		if (!WriteFile(e->h, e->buf + off, (DWORD)(len - off), &done, NULL))
+		if (!WriteFile(e->h, buf + off, (DWORD)(len - off), &done, NULL))
 			return -(long)GetLastError();
 		off += done;
 	}
 	return (long)len;
 }
 
+/* Under the lock: gives the pending read what has been read ahead (e->result). */
+static void deliver(struct std_end *e)
+{
+	e->pending = 0;
+	if (e->sfull) {
+		size_t n = e->slot[e->shead].n - e->slot[e->shead].off;
+		if (n > e->len)
+			n = e->len;
+		memcpy(e->user, e->slot[e->shead].p + e->slot[e->shead].off, n);
+		e->result = (long)n;
+		if ((e->slot[e->shead].off += n) == e->slot[e->shead].n) {
+			e->shead ^= 1;
+			e->sfull--;
+			WakeConditionVariable(&e->cv); /* room to read ahead again */
+		}
+	} else {
+		e->result = e->endcode;
+	}
+}
+
+/* stdin: reads ahead into the free buffer until EOF, an error or the end of the relay. */
+static void std_reader(struct std_end *e)
+{
+	AcquireSRWLockExclusive(&e->lock);
+	for (;;) {
+		while (!e->quit && (e->sfull == 2 || e->ended))
+			SleepConditionVariableSRW(&e->cv, &e->lock, INFINITE, 0);
+		if (e->quit)
+			break;
+		int i = (e->shead + e->sfull) % 2;
+		ReleaseSRWLockExclusive(&e->lock);
+		long r = std_read(e, e->slot[i].p, HVT_FLOW_BUF);
+		AcquireSRWLockExclusive(&e->lock);
+		if (e->quit)
+			break;
+		if (r > 0) {
+			e->slot[i].n = (size_t)r;
+			e->slot[i].off = 0;
+			e->sfull++;
+		} else {
+			e->ended = 1;
+			e->endcode = r;
+		}
+		if (e->pending && !e->abandoned) {
+			deliver(e);
+			PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
+		}
+	}
+	ReleaseSRWLockExclusive(&e->lock);
+}
+
+/* stdout: writes each request in full, then completes it. */
+static void std_writer(struct std_end *e)
+{
+	AcquireSRWLockExclusive(&e->lock);
+	for (;;) {
+		while (!e->quit && !e->pending)
+			SleepConditionVariableSRW(&e->cv, &e->lock, INFINITE, 0);
+		if (e->quit)
+			break;
+		size_t len = e->len;
+		ReleaseSRWLockExclusive(&e->lock);
+		long r = std_write(e, e->slot[0].p, len);
+		AcquireSRWLockExclusive(&e->lock);
+		if (!e->abandoned) {
+			e->result = r;
+			PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
+		}
+		e->pending = 0;
+	}
+	ReleaseSRWLockExclusive(&e->lock);
+}
+
 static unsigned __stdcall std_main(void *arg)
 {
 	struct std_end *e = arg;
-	for (;;) {
-		WaitForSingleObject(e->wake, INFINITE);
-		AcquireSRWLockExclusive(&e->lock);
-		int quit = e->quit, writing = e->writing;
-		size_t len = e->len;
-		ReleaseSRWLockExclusive(&e->lock);
-		if (quit)
-			break;
-		long r = writing ? std_write(e, len) : std_read(e, len);
-		AcquireSRWLockExclusive(&e->lock);
-		if (!e->abandoned) {
-			if (!writing && r > 0)
-				memcpy(e->user, e->buf, (size_t)r);
-			e->result = r;
-			e->busy = 0;
-			PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
-		}
-		quit = e->quit;
-		ReleaseSRWLockExclusive(&e->lock);
-		if (quit)
-			break;
-	}
+	if (e->reader)
+		std_reader(e);
+	else
+		std_writer(e);
 	std_release(e);
 	return 0;
 }
@@ -136,33 +199,45 @@ static int std_attach(hvt_sock h, void *port)
 	return 0;
 }
 
-static int std_start(hvt_sock h, void *buf, size_t len, void *ov, int writing)
+static int std_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
 {
 	struct std_end *e = std_of(h);
-	if (len > HVT_FLOW_BUF)
-		len = HVT_FLOW_BUF;
+	int rc = 0;
 	AcquireSRWLockExclusive(&e->lock);
-	if (writing)
-		memcpy(e->buf, buf, len);
 	e->user = buf;
 	e->len = len;
 	e->ov = ov;
-	e->writing = writing;
-	e->busy = 1;
 	e->abandoned = 0;
+	if (e->sfull || e->ended) {
+		deliver(e);
+		if (e->result < 0) {
+			rc = (int)-e->result;
+		} else {
+			*now = (unsigned long)e->result;
+			rc = HVT_IO_NOW;
+		}
+	} else {
+		e->pending = 1;
+	}
 	ReleaseSRWLockExclusive(&e->lock);
-	SetEvent(e->wake);
+	return rc;
+}
+
+static int std_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
+{
+	struct std_end *e = std_of(h);
+	(void)now;
+	if (len > HVT_FLOW_BUF)
+		len = HVT_FLOW_BUF;
+	AcquireSRWLockExclusive(&e->lock);
+	memcpy(e->slot[0].p, buf, len); /* the relay's buffer may be gone when WriteFile returns */
+	e->len = len;
+	e->ov = ov;
+	e->abandoned = 0;
+	e->pending = 1;
+	WakeConditionVariable(&e->cv);
+	ReleaseSRWLockExclusive(&e->lock);
 	return 0;
-}
-
-static int std_start_read(hvt_sock h, void *buf, size_t len, void *ov)
-{
-	return std_start(h, buf, len, ov, 0);
-}
-
-static int std_start_write(hvt_sock h, const void *buf, size_t len, void *ov)
-{
-	return std_start(h, (void *)(uintptr_t)buf, len, ov, 1);
 }
 
 static long std_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long status)
@@ -173,16 +248,16 @@ static long std_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long 
 	return std_of(h)->result;
 }
 
-/* The call in progress is given up: its completion is posted now, the thread's result is
- * dropped when (if ever) the call returns. CancelSynchronousIo ends a blocked ReadFile on a
- * console or pipe where the system allows it. */
+/* The request in progress is given up: its completion is posted now, and what the thread's
+ * call brings (if it ever returns) is dropped. CancelSynchronousIo ends a blocked ReadFile or
+ * WriteFile on a console or pipe where the system allows it. */
 static void std_cancel(hvt_sock h)
 {
 	struct std_end *e = std_of(h);
 	AcquireSRWLockExclusive(&e->lock);
-	if (e->busy && !e->abandoned) {
+	if (e->pending && !e->abandoned) {
 		e->abandoned = 1;
-		e->busy = 0;
+		e->pending = e->reader ? 0 : e->pending;
 		e->result = -ERROR_OPERATION_ABORTED;
 		PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
 		CancelSynchronousIo(e->thread);
@@ -198,21 +273,25 @@ static const struct hvt_end_ops std_ops = {
 	.cancel = std_cancel,
 };
 
-/* The end for standard handle `which` (STD_INPUT_HANDLE, STD_OUTPUT_HANDLE); 0 or code. */
+/* The end for standard handle `which` (STD_INPUT_HANDLE: a reader, STD_OUTPUT_HANDLE: a
+ * writer); 0 or code. */
 static int std_open(DWORD which, int console, struct hvt_end *out)
 {
 	struct std_end *e = calloc(1, sizeof *e);
-	if (!e || !(e->buf = malloc(HVT_FLOW_BUF)) ||
-	    !(e->wake = CreateEventW(NULL, FALSE, FALSE, NULL))) {
+	int reader = which == STD_INPUT_HANDLE;
+	if (!e || !(e->slot[0].p = malloc(HVT_FLOW_BUF)) ||
+	    (reader && !(e->slot[1].p = malloc(HVT_FLOW_BUF)))) {
 		if (e)
-			free(e->buf);
+			free(e->slot[0].p);
 		free(e);
 		return ERROR_NOT_ENOUGH_MEMORY;
 	}
 	e->refs = 2;
 	e->h = GetStdHandle(which);
+	e->reader = reader;
 	e->console = console;
 	InitializeSRWLock(&e->lock);
+	InitializeConditionVariable(&e->cv);
 	uintptr_t t = _beginthreadex(NULL, 64u << 10, std_main, e, 0, NULL);
 	if (!t) {
 		int rc = (int)GetLastError();
@@ -235,8 +314,8 @@ static void std_close(struct hvt_end *e)
 	AcquireSRWLockExclusive(&s->lock);
 	s->quit = 1;
 	s->abandoned = 1;
+	WakeConditionVariable(&s->cv);
 	ReleaseSRWLockExclusive(&s->lock);
-	SetEvent(s->wake);
 	std_release(s);
 }
 
@@ -381,7 +460,7 @@ static int relay_open(struct relay *x, struct hvt_end *ends, int nends)
 		return rc;
 	for (int i = 0; i < nends && rc == 0; i++)
 		if (ends[i].ops)
-			rc = hvt_end_attach(ends[i], x->port);
+			rc = hvt_end_attach(&ends[i], x->port);
 	if (rc == 0 && !(x->f = calloc(1, sizeof *x->f)))
 		rc = ERROR_NOT_ENOUGH_MEMORY;
 	if (rc != 0)
@@ -417,9 +496,10 @@ int hvt_relay_stdio(struct hvt_end conn, const struct hvt_relay_opts *o, struct 
 		std_close(&out);
 		return r->error = rc;
 	}
+	conn = ends[0]; /* as attached */
 	int n = 0;
 	if (read_stdin) {
-		hvt_flow_dir(x.f, n, in, conn, shutdown_up, "read from stdin", "send");
+		hvt_flow_dir(x.f, n, ends[1], conn, shutdown_up, "read from stdin", "send");
 		x.up = &x.f->d[n++];
 	} else if (!o->recv_only) {
 		/* -d: as if stdin were empty, so the half-close follows at once. */
@@ -428,7 +508,7 @@ int hvt_relay_stdio(struct hvt_end conn, const struct hvt_relay_opts *o, struct 
 		x.up_eof_at = hvt_now_ns();
 	}
 	if (!o->send_only) {
-		hvt_flow_dir(x.f, n, conn, out, 0, "receive", "write to stdout");
+		hvt_flow_dir(x.f, n, conn, ends[2], 0, "receive", "write to stdout");
 		x.down = &x.f->d[n++];
 	}
 	/* An interactive user is done when the peer is; a pipe or file still gets sent in full. */
@@ -450,8 +530,8 @@ int hvt_relay_pair(struct hvt_end a, struct hvt_end b, const struct hvt_relay_op
 	if (rc != 0)
 		return r->error = rc;
 	/* As on Linux: "up" is target -> a (sent), "down" is a -> target (received). */
-	hvt_flow_dir(x.f, 0, a, b, !o->no_shutdown, "receive", "send to target");
-	hvt_flow_dir(x.f, 1, b, a, !o->no_shutdown, "receive from target", "send");
+	hvt_flow_dir(x.f, 0, ends[0], ends[1], !o->no_shutdown, "receive", "send to target");
+	hvt_flow_dir(x.f, 1, ends[1], ends[0], !o->no_shutdown, "receive from target", "send");
 	x.down = &x.f->d[0];
 	x.up = &x.f->d[1];
 	rc = run(&x, o, r);
