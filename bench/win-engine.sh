@@ -122,7 +122,7 @@ done
 echo
 PYTHONPATH="$src/tests/e2e" python3 - "$run" "$new_exe" "$old_exe" "$secs" "$conns" "$T" <<'EOF'
 import os, socket, subprocess, sys, threading, time
-from libwin import sigint, switches
+from libwin import most_threads, sigint, switches
 
 run, new, old, secs, conns, tmp = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 
@@ -170,23 +170,13 @@ ed = subprocess.Popen([os.path.join(tmp, "echod"), "tcp:127.0.0.1:0"], stdout=su
 eport = int(ed.stdout.readline().split()[1])
 for name, exe in (("engine", new), ("threads", old)):
     p, port = forwarder(exe, eport)
-    most = [0]
-    done = threading.Event()
-    def sample():
-        while not done.is_set():
-            try:
-                most[0] = max(most[0], len(os.listdir("/proc/%d/task" % p.pid)))
-            except OSError:
-                pass
-            time.sleep(0.05)
-    threading.Thread(target=sample, daemon=True).start()
-    lg = subprocess.run([os.path.join(tmp, "loadgen"), "-n", str(conns), "-c", "200", "-s", "4096",
-                         "-d", "3", "-t", "300", "tcp:127.0.0.1:%d" % port], capture_output=True, text=True)
-    done.set()
+    lg, most = most_threads(p.pid, lambda: subprocess.run(
+        [os.path.join(tmp, "loadgen"), "-n", str(conns), "-c", "200", "-s", "4096", "-d", "3",
+         "-t", "300", "tcp:127.0.0.1:%d" % port], capture_output=True, text=True))
     sigint(p)
     f = dict(kv.split("=") for kv in lg.stdout.split())
     print("%-8s established=%s errors=%s setup_rate=%s/s echo=%s MiB/s p50=%.0f ms threads<=%d"
           % (name, f.get("established"), f.get("errors"), f.get("setup_rate"), f.get("mib_s"),
-             float(f.get("p50_us", 0)) / 1000, most[0]))
+             float(f.get("p50_us", 0)) / 1000, most))
 ed.kill()
 EOF

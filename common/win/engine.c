@@ -275,7 +275,6 @@ static void io_done(struct hvt_io *io, DWORD bytes, DWORD err)
 
 int hvt_flow_start(struct hvt_flow *f)
 {
-	InitializeSRWLock(&f->lock);
 	f->last_activity = (LONG64)hvt_now_ns();
 	if (!f->bufsize)
 		f->bufsize = HVT_FLOW_BUF;
@@ -285,6 +284,7 @@ int hvt_flow_start(struct hvt_flow *f)
 		d->rio.ctx = d->wio.ctx = d;
 	}
 	AcquireSRWLockExclusive(&f->lock);
+	f->started = 1;
 	for (int i = 0; i < f->ndirs; i++)
 		pump(&f->d[i]); /* after a failure to start, the rest end at once */
 	int ended = f->ndone > 0, over = f->ndone == f->ndirs && f->inflight == 0;
@@ -297,6 +297,11 @@ int hvt_flow_start(struct hvt_flow *f)
 void hvt_flow_stop(struct hvt_flow *f)
 {
 	AcquireSRWLockExclusive(&f->lock);
+	if (!f->started) { /* hvt_flow_start will end it */
+		f->stopping = 1;
+		ReleaseSRWLockExclusive(&f->lock);
+		return;
+	}
 	int was_over = f->ndone == f->ndirs && f->inflight == 0;
 	if (!f->stopping) {
 		f->stopping = 1;

@@ -70,10 +70,11 @@ struct hvt_flow {
 	struct hvt_dir d[2];
 	int ndirs;
 	size_t bufsize; /* a buffer's first size (0: HVT_FLOW_BUF) */
-	SRWLOCK lock;
-	int stopping;		       /* no new operations; those in flight are cancelled */
-	int inflight;		       /* operations started and not completed */
-	int ndone;		       /* directions done */
+	SRWLOCK lock;	/* zeroed memory is an unlocked lock: allocate flows with calloc */
+	int started;	/* hvt_flow_start has run */
+	int stopping;	/* no new operations; those in flight are cancelled */
+	int inflight;	/* operations started and not completed */
+	int ndone;	/* directions done */
 	volatile LONG64 last_activity; /* hvt_now_ns() of the last completion */
 	/* Called (outside the lock, on the completing thread) after a direction ends and when
 	 * the flow is over (ndone == ndirs, nothing in flight); over: 1 for the last call. */
@@ -84,7 +85,7 @@ struct hvt_flow {
 /* Sets up direction i of f: src -> sink. The ends must have been attached to the port. */
 void hvt_flow_dir(struct hvt_flow *f, int i, struct hvt_end src, struct hvt_end sink,
 		  int shutdown_sink, const char *src_name, const char *sink_name);
-/* Starts every direction; 0 or an error code (ERROR_NOT_ENOUGH_MEMORY). */
+/* Starts every direction (a flow stopped before is ended at once); 0 or an error code. */
 int hvt_flow_start(struct hvt_flow *f);
 /* Ends the flow: no new operations, those in flight are cancelled (CancelIoEx); changed(f, 1)
  * follows once they have completed. */

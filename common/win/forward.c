@@ -110,6 +110,7 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	p->t = t;
 	p->f.bufsize = PAIR_BUF;
 	p->f.changed = pair_changed;
+	p->f.last_activity = (LONG64)hvt_now_ns(); /* for the sweeper, which sees it at once */
 	/* As hvt_relay_pair: d[0] is a -> target ("received"), d[1] target -> a ("sent"). */
 	hvt_flow_dir(&p->f, 0, a, b, sh, "receive", "send to target");
 	hvt_flow_dir(&p->f, 1, b, a, sh, "receive from target", "send");
@@ -118,9 +119,9 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	if (fw.pairs)
 		fw.pairs->prev = p;
 	fw.pairs = p;
-	if (fw.quit)
-		p->f.stopping = 1; /* Ctrl-C came while we connected: start and end at once */
 	ReleaseSRWLockExclusive(&fw.lock);
+	if (fw.quit)
+		hvt_flow_stop(&p->f); /* Ctrl-C came while we connected: start and end at once */
 	if (fw.sweep)
 		SetEvent(fw.sweep);
 	if ((rc = hvt_flow_start(&p->f)) != 0) {

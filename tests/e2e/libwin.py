@@ -1,6 +1,6 @@
 # Shared by the Windows e2e scripts (win_*.sh) that drive hvnc.exe under Wine from python3:
 # imported through PYTHONPATH=tests/e2e (not a test itself).
-import glob, signal, subprocess, time
+import glob, os, signal, subprocess, threading, time
 
 
 def sigint(p):
@@ -26,3 +26,23 @@ def switches(pid):
         except OSError:
             pass
     return n
+
+
+def most_threads(pid, run):
+    """Runs run() while sampling the thread count of process pid every 50 ms; returns
+    (run's result, the most threads seen)."""
+    most = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            try:
+                most[0] = max(most[0], len(os.listdir("/proc/%d/task" % pid)))
+            except OSError:
+                pass
+            time.sleep(0.05)
+    threading.Thread(target=sample, daemon=True).start()
+    try:
+        return run(), most[0]
+    finally:
+        done.set()

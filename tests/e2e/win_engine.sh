@@ -6,15 +6,29 @@
 #  2. Ctrl-C ends a relay whose peer never reads (a send blocked for good) within 1 s, exit
 #     130: the stdin relay, and the forwarder with a target that never reads;
 #  3. clients that connect and reset before they are accepted do not block the listener: a
-#     good client after 30 of them is served at once, and Ctrl-C still ends it within 1 s.
+#     good client after 30 of them is served at once, and Ctrl-C still ends it within 1 s;
+#  4. -i in the forwarder ends an idle pair (its own timer thread, woken at the deadline);
+#  5. the tail of a transfer: -e with a program that never reads its input closes gracefully
+#     (the unread input is drained before closesocket), so the client gets the output and a
+#     clean EOF, not a reset.
 # Context switches are those of every thread of the Wine process (/proc/PID/task/*/status).
 . "$(dirname "$0")/lib.sh"
 PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF' || fail "see above"
-import glob, os, signal, socket, struct, subprocess, sys, threading, time
+import atexit, os, signal, socket, struct, subprocess, sys, threading, time
 from libwin import sigint, switches
 
 run, exe = sys.argv[1], sys.argv[2]
 bad = 0
+started = []  # killed at the end, also after a failure
+
+
+def hvnc(args, **kw):
+    p = subprocess.Popen([run, exe] + args, **kw)
+    started.append(p)
+    return p
+
+
+atexit.register(lambda: [p.kill() for p in started if p.poll() is None])
 
 def check(ok, what):
     global bad
@@ -53,7 +67,7 @@ class Target:
             pass
 
 def forwarder(target):
-    p = subprocess.Popen([run, exe, "-lk", "-m", "200", "-v", "tcp:127.0.0.1:0", "--to",
+    p = hvnc(["-lk", "-m", "200", "-v", "tcp:127.0.0.1:0", "--to",
                           "tcp:127.0.0.1:%d" % target.port],
                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
     line = p.stderr.readline().decode()
@@ -122,7 +136,7 @@ interrupt(p, "in the forwarder while its target does not read")
 c.close()
 
 # 2b. the stdin relay, its peer never reads
-p = subprocess.Popen([run, exe, "tcp:127.0.0.1:%d" % deaf.port], stdin=subprocess.PIPE,
+p = hvnc(["tcp:127.0.0.1:%d" % deaf.port], stdin=subprocess.PIPE,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 def feed():
     try:
@@ -133,5 +147,51 @@ def feed():
 threading.Thread(target=feed, daemon=True).start()
 time.sleep(1.5)
 interrupt(p, "in the stdin relay while its peer does not read")
+
+# 4. -i in the forwarder
+p = hvnc(["-lk", "-i", "0.5", "tcp:127.0.0.1:0", "--to",
+                      "tcp:127.0.0.1:%d" % echo.port, "-v"],
+                     stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+line = p.stderr.readline().decode()
+port = int(line.strip().rsplit(":", 1)[1])
+c = socket.create_connection(("127.0.0.1", port))
+c.settimeout(5)
+t = time.time()
+c.sendall(b"a")
+got = c.recv(10)
+try:
+    rest = c.recv(10)
+except OSError as e:
+    rest = e
+took = time.time() - t
+rc, _ = sigint(p)
+err = p.stderr.read().decode()
+check(got == b"a" and rest == b"" and 0.4 <= took <= 3 and "idle for 0.5 s, closing" in err,
+      "-i 0.5 in the forwarder: EOF after %.2f s (%r), stderr %r" % (took, rest, err[-200:]))
+
+# 5. a program that never reads its input: the client still gets its output and a clean EOF
+p = hvnc(["-l", "-v", "-e", "cmd /c echo hi", "tcp:127.0.0.1:0"],
+                     stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+line = p.stderr.readline().decode()
+port = int(line.strip().rsplit(":", 1)[1])
+c = socket.create_connection(("127.0.0.1", port))
+c.settimeout(10)
+c.sendall(b"q" * (256 << 10))
+c.shutdown(socket.SHUT_WR)
+out = b""
+try:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            out += b"<EOF>"
+            break
+        out += b
+except OSError as e:
+    out += ("<%s>" % e.__class__.__name__).encode()
+p.wait(10)
+time.sleep(0.3)  # a reset after our EOF would show here
+reset = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+check(out == b"hi\r\n<EOF>" and reset == 0,
+      "-e with unread input: the client got %r, then %s" % (out, os.strerror(reset) if reset else "no reset"))
 sys.exit(bad)
 EOF

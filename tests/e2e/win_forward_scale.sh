@@ -16,7 +16,7 @@ eport=$(awk '/port/ {print $2}' echod.out)
 
 PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T/loadgen" "$eport" <<'EOF2' || fail "see above"
 import os, signal, subprocess, sys, threading, time
-from libwin import sigint
+from libwin import most_threads, sigint
 
 run, exe, loadgen, eport = sys.argv[1:5]
 p = subprocess.Popen([run, exe, "-lk", "-m", "2000", "-v", "tcp:127.0.0.1:0", "--to",
@@ -27,19 +27,9 @@ if "listening on" not in line:
 port = line.strip().rsplit(":", 1)[1]
 lines = []
 threading.Thread(target=lambda: lines.extend(p.stderr), daemon=True).start()
-most = [0]
-done = threading.Event()
-def sample():
-    while not done.is_set():
-        try:
-            most[0] = max(most[0], len(os.listdir("/proc/%d/task" % p.pid)))
-        except OSError:
-            pass
-        time.sleep(0.05)
-threading.Thread(target=sample, daemon=True).start()
-lg = subprocess.run([loadgen, "-n", "1000", "-c", "200", "-s", "4096", "-d", "1", "-t", "120",
-                     "tcp:127.0.0.1:" + port], capture_output=True, text=True)
-done.set()
+lg, most = most_threads(p.pid, lambda: subprocess.run(
+    [loadgen, "-n", "1000", "-c", "200", "-s", "4096", "-d", "1", "-t", "120",
+     "tcp:127.0.0.1:" + port], capture_output=True, text=True))
 out = lg.stdout.strip()
 bad = 0
 if lg.returncode != 0 or "established=1000 " not in out or "errors=0" not in out:
@@ -47,11 +37,11 @@ if lg.returncode != 0 or "established=1000 " not in out or "errors=0" not in out
     bad = 1
 else:
     print("ok: 1000 concurrent echo connections through hvnc.exe -lk --to: " + out)
-if most[0] > 16 or most[0] == 0:
-    print("FAIL: hvnc.exe had up to %d threads (at most 16 expected)" % most[0])
+if most > 16 or most == 0:
+    print("FAIL: hvnc.exe had up to %d threads (at most 16 expected)" % most)
     bad = 1
 else:
-    print("ok: at most %d threads" % most[0])
+    print("ok: at most %d threads" % most)
 rc, _ = sigint(p)
 if rc != 130:
     print("FAIL: Ctrl-C: exit %s, expected 130" % rc)
