@@ -241,8 +241,8 @@ static void write_done(struct hvt_dir *d, DWORD bytes, DWORD err)
 		InterlockedExchangeAdd64(&d->bytes, n);
 	if (d->done || d->f->stopping)
 		return;
-	if (n <= 0) { /* no progress is an error too: never loop on it */
-		end_dir(d, n < 0 ? (int)-n : ERROR_WRITE_FAULT, d->sink_name);
+	if (n <= 0) { /* a sink that takes nothing has ended: never loop on it */
+		end_dir(d, n < 0 ? (int)-n : ERROR_BROKEN_PIPE, d->sink_name);
 		return;
 	}
 	d->off += (size_t)n;
@@ -337,7 +337,8 @@ void hvt_flow_free(struct hvt_flow *f)
 static int peer_gone(int code)
 {
 	return code == WSAECONNRESET || code == WSAECONNABORTED || code == WSAESHUTDOWN ||
-	       code == WSAENOTCONN || code == ERROR_NETNAME_DELETED;
+	       code == WSAENOTCONN || code == ERROR_NETNAME_DELETED || code == ERROR_BROKEN_PIPE ||
+	       code == ERROR_NO_DATA;
 }
 
 int hvt_flow_error(const struct hvt_dir *up, const struct hvt_dir *down, const char **where)

@@ -98,6 +98,10 @@ void hvt_flow_free(struct hvt_flow *f);
  * closed for good (down at EOF) is no error: the peer did not want those bytes. */
 int hvt_flow_error(const struct hvt_dir *up, const struct hvt_dir *down, const char **where);
 
+/* A HANDLE opened with FILE_FLAG_OVERLAPPED (a named pipe's instance) as an end:
+ * common/win/pipe.c. */
+extern const struct hvt_end_ops hvt_win_pipe_end_ops;
+
 /* Attaches an end to port (its operations complete there); 0 or code. */
 int hvt_end_attach(struct hvt_end *e, HANDLE port);
 
