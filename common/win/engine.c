@@ -15,6 +15,7 @@
 #define PORTS_MAX      64
 #define WAKES_PER_PORT 16 /* more than the threads any port has (forward.c: at most 8) */
 #define KEY_WAKE       1
+#define KICK_AFTER     16 /* rounds of operations done at once in one go (4 MiB at most) */
 
 static SRWLOCK ports_lock = SRWLOCK_INIT;
 static HANDLE ports[PORTS_MAX];
@@ -187,8 +188,17 @@ static int start_write(struct hvt_dir *d)
 /* Under the lock: starts what direction d can do now, or ends it. */
 static void pump(struct hvt_dir *d)
 {
-	/* Operations that finish at once are handled here, as long as they do. */
-	for (int again = 1; again && !d->done && !d->f->stopping;) {
+	/* Operations that finish at once are handled here, as long as they do, but not for ever:
+	 * after KICK_AFTER rounds the direction goes on from a packet of its own, so that other
+	 * flows and the relay's clock (-i, Ctrl-C) get their turn. */
+	int again = !d->kicked;
+	for (int round = 0; again && !d->done && !d->f->stopping; round++) {
+		if (round == KICK_AFTER && d->f->port) {
+			d->f->inflight++;
+			d->kicked = 1;
+			PostQueuedCompletionStatus(d->f->port, 0, 0, &d->kick.ov);
+			return;
+		}
 		again = 0;
 		/* the read first: a slow source (a thread's ReadFile) works while we write */
 		if (!d->reading && !d->eof && d->nfull < 2)
@@ -199,10 +209,12 @@ static void pump(struct hvt_dir *d)
 	if (d->done)
 		return;
 	if (d->f->stopping) {
-		if (!d->reading && !d->writing)
+		if (!d->reading && !d->writing && !d->kicked)
 			end_dir(d, 0, NULL);
 		return;
 	}
+	if (d->kicked)
+		return;
 	if (d->eof && d->nfull == 0 && !d->writing) {
 		/* Everything read has been written: pass the EOF on as a half-close (an error
 		 * there is the peer's business: it has gone, and the other direction says so). */
@@ -261,10 +273,13 @@ static void io_done(struct hvt_io *io, DWORD bytes, DWORD err)
 	AcquireSRWLockExclusive(&f->lock);
 	int was_done = f->ndone;
 	f->inflight--;
-	if (io == &d->rio)
+	if (io == &d->kick) {
+		d->kicked = 0;
+	} else if (io == &d->rio) {
 		read_done(d, bytes, err);
-	else
+	} else {
 		write_done(d, bytes, err);
+	}
 	pump(d);
 	int changed = f->ndone != was_done;
 	int over = f->ndone == f->ndirs && f->inflight == 0;
@@ -280,8 +295,8 @@ int hvt_flow_start(struct hvt_flow *f)
 		f->bufsize = HVT_FLOW_BUF;
 	for (int i = 0; i < f->ndirs; i++) {
 		struct hvt_dir *d = &f->d[i];
-		d->rio.done = d->wio.done = io_done;
-		d->rio.ctx = d->wio.ctx = d;
+		d->rio.done = d->wio.done = d->kick.done = io_done;
+		d->rio.ctx = d->wio.ctx = d->kick.ctx = d;
 	}
 	AcquireSRWLockExclusive(&f->lock);
 	f->started = 1;

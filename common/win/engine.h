@@ -45,6 +45,7 @@ struct hvt_dir {
 	struct hvt_flow *f;
 	struct hvt_end src, sink;
 	struct hvt_io rio, wio;
+	struct hvt_io kick; /* posted to go on later after many operations done at once */
 	struct {
 		char *p;
 		size_t cap, len;
@@ -56,6 +57,7 @@ struct hvt_dir {
 	int reading;	   /* a read is in flight */
 	int writing;	   /* a write is in flight */
 	int grow;	   /* a read filled its buffer: the next ones get HVT_FLOW_BUF */
+	int kicked;	   /* its kick is on the port: go on when it arrives */
 	int eof;	   /* the source's EOF came: done once all is written */
 	int shutdown_sink; /* half-close sink at source EOF */
 	int done;	   /* EOF passed on, error, or stopped */
@@ -70,6 +72,7 @@ struct hvt_flow {
 	struct hvt_dir d[2];
 	int ndirs;
 	size_t bufsize; /* a buffer's first size (0: HVT_FLOW_BUF) */
+	HANDLE port;	/* the completion port its ends are attached to */
 	SRWLOCK lock;	/* zeroed memory is an unlocked lock: allocate flows with calloc */
 	int started;	/* hvt_flow_start has run */
 	int stopping;	/* no new operations; those in flight are cancelled */

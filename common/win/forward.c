@@ -109,6 +109,7 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	p->s = s;
 	p->t = t;
 	p->f.bufsize = PAIR_BUF;
+	p->f.port = fw.port;
 	p->f.changed = pair_changed;
 	p->f.last_activity = (LONG64)hvt_now_ns(); /* for the sweeper, which sees it at once */
 	/* As hvt_relay_pair: d[0] is a -> target ("received"), d[1] target -> a ("sent"). */

@@ -463,6 +463,8 @@ static int relay_open(struct relay *x, struct hvt_end *ends, int nends)
 			rc = hvt_end_attach(&ends[i], x->port);
 	if (rc == 0 && !(x->f = calloc(1, sizeof *x->f)))
 		rc = ERROR_NOT_ENOUGH_MEMORY;
+	if (rc == 0)
+		x->f->port = x->port;
 	if (rc != 0)
 		hvt_port_close(x->port);
 	return rc;
