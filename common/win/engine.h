@@ -82,7 +82,6 @@ struct hvt_flow {
 	/* Called (outside the lock, on the completing thread) after a direction ends and when
 	 * the flow is over (ndone == ndirs, nothing in flight); over: 1 for the last call. */
 	void (*changed)(struct hvt_flow *f, int over);
-	void *ctx;
 };
 
 /* Sets up direction i of f: src -> sink. The ends must have been attached to the port. */
