@@ -434,6 +434,39 @@ static int spawn(char *cmdline, char *envblock, HANDLE in, HANDLE out, HANDLE er
 	return rc;
 }
 
+/* Sends all of buf in overlapped WSASends waited for together with the stop event: Ctrl-C
+ * cancels one that a peer who stopped reading holds up (a blocking send() would hang there
+ * for ever). The low bit of hEvent keeps completions off any completion port. 0 or code. */
+static int send_all_stoppable(SOCKET s, const char *p, size_t len)
+{
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	int rc = ev ? 0 : (int)GetLastError();
+	while (len > 0 && rc == 0) {
+		OVERLAPPED ov;
+		memset(&ov, 0, sizeof ov);
+		ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
+		WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, (char *)(uintptr_t)p };
+		DWORD n = 0, flags = 0;
+		if (WSASend(s, &b, 1, NULL, 0, &ov, NULL) != 0 &&
+		    (rc = WSAGetLastError()) == WSA_IO_PENDING) {
+			rc = 0;
+			int w = hvt_win_wait_handle(ev, NULL, UINT64_MAX);
+			if (w < 0) {
+				CancelIoEx((HANDLE)s, &ov);
+				rc = -w;
+			}
+		}
+		if (!WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags) && rc == 0)
+			rc = WSAGetLastError();
+		p += n;
+		len -= n;
+		ResetEvent(ev);
+	}
+	if (ev)
+		CloseHandle(ev);
+	return rc;
+}
+
 /* The program gets pipes as stdin and stdout, relayed to and from the socket by this process
  * (as ncat does on Windows): a socket handle works as a std handle only when created without
  * WSA_FLAG_OVERLAPPED, and such sockets serialise a blocking recv in one thread with a send
@@ -535,7 +568,7 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		DWORD n = 0;
 		if (!buf || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
 			break;
-		if (hvt_sock_send_all(s, buf, n) != 0)
+		if (send_all_stoppable((SOCKET)s, buf, n) != 0)
 			break;
 	}
 	free(buf);

@@ -10,14 +10,15 @@
 #  4. -i in the forwarder ends an idle pair (its own timer thread, woken at the deadline);
 #  5. the tail of a transfer: -e with a program that never reads its input closes gracefully
 #     (the unread input is drained before closesocket), so the client gets the output and a
-#     clean EOF, not a reset.
+#     clean EOF, not a reset;
+#  6. Ctrl-C ends -e whose program writes to a client that never reads, within 1 s.
 # Context switches are those of every thread of the Wine process (/proc/PID/task/*/status).
 . "$(dirname "$0")/lib.sh"
-PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF' || fail "see above"
+PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T" <<'EOF' || fail "see above"
 import atexit, os, signal, socket, struct, subprocess, sys, threading, time
 from libwin import sigint, switches
 
-run, exe = sys.argv[1], sys.argv[2]
+run, exe, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
 bad = 0
 started = []  # killed at the end, also after a failure
 
@@ -193,5 +194,18 @@ time.sleep(0.3)  # a reset after our EOF would show here
 reset = c.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
 check(out == b"hi\r\n<EOF>" and reset == 0,
       "-e with unread input: the client got %r, then %s" % (out, os.strerror(reset) if reset else "no reset"))
+
+# 6. -e sending to a client that never reads
+big = os.path.join(tmp, "big.txt")
+with open(big, "wb") as f:
+    f.write(b"y" * (32 << 20))
+p = hvnc(["-l", "-v", "-e", "cmd /c type big.txt", "tcp:127.0.0.1:0"], cwd=tmp,
+         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+line = p.stderr.readline().decode()
+port = int(line.strip().rsplit(":", 1)[1])
+c = socket.create_connection(("127.0.0.1", port))
+time.sleep(2)  # every buffer on the way fills
+interrupt(p, "in -e while the client does not read")
+c.close()
 sys.exit(bad)
 EOF
