@@ -172,7 +172,7 @@ for name, exe in (("engine", new), ("threads", old)):
     p, port = forwarder(exe, eport)
     lg, most = most_threads(p.pid, lambda: subprocess.run(
         [os.path.join(tmp, "loadgen"), "-n", str(conns), "-c", "200", "-s", "4096", "-d", "3",
-         "-t", "300", "tcp:127.0.0.1:%d" % port], capture_output=True, text=True))
+         "-t", "120", "tcp:127.0.0.1:%d" % port], capture_output=True, text=True))
     sigint(p)
     f = dict(kv.split("=") for kv in lg.stdout.split())
     print("%-8s established=%s errors=%s setup_rate=%s/s echo=%s MiB/s p50=%.0f ms threads<=%d"
