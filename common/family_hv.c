@@ -227,14 +227,22 @@ static int from_sockaddr(const struct sockaddr *sa, size_t len, struct hvt_addr 
 	return 1;
 }
 
+/* A connect without -w: WSL's own timeout for its hvsockets (c_connectTimeoutMs). */
+#define HV_CONNECT_DEFAULT_MS 30000u
+
 static void sockopts(hvt_sock s, const struct hvt_addr *a, enum hvt_sock_stage st,
 		     uint64_t timeout_ms)
 {
 	uint32_t one = 1; /* a ULONG */
 	(void)a;
-	if (st == HVT_STAGE_CONNECT && timeout_ms) {
-		/* The stack's own connect timeout would cut -w short; 300 s is its maximum. */
-		uint32_t ms = timeout_ms > HVSOCKET_CONNECT_TIMEOUT_MAX
+	if (st == HVT_STAGE_CONNECT) {
+		/* Always set: without it, older builds could block a connect to a service nobody
+		 * listens on yet for a very long time. WSL sets 30 s on every hvsocket it connects
+		 * (microsoft/WSL src/windows/common/hvsocket.hpp, c_connectTimeoutMs); untested
+		 * here. The stack's own timeout must not cut -w short either: 300 s is its
+		 * maximum, and a longer -w connects again (common/net.c). */
+		uint32_t ms = !timeout_ms ? HV_CONNECT_DEFAULT_MS
+			      : timeout_ms > HVSOCKET_CONNECT_TIMEOUT_MAX
 				      ? HVSOCKET_CONNECT_TIMEOUT_MAX
 				      : (uint32_t)timeout_ms;
 		hvt_sock_setopt(s, HV_PROTOCOL_RAW, HVSOCKET_CONNECT_TIMEOUT, &ms, sizeof ms);

@@ -5,8 +5,9 @@
  * connection pair; non-blocking connects, both directions of every pair non-blocking, buffers
  * taken from a small pool only while bytes wait for a slow reader, so an idle pair costs its
  * two socket descriptors and about 200 bytes. RLIMIT_NOFILE is raised to its hard limit.
- * Windows (common/win/forward.c): one thread per connection running hvt_relay_pair(), see
- * the comment there and docs/performance.md. */
+ * Windows (common/win/forward.c): every pair a flow of the event engine (common/win/engine.h)
+ * on one completion port, served by a fixed set of threads (accept, 4 connectors, one per CPU
+ * for completions, one for -i), see the comment there and docs/performance.md. */
 #ifndef HVT_FORWARD_H
 #define HVT_FORWARD_H
 
@@ -18,8 +19,8 @@
 struct hvt_forward_opts {
 	/* Each pair's relay: -i (idle_ms, HVT_NEVER = never) and --no-shutdown (do not pass an
 	 * EOF on as a half-close). hvnc refuses --to with the stdin options (-d, -q, --send-only,
-	 * --recv-only) and forwards with --progress through its own loop, so the Linux event loop
-	 * heeds only these two; Windows hands the whole of it to hvt_relay_pair(). */
+	 * --recv-only) and forwards with --progress through its own loop, so both forwarders
+	 * heed only these two. */
 	struct hvt_relay_opts relay;
 	uint64_t max_conns; /* -m: pairs at once (>= 1); at the limit accepting pauses and further
 			     * connections wait in the listen queue */

@@ -1,6 +1,6 @@
 /* Moving bytes: stdin/stdout <-> a connection, and connection <-> connection. Linux: one poll
- * loop, splice(2) where both ends allow it (common/linux/relay.c). Windows: one thread per
- * direction (common/win/relay.c), since a pipe stdin cannot be waited on. */
+ * loop, splice(2) where both ends allow it (common/linux/relay.c). Windows: overlapped I/O on
+ * a completion port handled by the calling thread (common/win/relay.c, engine.h). */
 #ifndef HVT_RELAY_H
 #define HVT_RELAY_H
 
@@ -30,23 +30,31 @@ struct hvt_relay_result {
 
 void hvt_relay_opts_init(struct hvt_relay_opts *o);
 
-/* What the relay needs of one end of a connection: read, write, half-close, wait. Every
- * socket family shares the platform's socket ends (hvt_sock_end_ops); a family whose stream
- * is not a socket (a Windows named pipe is a HANDLE) brings its own ops in its descriptor
- * (family.h), and the relays and forwarders take it like any other end.
+/* What the relays need of one end of a connection. Every socket family shares the platform's
+ * socket ends (hvt_sock_end_ops); a family whose stream is not a socket (a Windows named pipe
+ * is a HANDLE) brings its own ops in its descriptor (family.h), and the relays and forwarders
+ * take it like any other end.
  * On Linux every end is a file descriptor: the relay polls and splices it itself and uses
- * only shutdown_write; the thread-per-direction relay of Windows uses all of them. */
+ * only shutdown_write. Windows moves bytes with overlapped I/O on a completion port (the
+ * event engine, common/win/engine.h) and uses the rest; `ov` is an OVERLAPPED there. */
 struct hvt_end_ops {
-	/* Up to len bytes: > 0, 0 at end of stream, or -code. Blocks until some arrive. */
-	long (*read)(hvt_sock h, void *buf, size_t len);
-	/* All of buf; 0 or code. */
-	int (*write)(hvt_sock h, const void *buf, size_t len);
 	/* Tells the peer no more bytes come (a half-close); 0 or code. */
 	int (*shutdown_write)(hvt_sock h);
-	/* Waits until h is readable, at most ms: 1, 0 when the time is up, or -code. NULL: h
-	 * cannot be waited on; a blocked read is cancelled when the relay ends. */
-	int (*wait_readable)(hvt_sock h, uint64_t ms);
+	/* Windows: makes h's operations complete on the completion port `port`; 0 or code. */
+	int (*attach)(hvt_sock h, void *port);
+	/* Windows: reads / writes up to len bytes: HVT_IO_NOW when done at once (*now bytes, 0
+	 * for a read at EOF; no completion follows), 0 when an overlapped operation is in
+	 * progress (its completion arrives on the port), or an error code. */
+	int (*start_read)(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now);
+	int (*start_write)(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now);
+	/* Windows: what a completed operation did, from the completion's bytes and status:
+	 * bytes (> 0), 0 at end of stream (reads), or -code. */
+	long (*result)(hvt_sock h, void *ov, unsigned long bytes, unsigned long status);
+	/* Windows: cancels h's operations in flight (they complete with an error soon). */
+	void (*cancel)(hvt_sock h);
 };
+
+#define HVT_IO_NOW (-1)
 
 struct hvt_end {
 	hvt_sock h;

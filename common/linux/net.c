@@ -310,16 +310,7 @@ int hvt_err_timeout(void)
 
 /* ---- a socket as a relay's end --------------------------------------------------------- */
 
-/* The Linux relay polls and splices descriptors itself and uses only shutdown_write; read and
- * wait_readable complete the contract of relay.h. */
-static long end_read(hvt_sock h, void *buf, size_t len)
-{
-	return hvt_sock_recv(h, buf, len, UINT64_MAX);
-}
-
+/* The Linux relay polls and splices descriptors itself and uses only shutdown_write. */
 const struct hvt_end_ops hvt_sock_end_ops = {
-	.read = end_read,
-	.write = hvt_sock_send_all,
 	.shutdown_write = hvt_sock_shutdown_write,
-	.wait_readable = hvt_sock_wait_readable,
 };

@@ -11,6 +11,8 @@
 #include "family.h"
 #include "relay.h"
 #include "sockaddr.h"
+#include "msg.h"
+#include "strutil.h"
 #include "sys.h"
 
 static SOCKET sk(hvt_sock s)
@@ -30,39 +32,44 @@ int hvt_net_init(void)
 	return rc;
 }
 
-int hvt_win_wait(SOCKET s, int want_write, uint64_t ms)
+/* Whether s is readable (or writable / failed) right now: 1, 0, or -code. */
+static int ready_now(SOCKET s, int want_write)
 {
-	uint64_t start = hvt_now_ns();
-	for (;;) {
-		if (hvt_interrupted())
-			return -WSAEINTR;
-		uint64_t slice = HVT_WIN_SLICE_MS;
-		if (ms != UINT64_MAX) {
-			uint64_t el = (hvt_now_ns() - start) / 1000000u;
-			if (el >= ms)
-				return 0;
-			if (ms - el < slice)
-				slice = ms - el;
+	fd_set rw, ex;
+	FD_ZERO(&rw);
+	FD_ZERO(&ex);
+	FD_SET(s, &rw);
+	FD_SET(s, &ex); /* a failed connect shows up here */
+	struct timeval tv = { 0, 0 };
+	int n = select(0, want_write ? NULL : &rw, want_write ? &rw : NULL, want_write ? &ex : NULL,
+		       &tv);
+	return n == SOCKET_ERROR ? -WSAGetLastError() : n > 0;
+}
+
+int hvt_win_wait(SOCKET s, int want_write, uint64_t ms, HANDLE cancel)
+{
+	HANDLE ev = WSACreateEvent();
+	if (ev == WSA_INVALID_EVENT)
+		return -WSAGetLastError();
+	/* Events that happen from WSAEventSelect on set ev ... */
+	long what = want_write ? FD_CONNECT | FD_WRITE : FD_READ | FD_CLOSE | FD_ACCEPT;
+	int rc;
+	if (WSAEventSelect(s, ev, what) != 0) {
+		rc = -WSAGetLastError();
+	} else {
+		/* ... and what holds when it is called is checked here, after it, so that nothing
+		 * falls between the two (a connect refused at once, under Wine too). */
+		rc = ready_now(s, want_write);
+		if (rc == 0)
+			rc = hvt_win_wait_handle(ev, cancel, ms);
+		WSAEventSelect(s, NULL, 0);
+		if (!want_write) {
+			u_long off = 0; /* WSAEventSelect made it non-blocking */
+			ioctlsocket(s, (long)FIONBIO, &off);
 		}
-		fd_set rd, wr, ex;
-		FD_ZERO(&rd);
-		FD_ZERO(&wr);
-		FD_ZERO(&ex);
-		if (want_write) {
-			FD_SET(s, &wr);
-			FD_SET(s, &ex); /* a failed connect shows up here */
-		} else {
-			FD_SET(s, &rd);
-		}
-		struct timeval tv = { 0, (long)(slice * 1000u) };
-		int n = select(0, &rd, &wr, &ex, &tv);
-		if (n == SOCKET_ERROR)
-			return -WSAGetLastError();
-		if (n > 0)
-			return 1;
-		if (ms == 0)
-			return 0;
 	}
+	WSACloseEvent(ev);
+	return rc;
 }
 
 void hvt_sock_setopt(hvt_sock s, int level, int name, const void *v, size_t len)
@@ -118,12 +125,12 @@ int hvt_sock_connect_start(hvt_sock s, const struct sockaddr *sa, socklen_t len)
 
 int hvt_sock_wait_writable(hvt_sock s, uint64_t ms)
 {
-	return hvt_win_wait(sk(s), 1, ms);
+	return hvt_win_wait(sk(s), 1, ms, NULL);
 }
 
 int hvt_sock_wait_readable(hvt_sock s, uint64_t ms)
 {
-	return hvt_win_wait(sk(s), 0, ms);
+	return hvt_win_wait(sk(s), 0, ms, NULL);
 }
 
 int hvt_sock_error(hvt_sock s)
@@ -144,8 +151,59 @@ int hvt_sock_listen_on(hvt_sock s, int backlog)
 	return listen(sk(s), backlog) == 0 ? 0 : WSAGetLastError();
 }
 
+/* An accepted hv socket's local address as getsockname gives it has a service GUID other
+ * than the listener's (go-winio, hvsock.go, HvsockListener.Accept: "the service GUID
+ * reported by GetSockName is different from the Listeners socket"); HVNC_LOCAL must name the
+ * service the client asked for, so hv sockets remember the listener's address here until
+ * they are closed. Untested here: Wine has no AF_HYPERV. */
+struct hv_local {
+	SOCKET s;
+	struct hvt_addr local;
+};
+static SRWLOCK hv_lock = SRWLOCK_INIT;
+static struct hv_local *hv_locals;
+static size_t hv_nlocals;
+
+static void hv_local_set(SOCKET s, SOCKET l)
+{
+	struct hvt_addr a;
+	if (hvt_sock_name((hvt_sock)l, 0, &a) != 0)
+		return;
+	AcquireSRWLockExclusive(&hv_lock);
+	void *grown = hvt_grow(hv_locals, hv_nlocals, sizeof *hv_locals);
+	if (grown) {
+		hv_locals = grown;
+		hv_locals[hv_nlocals].s = s;
+		hv_locals[hv_nlocals++].local = a;
+	}
+	ReleaseSRWLockExclusive(&hv_lock);
+}
+
+/* The listener's address of accepted hv socket s (into out): 1, or 0 when s is none. With
+ * forget, the entry goes (s is being closed). */
+static int hv_local_get(SOCKET s, struct hvt_addr *out, int forget)
+{
+	int found = 0;
+	if (!hv_nlocals)
+		return 0;
+	AcquireSRWLockExclusive(&hv_lock);
+	for (size_t i = 0; i < hv_nlocals; i++)
+		if (hv_locals[i].s == s) {
+			if (out)
+				*out = hv_locals[i].local;
+			if (forget)
+				hv_locals[i] = hv_locals[--hv_nlocals];
+			found = 1;
+			break;
+		}
+	ReleaseSRWLockExclusive(&hv_lock);
+	return found;
+}
+
 int hvt_sock_name(hvt_sock s, int peer, struct hvt_addr *out)
 {
+	if (!peer && hv_local_get(sk(s), out, 0))
+		return 0;
 	struct sockaddr_storage ss;
 	int len = (int)sizeof ss;
 	struct sockaddr *sa = (struct sockaddr *)&ss;
@@ -187,22 +245,18 @@ void hvt_unix_unlink(const char *path)
 
 /* ---- accept ----------------------------------------------------------------------------- */
 
-/* The listener is made non-blocking, so that a connection that went away between the wait and
- * accept cannot block us (the accepted socket inherits that mode and is set back to blocking:
- * the relay threads wait with select and then read). A client that resets while queued makes
- * accept fail with WSAECONNRESET, or WSAENOTCONN under Wine: the next one is served. */
+/* accept() on the listener made non-blocking, waited for with WSAEventSelect and the stop
+ * event (hvt_win_wait): a connection that goes away between the wait and accept (the
+ * connector timed out, the VM was reset) gives WSAEWOULDBLOCK and we wait again instead of
+ * blocking in accept, and Ctrl-C ends the wait at once. A client that reset while queued
+ * makes accept fail with WSAECONNRESET, or WSAENOTCONN under Wine: the next one is served.
+ * WSAENETDOWN is transient on hvsockets while a VM restarts (hvsocket.md section 6): it is
+ * retried with a backoff of 0.1 s doubling up to 5 s. */
 int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 {
+	uint64_t backoff = 0;
 	hvt_sock_set_blocking(l, 0);
 	for (;;) {
-		/* Wait first: a blocking accept() would not notice Ctrl-C. Every second, finished
-		 * tasks are reaped (their thread handles closed), not at the next connection. */
-		int w = hvt_win_wait(sk(l), 0, 1000);
-		if (w < 0)
-			return -w;
-		hvt_tasks_running();
-		if (w == 0)
-			continue;
 		struct sockaddr_storage ss;
 		int len = (int)sizeof ss;
 		SOCKET s = accept(sk(l), (struct sockaddr *)&ss, &len);
@@ -213,15 +267,34 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 			if (hvt_addr_from_sockaddr((struct sockaddr *)&ss, (size_t)len, &p) == 0 &&
 			    p.fam->sockopts)
 				p.fam->sockopts((hvt_sock)s, &p, HVT_STAGE_ACCEPTED, 0);
+			if (ss.ss_family == AF_HYPERV)
+				hv_local_set(s, sk(l));
 			if (peer)
 				*peer = p;
 			*out = (hvt_sock)s;
 			return 0;
 		}
 		int e = WSAGetLastError();
-		if (e != WSAECONNRESET && e != WSAECONNABORTED && e != WSAENOTCONN &&
-		    e != WSAEWOULDBLOCK && e != WSAEINTR)
+		if (e == WSAENETDOWN) {
+			backoff = backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 100;
+			hvt_warnx("accept: %s; retrying in %.1f s", hvt_strerror(e),
+				  (double)backoff / 1000.0);
+			int w = hvt_win_wait_handle(NULL, NULL, backoff);
+			if (w < 0)
+				return -w;
+			continue;
+		}
+		if (e != WSAEWOULDBLOCK && e != WSAECONNRESET && e != WSAECONNABORTED &&
+		    e != WSAENOTCONN && e != WSAEINTR)
 			return e;
+		if (e != WSAEWOULDBLOCK)
+			continue;
+		/* Finished -e/-c tasks are reaped (their thread handles closed) every second
+		 * while some run; with none, nothing wakes us but a client or Ctrl-C. */
+		int w = hvt_win_wait(sk(l), 0, hvt_tasks_running() ? 1000 : UINT64_MAX, NULL);
+		hvt_sock_set_blocking(l, 0);
+		if (w < 0)
+			return -w;
 	}
 }
 
@@ -230,10 +303,39 @@ int hvt_sock_shutdown_write(hvt_sock s)
 	return shutdown(sk(s), SD_SEND) == 0 ? 0 : WSAGetLastError();
 }
 
+/* A graceful close: a socket closed with unread data resets a TCP connection and its peer can
+ * lose the last bytes we sent; on older Windows builds hvsocket close and shutdown were
+ * reported to drop data in flight (vpnkit moved to one multiplexed connection because of it;
+ * ../shared/reference/hvsocket.md). So every close half-closes first and reads what the peer
+ * still sends (hvt_win_drain), here only what has arrived already. */
 void hvt_sock_close(hvt_sock s)
 {
-	if (s != HVT_SOCK_INVALID)
-		closesocket(sk(s));
+	if (s == HVT_SOCK_INVALID)
+		return;
+	hv_local_get(sk(s), NULL, 1);
+	hvt_win_drain(sk(s), 0);
+	closesocket(sk(s));
+}
+
+void hvt_win_drain(SOCKET s, uint64_t ms)
+{
+	static char sink[16384]; /* shared by every thread: its bytes are dropped */
+	if (shutdown(s, SD_SEND) != 0 && WSAGetLastError() == WSAENOTCONN)
+		return; /* a listener, or never connected */
+	uint64_t start = hvt_now_ns();
+	size_t total = 0;
+	for (;;) {
+		uint64_t el = (hvt_now_ns() - start) / 1000000u;
+		if (ms && (el >= ms || hvt_win_wait(s, 0, ms - el, NULL) <= 0))
+			break;
+		u_long on = 1;
+		ioctlsocket(s, (long)FIONBIO, &on);
+		int n = recv(s, sink, (int)sizeof sink, 0);
+		if (n <= 0 || (total += (size_t)n) > (64u << 20))
+			break;
+	}
+	u_long off = 0;
+	ioctlsocket(s, (long)FIONBIO, &off);
 }
 
 int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len)
@@ -252,7 +354,7 @@ int hvt_sock_send_all(hvt_sock s, const void *buf, size_t len)
 
 long hvt_sock_recv(hvt_sock s, void *buf, size_t len, uint64_t timeout_ms)
 {
-	int w = hvt_win_wait(sk(s), 0, timeout_ms);
+	int w = hvt_win_wait(sk(s), 0, timeout_ms, NULL);
 	if (w < 0)
 		return w;
 	if (w == 0)
@@ -274,8 +376,15 @@ enum hvt_errkind hvt_errkind(int code)
 	switch (code) {
 	case WSAETIMEDOUT:
 	case ERROR_SEM_TIMEOUT: return HVT_E_TIMEDOUT;
-	case WSAECONNREFUSED: return HVT_E_REFUSED;
-	case WSAECONNRESET: return HVT_E_RESET;
+	/* go-winio's dialer redials on these (hvsock.go canRedial): 1225 and 1201 are what
+	 * hvsocket connects report as Win32 codes. */
+	case WSAECONNREFUSED:
+	case ERROR_CONNECTION_REFUSED: return HVT_E_REFUSED;
+	case ERROR_CONNECTION_UNAVAIL: return HVT_E_NETUNREACH;
+	case WSAECONNRESET:
+	case WSAECONNABORTED:
+	case WSAENETRESET: /* hvsockets: the VM was reset or its connection torn down */
+	case ERROR_NETNAME_DELETED: return HVT_E_RESET;
 	case WSAEACCES:
 	case ERROR_ACCESS_DENIED: return HVT_E_ACCESS;
 	case WSAEADDRINUSE: return HVT_E_ADDRINUSE;
@@ -299,17 +408,79 @@ int hvt_err_timeout(void)
 	return WSAETIMEDOUT;
 }
 
-/* ---- a socket as a relay's end --------------------------------------------------------- */
+/* ---- a socket as an end of the event engine (relay.h, engine.h) ----------------------- */
 
-static long end_read(hvt_sock h, void *buf, size_t len)
+/* A read or write is first tried at once on the non-blocking socket (what is there is taken,
+ * what fits is sent, with no trip through the port), and only when it would block does an
+ * overlapped WSARecv/WSASend wait for it on the completion port. Under Wine an overlapped
+ * send costs several wineserver requests, so this doubles the throughput there; on Windows
+ * it spares the completion packet (as FILE_SKIP_COMPLETION_PORT_ON_SUCCESS would, which a
+ * layered provider without IFS handles cannot use). */
+static int end_attach(hvt_sock h, void *port)
 {
-	int n = recv(sk(h), buf, len > (1u << 30) ? (1 << 30) : (int)len, 0);
-	return n == SOCKET_ERROR ? -(long)WSAGetLastError() : (long)n;
+	if (!CreateIoCompletionPort((HANDLE)h, port, 0, 0))
+		return (int)GetLastError();
+	u_long on = 1; /* overlapped operations are not affected by it */
+	return ioctlsocket(sk(h), (long)FIONBIO, &on) == 0 ? 0 : WSAGetLastError();
+}
+
+/* A Winsock call's outcome as start_read/start_write return it. */
+static int started(int rc)
+{
+	int e = rc == 0 ? 0 : WSAGetLastError();
+	return e == 0 || e == WSA_IO_PENDING ? 0 : e;
+}
+
+static int end_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
+{
+	WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, buf };
+	int n = recv(sk(h), b.buf, (int)b.len, 0);
+	if (n >= 0) {
+		*now = (unsigned long)n;
+		return HVT_IO_NOW;
+	}
+	if (WSAGetLastError() != WSAEWOULDBLOCK)
+		return WSAGetLastError();
+	DWORD flags = 0; /* a completion follows even when it is done at once */
+	return started(WSARecv(sk(h), &b, 1, NULL, &flags, ov, NULL));
+}
+
+static int end_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
+{
+	WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, (char *)(uintptr_t)buf };
+	int n = send(sk(h), b.buf, (int)b.len, 0);
+	if (n > 0) {
+		*now = (unsigned long)n;
+		return HVT_IO_NOW;
+	}
+	if (n < 0 && WSAGetLastError() != WSAEWOULDBLOCK)
+		return WSAGetLastError();
+	return started(WSASend(sk(h), &b, 1, NULL, 0, ov, NULL));
+}
+
+/* The completion's status is an NTSTATUS turned into a Win32 code (a reset is
+ * ERROR_NETNAME_DELETED); WSAGetOverlappedResult gives the Winsock code users know. */
+static long end_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long status)
+{
+	DWORD n = 0, flags = 0;
+	if (status == 0)
+		return (long)bytes;
+	if (WSAGetOverlappedResult(sk(h), ov, &n, FALSE, &flags))
+		return (long)n;
+	int e = WSAGetLastError();
+	return -(long)(e ? e : (int)status);
+}
+
+static void end_cancel(hvt_sock h)
+{
+	CancelIoEx((HANDLE)h, NULL);
 }
 
 const struct hvt_end_ops hvt_sock_end_ops = {
-	.read = end_read,
-	.write = hvt_sock_send_all,
 	.shutdown_write = hvt_sock_shutdown_write,
-	.wait_readable = hvt_sock_wait_readable,
+	.attach = end_attach,
+	.start_read = end_start_read,
+	.start_write = end_start_write,
+	.result = end_result,
+	.cancel = end_cancel,
 };

@@ -1,10 +1,19 @@
-/* The Windows relay: one thread per direction, each moving bytes from one end (relay.h) to
- * another; the calling thread only watches them and keeps the clock (-i, -q, --progress,
- * Ctrl-C). A pipe stdin cannot be waited on (under Wine it is always "signalled" and
- * PeekNamedPipe fails), so its thread blocks in ReadFile and is cancelled when the relay
- * ends; ends that can be waited on (sockets) are read in slices, so that their thread sees
- * the end of the relay by itself. Behaviour and results follow common/linux/relay.c. */
-#include "win.h"
+/* The Windows relay (relay.h) on the event engine (engine.h): the connection's directions are
+ * a flow on a completion port of this relay, and the calling thread handles its completions,
+ * sleeping in GetQueuedCompletionStatus until one arrives, a deadline (-i, -q, --progress)
+ * passes or Ctrl-C wakes it; then it cancels what is in flight (CancelIoEx) and returns.
+ * Behaviour and results follow common/linux/relay.c.
+ *
+ * The standard handles are ends too, served by one thread each: a console or an anonymous
+ * pipe (what a shell gives) cannot do overlapped I/O (ReOpenFile with FILE_FLAG_OVERLAPPED
+ * fails on them, and under Wine a pipe stdin is always "signalled" and PeekNamedPipe fails),
+ * and a file opened without FILE_FLAG_OVERLAPPED blocks in ReadFile/WriteFile. The thread
+ * does the blocking call and posts the result to the port, so for the flow these ends are
+ * like any other; stdin's thread reads ahead into two buffers, so that reading the pipe and
+ * sending run at the same time and what has been read is handed over at once. A call that
+ * never returns (a console nobody types at, a stdout nobody reads) is abandoned when the
+ * relay ends, and the thread is left behind. */
+#include "engine.h"
 
 #include <process.h>
 #include <stdio.h>
@@ -14,34 +23,41 @@
 #include "relay.h"
 #include "sys.h"
 
-#define BUF_SIZE (256u << 10)
+/* ---- the standard handles as ends: one thread each ----------------------------------------- */
 
-/* One direction on a thread. Shared by reference count: the thread may outlive the relay
- * when it is stuck in a read of stdin that nothing will ever end. */
-struct pump {
-	volatile LONG refs;
-	volatile LONG stop;    /* the relay is over: touch nothing any more */
-	volatile LONG done;    /* direction finished: EOF passed on, or error */
-	volatile LONG64 bytes; /* moved so far */
-	int error;	       /* valid once done */
-	const char *where;     /* valid once done, with error */
-	uint64_t done_at;      /* hvt_now_ns() when done */
-	struct hvt_end src, sink;
-	int shutdown_sink; /* half-close sink at source EOF */
-	const char *src_name, *sink_name;
-	HANDLE thread;
+struct std_end {
+	volatile LONG refs; /* the relay and the thread */
+	HANDLE h, thread;
+	int reader;  /* stdin: reads ahead; stdout: writes what it is given */
+	int console; /* console input: CRLF -> LF, ^Z ends */
+	HANDLE port; /* where completions go */
+	SRWLOCK lock;
+	CONDITION_VARIABLE cv; /* the thread has something to do */
+	int quit;	       /* the relay is over */
+	/* stdin: two buffers read ahead, then EOF or an error (ended, endcode) */
+	struct {
+		char *p;
+		size_t n, off;
+	} slot[2];
+	int shead, sfull, ended;
+	long endcode;
+	/* a request waiting for the thread: a read with nothing read ahead, or a write */
+	int pending, abandoned;
+	void *user;
+	size_t len;
+	OVERLAPPED *ov;
+	long result; /* of the last request: bytes, 0 EOF, -code */
 };
 
-/* ---- the standard handles as ends -------------------------------------------------------- */
-
-static long file_read(hvt_sock h, void *buf, size_t len)
+static void std_release(struct std_end *e)
 {
-	DWORD n = 0;
-	if (ReadFile((HANDLE)h, buf, len > BUF_SIZE ? BUF_SIZE : (DWORD)len, &n, NULL))
-		return (long)n;
-	DWORD e = GetLastError();
-	/* A pipe's writer has gone: that is the pipe's EOF. */
-	return e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF ? 0 : -(long)e;
+	if (InterlockedDecrement(&e->refs) == 0) {
+		if (e->thread)
+			CloseHandle(e->thread);
+		free(e->slot[0].p);
+		free(e->slot[1].p);
+		free(e);
+	}
 }
 
 /* Console input arrives as lines ending in CRLF: send LF as a terminal does on POSIX. A line
@@ -59,184 +75,260 @@ static long console_text(char *buf, DWORD n)
 	return (long)o;
 }
 
-static long console_read(hvt_sock h, void *buf, size_t len)
+static long std_read(struct std_end *e, char *buf, size_t len)
 {
 	for (;;) {
-		long n = file_read(h, buf, len);
-		if (n <= 0)
-			return n;
-		n = console_text(buf, (DWORD)n);
-		if (n != 0)
-			return n < 0 ? 0 : n;
+		DWORD n = 0;
+		if (!ReadFile(e->h, buf, (DWORD)len, &n, NULL)) {
+			DWORD err = GetLastError();
+			/* A pipe's writer has gone: that is the pipe's EOF. */
+			return err == ERROR_BROKEN_PIPE || err == ERROR_HANDLE_EOF ? 0 : -(long)err;
+		}
+		if (!e->console || n == 0)
+			return (long)n;
+		long t = console_text(buf, n);
+		if (t != 0)
+			return t < 0 ? 0 : t;
 	}
 }
 
-static int file_write(hvt_sock h, const void *buf, size_t len)
+static long std_write(struct std_end *e, const char *buf, size_t len)
 {
-	const char *p = buf;
-	while (len > 0) {
+	size_t off = 0;
+	while (off < len) {
 		DWORD done = 0;
-		if (!WriteFile((HANDLE)h, p, len > BUF_SIZE ? BUF_SIZE : (DWORD)len, &done, NULL))
-			return (int)GetLastError();
-		p += done;
-		len -= done;
+		if (!WriteFile(e->h, buf + off, (DWORD)(len - off), &done, NULL))
+			return -(long)GetLastError();
+		off += done;
 	}
+	return (long)len;
+}
+
+/* Under the lock: gives the pending read what has been read ahead (e->result). */
+static void deliver(struct std_end *e)
+{
+	e->pending = 0;
+	if (e->sfull) {
+		size_t n = e->slot[e->shead].n - e->slot[e->shead].off;
+		if (n > e->len)
+			n = e->len;
+		memcpy(e->user, e->slot[e->shead].p + e->slot[e->shead].off, n);
+		e->result = (long)n;
+		if ((e->slot[e->shead].off += n) == e->slot[e->shead].n) {
+			e->shead ^= 1;
+			e->sfull--;
+			WakeConditionVariable(&e->cv); /* room to read ahead again */
+		}
+	} else {
+		e->result = e->endcode;
+	}
+}
+
+/* stdin: reads ahead into the free buffer until EOF, an error or the end of the relay. */
+static void std_reader(struct std_end *e)
+{
+	AcquireSRWLockExclusive(&e->lock);
+	for (;;) {
+		while (!e->quit && (e->sfull == 2 || e->ended))
+			SleepConditionVariableSRW(&e->cv, &e->lock, INFINITE, 0);
+		if (e->quit)
+			break;
+		int i = (e->shead + e->sfull) % 2;
+		ReleaseSRWLockExclusive(&e->lock);
+		long r = std_read(e, e->slot[i].p, HVT_FLOW_BUF);
+		AcquireSRWLockExclusive(&e->lock);
+		if (e->quit)
+			break;
+		if (r > 0) {
+			e->slot[i].n = (size_t)r;
+			e->slot[i].off = 0;
+			e->sfull++;
+		} else {
+			e->ended = 1;
+			e->endcode = r;
+		}
+		if (e->pending && !e->abandoned) {
+			deliver(e);
+			PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
+		}
+	}
+	ReleaseSRWLockExclusive(&e->lock);
+}
+
+/* stdout: writes each request in full, then completes it. */
+static void std_writer(struct std_end *e)
+{
+	AcquireSRWLockExclusive(&e->lock);
+	for (;;) {
+		while (!e->quit && !e->pending)
+			SleepConditionVariableSRW(&e->cv, &e->lock, INFINITE, 0);
+		if (e->quit)
+			break;
+		size_t len = e->len;
+		ReleaseSRWLockExclusive(&e->lock);
+		long r = std_write(e, e->slot[0].p, len);
+		AcquireSRWLockExclusive(&e->lock);
+		if (!e->abandoned) {
+			e->result = r;
+			PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
+		}
+		e->pending = 0;
+	}
+	ReleaseSRWLockExclusive(&e->lock);
+}
+
+static unsigned __stdcall std_main(void *arg)
+{
+	struct std_end *e = arg;
+	if (e->reader)
+		std_reader(e);
+	else
+		std_writer(e);
+	std_release(e);
 	return 0;
 }
 
-static const struct hvt_end_ops file_ops = { .read = file_read, .write = file_write };
-static const struct hvt_end_ops console_ops = { .read = console_read, .write = file_write };
-
-/* ---- pumps ------------------------------------------------------------------------------- */
-
-static struct pump *pump_new(void)
+static struct std_end *std_of(hvt_sock h)
 {
-	struct pump *p = calloc(1, sizeof *p);
-	if (p)
-		p->refs = 2; /* the relay and the thread */
-	return p;
+	return (struct std_end *)h;
 }
 
-static void pump_release(struct pump *p)
+static int std_attach(hvt_sock h, void *port)
 {
-	if (p && InterlockedDecrement(&p->refs) == 0) {
-		if (p->thread)
-			CloseHandle(p->thread);
-		free(p);
-	}
+	std_of(h)->port = port;
+	return 0;
 }
 
-static int is_done(struct pump *p)
+static int std_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
 {
-	return InterlockedCompareExchange(&p->done, 0, 0) != 0;
-}
-
-static uint64_t bytes_of(struct pump *p)
-{
-	return (uint64_t)InterlockedCompareExchange64(&p->bytes, 0, 0);
-}
-
-static void finish(struct pump *p, int rc, const char *where)
-{
-	if (rc == 0 && !p->stop && p->shutdown_sink)
-		p->sink.ops->shutdown_write(p->sink.h);
-	p->error = rc;
-	p->where = where;
-	p->done_at = hvt_now_ns();
-	InterlockedExchange(&p->done, 1);
-}
-
-static unsigned __stdcall pump_main(void *arg)
-{
-	struct pump *p = arg;
-	char *buf = malloc(BUF_SIZE);
+	struct std_end *e = std_of(h);
 	int rc = 0;
-	const char *where = NULL;
-	if (!buf) {
-		rc = ERROR_NOT_ENOUGH_MEMORY;
-		where = p->src_name;
+	AcquireSRWLockExclusive(&e->lock);
+	e->user = buf;
+	e->len = len;
+	e->ov = ov;
+	e->abandoned = 0;
+	if (e->sfull || e->ended) {
+		deliver(e);
+		if (e->result < 0) {
+			rc = (int)-e->result;
+		} else {
+			*now = (unsigned long)e->result;
+			rc = HVT_IO_NOW;
+		}
+	} else {
+		e->pending = 1;
 	}
-	while (rc == 0 && !p->stop) {
-		if (p->src.ops->wait_readable) {
-			int w = p->src.ops->wait_readable(p->src.h, HVT_WIN_SLICE_MS);
-			if (w == 0 || w == -WSAEINTR)
-				continue; /* the relay decides what Ctrl-C means */
-			if (w < 0) {
-				rc = -w;
-				where = p->src_name;
-				break;
-			}
-		}
-		long n = p->src.ops->read(p->src.h, buf, BUF_SIZE);
-		if (n == 0 || p->stop)
-			break;
-		if (n < 0) {
-			rc = (int)-n;
-			where = p->src_name;
-			break;
-		}
-		int e = p->sink.ops->write(p->sink.h, buf, (size_t)n);
-		if (e != 0) {
-			rc = e;
-			where = p->sink_name;
-			break;
-		}
-		InterlockedExchangeAdd64(&p->bytes, n);
-	}
-	free(buf);
-	finish(p, rc, where);
-	pump_release(p);
+	ReleaseSRWLockExclusive(&e->lock);
+	return rc;
+}
+
+static int std_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
+{
+	struct std_end *e = std_of(h);
+	(void)now;
+	if (len > HVT_FLOW_BUF)
+		len = HVT_FLOW_BUF;
+	AcquireSRWLockExclusive(&e->lock);
+	memcpy(e->slot[0].p, buf, len); /* the relay's buffer may be gone when WriteFile returns */
+	e->len = len;
+	e->ov = ov;
+	e->abandoned = 0;
+	e->pending = 1;
+	WakeConditionVariable(&e->cv);
+	ReleaseSRWLockExclusive(&e->lock);
 	return 0;
 }
 
-static int pump_start(struct pump *p)
+static long std_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long status)
 {
-	uintptr_t h = _beginthreadex(NULL, 0, pump_main, p, 0, NULL);
-	if (h == 0) {
-		int e = (int)GetLastError();
-		return e ? e : ERROR_NOT_ENOUGH_MEMORY;
+	(void)ov;
+	(void)bytes;
+	(void)status;
+	return std_of(h)->result;
+}
+
+/* The request in progress is given up: its completion is posted now, and what the thread's
+ * call brings (if it ever returns) is dropped. CancelSynchronousIo ends a blocked ReadFile or
+ * WriteFile on a console or pipe where the system allows it. */
+static void std_cancel(hvt_sock h)
+{
+	struct std_end *e = std_of(h);
+	AcquireSRWLockExclusive(&e->lock);
+	if (e->pending && !e->abandoned) {
+		e->abandoned = 1;
+		e->pending = e->reader ? 0 : e->pending;
+		e->result = -ERROR_OPERATION_ABORTED;
+		PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
+		CancelSynchronousIo(e->thread);
 	}
-	p->thread = (HANDLE)h;
+	ReleaseSRWLockExclusive(&e->lock);
+}
+
+static const struct hvt_end_ops std_ops = {
+	.attach = std_attach,
+	.start_read = std_start_read,
+	.start_write = std_start_write,
+	.result = std_result,
+	.cancel = std_cancel,
+};
+
+/* The end for standard handle `which` (STD_INPUT_HANDLE: a reader, STD_OUTPUT_HANDLE: a
+ * writer); 0 or code. */
+static int std_open(DWORD which, int console, struct hvt_end *out)
+{
+	struct std_end *e = calloc(1, sizeof *e);
+	int reader = which == STD_INPUT_HANDLE;
+	if (!e || !(e->slot[0].p = malloc(HVT_FLOW_BUF)) ||
+	    (reader && !(e->slot[1].p = malloc(HVT_FLOW_BUF)))) {
+		if (e)
+			free(e->slot[0].p);
+		free(e);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	e->refs = 2;
+	e->h = GetStdHandle(which);
+	e->reader = reader;
+	e->console = console;
+	InitializeSRWLock(&e->lock);
+	InitializeConditionVariable(&e->cv);
+	uintptr_t t = _beginthreadex(NULL, 64u << 10, std_main, e, 0, NULL);
+	if (!t) {
+		int rc = (int)GetLastError();
+		e->refs = 1;
+		std_release(e);
+		return rc ? rc : ERROR_NOT_ENOUGH_MEMORY;
+	}
+	e->thread = (HANDLE)t;
+	out->h = (hvt_sock)e;
+	out->ops = &std_ops;
 	return 0;
 }
 
-/* The relay is over: the thread must stop using its ends. A thread blocked in a read that
- * cannot be waited on (stdin) is cancelled where the system allows it, else left behind (it
- * holds its own reference and writes nothing once stop is set). */
-static void pump_stop(struct pump *p)
+/* The relay is over: the thread ends after the call it is in, if ever. */
+static void std_close(struct hvt_end *e)
 {
-	if (!p)
+	if (!e->ops)
 		return;
-	InterlockedExchange(&p->stop, 1);
-	int blocking = !p->src.ops->wait_readable;
-	if (p->thread && WaitForSingleObject(p->thread, 0) != WAIT_OBJECT_0) {
-		if (blocking)
-			CancelSynchronousIo(p->thread);
-		WaitForSingleObject(p->thread, blocking ? 200 : 2000);
-	}
-	pump_release(p);
+	struct std_end *s = std_of(e->h);
+	AcquireSRWLockExclusive(&s->lock);
+	s->quit = 1;
+	s->abandoned = 1;
+	WakeConditionVariable(&s->cv);
+	ReleaseSRWLockExclusive(&s->lock);
+	std_release(s);
 }
 
-/* A new pump from src to sink, started. NULL with *rc set when it could not be. */
-static struct pump *pump_run(struct hvt_end src, struct hvt_end sink, int shutdown_sink,
-			     const char *src_name, const char *sink_name, int *rc)
-{
-	struct pump *p = pump_new();
-	if (!p) {
-		*rc = ERROR_NOT_ENOUGH_MEMORY;
-		return NULL;
-	}
-	p->src = src;
-	p->sink = sink;
-	p->shutdown_sink = shutdown_sink;
-	p->src_name = src_name;
-	p->sink_name = sink_name;
-	if ((*rc = pump_start(p)) != 0) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-/* After the peer closed for good, a failed send is not data the peer wanted (EPIPE on
- * POSIX; Windows reports a reset or abort). */
-static int peer_gone(int code)
-{
-	return code == WSAECONNRESET || code == WSAECONNABORTED || code == WSAESHUTDOWN ||
-	       code == WSAENOTCONN;
-}
+/* ---- the relay ------------------------------------------------------------------------------ */
 
 struct clock {
-	uint64_t start, last_traffic, last_progress, seen;
+	uint64_t start, last_progress;
 };
 
 static void progress(struct clock *c, uint64_t sent, uint64_t received, int final)
 {
 	uint64_t now = hvt_now_ns();
 	int tty = hvt_isatty(2);
-	uint64_t every = tty ? 500000000u : 5000000000u;
-	if (!final && now - c->last_progress < every)
-		return;
 	c->last_progress = now;
 	double secs = (double)(now - c->start) / 1e9;
 	uint64_t total = sent + received;
@@ -247,151 +339,204 @@ static void progress(struct clock *c, uint64_t sent, uint64_t received, int fina
 	fflush(stderr);
 }
 
-/* How long the caller may wait now (ms), given -i and -q; 0 = a limit is reached. */
-static uint64_t next_wait(const struct hvt_relay_opts *o, const struct clock *c, uint64_t up_eof_at,
-			  struct hvt_relay_result *r, int *stop)
+static uint64_t progress_every_ms(void)
 {
-	uint64_t now = hvt_now_ns(), wait = HVT_WIN_SLICE_MS;
-	*stop = 0;
-	if (up_eof_at && o->quit_ms != HVT_NEVER) {
-		uint64_t gone = (now - up_eof_at) / 1000000u;
-		if (gone >= o->quit_ms) {
-			*stop = 1;
-			return 0;
-		}
-		if (o->quit_ms - gone < wait)
-			wait = o->quit_ms - gone;
+	return hvt_isatty(2) ? 500u : 5000u;
+}
+
+static uint64_t bytes_of(struct hvt_dir *d)
+{
+	return d ? (uint64_t)InterlockedCompareExchange64(&d->bytes, 0, 0) : 0;
+}
+
+/* Milliseconds until t_ns + ms (0: passed), given now. */
+static uint64_t until(uint64_t t_ns, uint64_t ms, uint64_t now)
+{
+	uint64_t end = t_ns + ms * 1000000u;
+	return now >= end ? 0 : (end - now + 999999u) / 1000000u;
+}
+
+struct relay {
+	struct hvt_flow *f;
+	struct hvt_dir *up, *down; /* towards the connection ("sent"), from it ("received") */
+	uint64_t up_eof_at;	   /* with up NULL: when its EOF counts from for -q (0: never) */
+	int stop_on_down_eof;
+	HANDLE port;
+};
+
+/* Why the relay should end now (and r filled in), or 0 with *wait_ms the time until the next
+ * deadline (INFINITE: none). */
+static int should_end(struct relay *x, const struct hvt_relay_opts *o, struct clock *c,
+		      struct hvt_relay_result *r, DWORD *wait_ms)
+{
+	uint64_t now = hvt_now_ns(), wait = UINT64_MAX;
+	struct hvt_dir *up = x->up, *down = x->down;
+	if (up && up->done && !x->up_eof_at)
+		x->up_eof_at = up->done_at;
+	const char *where = NULL;
+	int error = hvt_flow_error(up, down, &where);
+	if (error || (down && down->done && down->error) || (up && up->done && up->error)) {
+		r->error = error;
+		r->where = where;
+		return 1;
+	}
+	if ((!up || up->done) && (!down || down->done))
+		return 1;
+	if (down && down->done && x->stop_on_down_eof)
+		return 1;
+	if (hvt_interrupted()) {
+		r->error = WSAEINTR;
+		r->where = "interrupted";
+		return 1;
+	}
+	if (x->up_eof_at && o->quit_ms != HVT_NEVER) {
+		uint64_t left = until(x->up_eof_at, o->quit_ms, now);
+		if (left == 0)
+			return 1;
+		wait = left;
 	}
 	if (o->idle_ms != HVT_NEVER) {
-		uint64_t idle = (now - c->last_traffic) / 1000000u;
-		if (idle >= o->idle_ms) {
+		/* An end of stream is activity too. */
+		uint64_t last = (uint64_t)InterlockedCompareExchange64(&x->f->last_activity, 0, 0);
+		uint64_t left = until(last, o->idle_ms, now);
+		if (left == 0) {
 			r->idle_timeout = 1;
-			*stop = 1;
-			return 0;
+			return 1;
 		}
-		if (o->idle_ms - idle < wait)
-			wait = o->idle_ms - idle;
+		if (left < wait)
+			wait = left;
 	}
-	return wait;
+	if (o->progress) {
+		uint64_t left = until(c->last_progress, progress_every_ms(), now);
+		if (left == 0) {
+			progress(c, bytes_of(up), bytes_of(down), 0);
+			left = progress_every_ms();
+		}
+		if (left < wait)
+			wait = left;
+	}
+	*wait_ms = wait >= INFINITE ? INFINITE : (DWORD)wait;
+	return 0;
 }
 
-static void note_traffic(struct clock *c, uint64_t total)
+/* Runs the flow on this thread until it should end, then stops it and waits for what is in
+ * flight. */
+static int run(struct relay *x, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
-	if (total != c->seen) {
-		c->seen = total;
-		c->last_traffic = hvt_now_ns();
+	struct clock c;
+	c.start = c.last_progress = hvt_now_ns();
+	int rc = hvt_flow_start(x->f);
+	if (rc != 0) {
+		r->error = rc;
+		r->where = "relay";
 	}
-}
-
-/* Watches up (towards the connection: "sent") and down (from it: "received"); either may be
- * NULL (that direction is not used). up_eof_at: when up is NULL, the time its EOF counts
- * from for -q (0: never). */
-static int watch(struct pump *up, struct pump *down, uint64_t up_eof_at, int stop_on_down_eof,
-		 const struct hvt_relay_opts *o, struct hvt_relay_result *r)
-{
-	struct clock c = { 0 };
-	HANDLE threads[2];
-	DWORD nthreads = 0;
-	int rc = 0;
-	c.start = c.last_traffic = hvt_now_ns();
-	if (up)
-		threads[nthreads++] = up->thread;
-	if (down)
-		threads[nthreads++] = down->thread;
-	int was_done = 0;
-	for (;;) {
-		int up_done = !up || is_done(up), down_done = !down || is_done(down);
-		if (up && up_done && !up_eof_at)
-			up_eof_at = up->done_at;
-		if (up_done + down_done > was_done) { /* an end of stream is activity too (-i) */
-			was_done = up_done + down_done;
-			c.last_traffic = hvt_now_ns();
+	int stopping = rc != 0;
+	if (stopping)
+		hvt_flow_stop(x->f);
+	while (!hvt_flow_over(x->f)) {
+		DWORD wait = INFINITE;
+		if (!stopping && should_end(x, o, &c, r, &wait)) {
+			stopping = 1;
+			hvt_flow_stop(x->f);
+			continue;
 		}
-		uint64_t sent = up ? bytes_of(up) : 0, received = down ? bytes_of(down) : 0;
-		note_traffic(&c, sent + received);
-		struct pump *failed = down && down_done && down->error ? down
-				      : up && up_done && up->error     ? up
-								       : NULL;
-		if (failed) {
-			/* The peer closed for good before we could send the rest: not data the
-			 * peer wanted. */
-			if (!(failed == up && peer_gone(up->error) && down && down_done)) {
-				rc = failed->error;
-				r->where = failed->where;
-			}
-			break;
-		}
-		if (up_done && down_done)
-			break;
-		if (down_done && stop_on_down_eof)
-			break;
-		if (hvt_interrupted()) {
-			rc = WSAEINTR;
-			r->where = "interrupted";
-			break;
-		}
-		int limit;
-		uint64_t wait = next_wait(o, &c, up_eof_at, r, &limit);
-		if (limit)
-			break;
-		if (o->progress)
-			progress(&c, sent, received, 0);
-		WaitForMultipleObjects(nthreads, threads, TRUE, (DWORD)wait);
+		hvt_port_run(x->port, wait);
 	}
-	r->sent = up ? bytes_of(up) : 0;
-	r->received = down ? bytes_of(down) : 0;
+	if (!stopping) /* over by itself: the last completion decides */
+		should_end(x, o, &c, r, &(DWORD){ 0 });
+	r->sent = bytes_of(x->up);
+	r->received = bytes_of(x->down);
 	if (o->progress)
 		progress(&c, r->sent, r->received, 1);
-	pump_stop(up);
-	pump_stop(down);
-	r->error = rc;
+	return r->error;
+}
+
+/* A new relay on its own port with the ends attached; 0 or code. */
+static int relay_open(struct relay *x, struct hvt_end *ends, int nends)
+{
+	memset(x, 0, sizeof *x);
+	int rc = hvt_port_open(&x->port);
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < nends && rc == 0; i++)
+		if (ends[i].ops)
+			rc = hvt_end_attach(&ends[i], x->port);
+	if (rc == 0 && !(x->f = calloc(1, sizeof *x->f)))
+		rc = ERROR_NOT_ENOUGH_MEMORY;
+	if (rc == 0)
+		x->f->port = x->port;
+	if (rc != 0)
+		hvt_port_close(x->port);
 	return rc;
+}
+
+static void relay_close(struct relay *x)
+{
+	hvt_flow_free(x->f);
+	hvt_port_close(x->port);
 }
 
 int hvt_relay_stdio(struct hvt_end conn, const struct hvt_relay_opts *o, struct hvt_relay_result *r)
 {
-	struct pump *up = NULL, *down = NULL;
-	uint64_t up_eof_at = 0;
+	struct hvt_end in = { 0, NULL }, out = { 0, NULL };
+	struct relay x;
 	int rc = 0;
 	memset(r, 0, sizeof *r);
 	fflush(stdout); /* what the tool printed comes before the data */
 
 	int shutdown_up = !o->no_shutdown && !o->recv_only;
-	if (!o->no_stdin && !o->recv_only) {
-		struct hvt_end in = { (hvt_sock)GetStdHandle(STD_INPUT_HANDLE),
-				      hvt_isatty(0) ? &console_ops : &file_ops };
-		if (!(up = pump_run(in, conn, shutdown_up, "read from stdin", "send", &rc)))
-			return r->error = rc;
+	int read_stdin = !o->no_stdin && !o->recv_only;
+	if (read_stdin)
+		rc = std_open(STD_INPUT_HANDLE, hvt_isatty(0), &in);
+	if (rc == 0 && !o->send_only)
+		rc = std_open(STD_OUTPUT_HANDLE, 0, &out);
+	struct hvt_end ends[3] = { conn, in, out };
+	if (rc == 0)
+		rc = relay_open(&x, ends, 3);
+	if (rc != 0) {
+		std_close(&in);
+		std_close(&out);
+		return r->error = rc;
+	}
+	conn = ends[0]; /* as attached */
+	int n = 0;
+	if (read_stdin) {
+		hvt_flow_dir(x.f, n, ends[1], conn, shutdown_up, "read from stdin", "send");
+		x.up = &x.f->d[n++];
 	} else if (!o->recv_only) {
 		/* -d: as if stdin were empty, so the half-close follows at once. */
 		if (shutdown_up)
 			conn.ops->shutdown_write(conn.h);
-		up_eof_at = hvt_now_ns();
+		x.up_eof_at = hvt_now_ns();
 	}
 	if (!o->send_only) {
-		struct hvt_end out = { (hvt_sock)GetStdHandle(STD_OUTPUT_HANDLE), &file_ops };
-		if (!(down = pump_run(conn, out, 0, "receive", "write to stdout", &rc))) {
-			pump_stop(up);
-			return r->error = rc;
-		}
+		hvt_flow_dir(x.f, n, conn, ends[2], 0, "receive", "write to stdout");
+		x.down = &x.f->d[n++];
 	}
 	/* An interactive user is done when the peer is; a pipe or file still gets sent in full. */
-	return watch(up, down, up_eof_at, hvt_isatty(0), o, r);
+	x.stop_on_down_eof = hvt_isatty(0);
+	rc = run(&x, o, r);
+	relay_close(&x);
+	std_close(&in);
+	std_close(&out);
+	return rc;
 }
 
 int hvt_relay_pair(struct hvt_end a, struct hvt_end b, const struct hvt_relay_opts *o,
 		   struct hvt_relay_result *r)
 {
-	int rc = 0;
+	struct relay x;
 	memset(r, 0, sizeof *r);
+	struct hvt_end ends[2] = { a, b };
+	int rc = relay_open(&x, ends, 2);
+	if (rc != 0)
+		return r->error = rc;
 	/* As on Linux: "up" is target -> a (sent), "down" is a -> target (received). */
-	struct pump *down = pump_run(a, b, !o->no_shutdown, "receive", "send to target", &rc);
-	if (!down)
-		return r->error = rc;
-	struct pump *up = pump_run(b, a, !o->no_shutdown, "receive from target", "send", &rc);
-	if (!up) {
-		pump_stop(down);
-		return r->error = rc;
-	}
-	return watch(up, down, 0, 0, o, r);
+	hvt_flow_dir(x.f, 0, ends[0], ends[1], !o->no_shutdown, "receive", "send to target");
+	hvt_flow_dir(x.f, 1, ends[1], ends[0], !o->no_shutdown, "receive from target", "send");
+	x.down = &x.f->d[0];
+	x.up = &x.f->d[1];
+	rc = run(&x, o, r);
+	relay_close(&x);
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "msg.h"
 #include "sys.h"
 #include "strutil.h"
@@ -24,19 +25,60 @@ uint64_t hvt_now_ns(void)
 
 void hvt_sleep_ms(uint64_t ms)
 {
-	uint64_t end = hvt_now_ns() + ms * 1000000u;
-	for (;;) {
-		uint64_t now = hvt_now_ns();
-		if (now >= end || hvt_interrupted())
-			return;
-		uint64_t left = (end - now + 999999u) / 1000000u;
-		Sleep((DWORD)(left > HVT_WIN_SLICE_MS ? HVT_WIN_SLICE_MS : left));
-	}
+	hvt_win_wait_handle(NULL, NULL, ms);
 }
 
 /* ---- Ctrl-C ------------------------------------------------------------------------------ */
 
 static volatile LONG interrupted;
+static HANDLE volatile stop_event;
+
+HANDLE hvt_win_stop_event(void)
+{
+	HANDLE h = InterlockedCompareExchangePointer((PVOID volatile *)&stop_event, NULL, NULL);
+	if (h)
+		return h;
+	h = CreateEventW(NULL, TRUE, FALSE, NULL); /* manual reset: once stopped, stays so */
+	HANDLE old = InterlockedCompareExchangePointer((PVOID volatile *)&stop_event, h, NULL);
+	if (old) {
+		CloseHandle(h);
+		return old;
+	}
+	return h;
+}
+
+int hvt_win_wait_handle(HANDLE h, HANDLE cancel, uint64_t ms)
+{
+	HANDLE hs[3];
+	DWORD n = 0;
+	if (h)
+		hs[n++] = h;
+	hs[n++] = hvt_win_stop_event();
+	if (cancel)
+		hs[n++] = cancel;
+	uint64_t end = ms == UINT64_MAX ? 0 : hvt_now_ns() + ms * 1000000u;
+	for (;;) {
+		DWORD wait = INFINITE;
+		if (end) {
+			uint64_t now = hvt_now_ns();
+			uint64_t left = now >= end ? 0 : (end - now + 999999u) / 1000000u;
+			wait = left >= INFINITE ? INFINITE - 1 : (DWORD)left;
+		}
+		DWORD w = WaitForMultipleObjects(n, hs, FALSE, wait);
+		if (w == WAIT_TIMEOUT) {
+			if (!end || hvt_now_ns() >= end)
+				return 0;
+			continue;
+		}
+		if (w >= WAIT_OBJECT_0 + n)
+			return -(int)GetLastError();
+		HANDLE which = hs[w - WAIT_OBJECT_0];
+		if (which == h)
+			return 1;
+		return which == cancel ? -ERROR_CANCELLED : -WSAEINTR;
+	}
+}
+
 static void (*volatile close_fn)(void);
 
 void hvt_on_close(void (*fn)(void))
@@ -44,26 +86,34 @@ void hvt_on_close(void (*fn)(void))
 	close_fn = fn;
 }
 
-/* Runs on a thread of its own. The first Ctrl-C / Ctrl-Break sets the flag (as SIGINT does
- * on POSIX) and every blocking wait of common/win/ notices it within HVT_WIN_SLICE_MS; a
- * second one while the first is still pending ends the process the default way, in case the
- * tool is stuck in a write nobody reads. Closing the console, logoff and shutdown keep the
- * default (the process is ended) after running the hvt_on_close function. */
+/* Runs on a thread of its own. The first Ctrl-C / Ctrl-Break sets the flag (as SIGINT does on
+ * POSIX) and the stop event, and wakes the threads sleeping on completion ports (engine.h):
+ * every wait of common/win/ ends at once and the relays cancel their I/O. A second one while
+ * the first is still pending ends the process the default way. Closing the console, logoff
+ * and shutdown end the process after the handler returns: the hvt_on_close function runs
+ * (also after a Ctrl-C), and the relays get the same stop (as SIGHUP) and up to a second to
+ * end cleanly first. */
 static BOOL WINAPI on_ctrl(DWORD type)
 {
-	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) {
-		void (*fn)(void) = close_fn;
-		if (fn)
-			fn();
-		return FALSE;
+	int ctrl_c = type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT;
+	int sig = type == CTRL_C_EVENT ? 2 : type == CTRL_BREAK_EVENT ? 15 : 1;
+	int first = InterlockedCompareExchange(&interrupted, sig, 0) == 0;
+	if (first) {
+		SetEvent(hvt_win_stop_event());
+		hvt_engine_wake_all();
 	}
-	if (InterlockedCompareExchange(&interrupted, 2, 0) != 0)
-		return FALSE;
-	return TRUE;
+	if (ctrl_c)
+		return first ? TRUE : FALSE;
+	void (*fn)(void) = close_fn;
+	if (fn)
+		fn();
+	Sleep(1000); /* also lets an hvt_on_close function the main thread runs finish */
+	return FALSE;
 }
 
 void hvt_signals_init(void)
 {
+	hvt_win_stop_event();
 	SetConsoleCtrlHandler(on_ctrl, TRUE);
 }
 
@@ -132,13 +182,26 @@ int hvt_tasks_running(void)
 	return ntasks;
 }
 
+/* Waits until one of the tasks ends (only the first MAXIMUM_WAIT_OBJECTS - 1 can be waited
+ * for: with more, a second at most), Ctrl-C, or ms. */
+static void wait_tasks(DWORD ms)
+{
+	HANDLE hs[MAXIMUM_WAIT_OBJECTS];
+	DWORD count = 0;
+	hs[count++] = hvt_win_stop_event();
+	for (int i = 0; i < ntasks && count < MAXIMUM_WAIT_OBJECTS; i++)
+		hs[count++] = tasks[i];
+	if (ntasks >= MAXIMUM_WAIT_OBJECTS && ms > 1000)
+		ms = 1000;
+	WaitForMultipleObjects(count, hs, FALSE, ms);
+}
+
 void hvt_tasks_wait_below(int n)
 {
 	while (hvt_tasks_running() >= n && !hvt_interrupted()) {
-		DWORD count = ntasks > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : (DWORD)ntasks;
-		if (count == 0)
+		if (ntasks == 0)
 			return;
-		WaitForMultipleObjects(count, tasks, FALSE, HVT_WIN_SLICE_MS);
+		wait_tasks(INFINITE);
 	}
 }
 
@@ -150,8 +213,10 @@ void hvt_tasks_stop(int sig)
 	(void)sig;
 	uint64_t end = hvt_now_ns() + 2000000000u;
 	while (hvt_tasks_running() > 0 && hvt_now_ns() < end) {
+		/* the stop event is set: wait for the tasks alone */
 		DWORD count = ntasks > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : (DWORD)ntasks;
-		WaitForMultipleObjects(count, tasks, FALSE, HVT_WIN_SLICE_MS);
+		WaitForMultipleObjects(count, tasks, FALSE,
+				       (DWORD)((end - hvt_now_ns()) / 1000000u + 1));
 	}
 }
 
@@ -278,7 +343,7 @@ done:
  * that a pump stuck in a write nobody reads can be left behind safely. */
 struct pipe_pump {
 	volatile LONG refs;
-	volatile LONG stop;
+	HANDLE stop; /* set: the program has ended */
 	SOCKET s;
 	HANDLE pipe; /* child's stdin, write end */
 };
@@ -288,6 +353,8 @@ static void pump_release(struct pipe_pump *p)
 	if (InterlockedDecrement(&p->refs) == 0) {
 		if (p->pipe)
 			CloseHandle(p->pipe);
+		if (p->stop)
+			CloseHandle(p->stop);
 		free(p);
 	}
 }
@@ -298,11 +365,8 @@ static unsigned __stdcall sock_to_pipe(void *arg)
 	struct pipe_pump *p = arg;
 	static const size_t bufsize = 64u << 10;
 	char *buf = malloc(bufsize);
-	while (buf && !p->stop) {
-		int w = hvt_win_wait(p->s, 0, HVT_WIN_SLICE_MS);
-		if (w == 0)
-			continue;
-		if (w < 0)
+	while (buf) {
+		if (hvt_win_wait(p->s, 0, UINT64_MAX, p->stop) <= 0)
 			break;
 		int n = recv(p->s, buf, (int)bufsize, 0);
 		if (n <= 0)
@@ -380,6 +444,39 @@ static int spawn(char *cmdline, char *envblock, HANDLE in, HANDLE out, HANDLE er
 	if (flags)
 		DeleteProcThreadAttributeList(si.lpAttributeList);
 	free(si.lpAttributeList);
+	return rc;
+}
+
+/* Sends all of buf in overlapped WSASends waited for together with the stop event: Ctrl-C
+ * cancels one that a peer who stopped reading holds up (a blocking send() would hang there
+ * for ever). The low bit of hEvent keeps completions off any completion port. 0 or code. */
+static int send_all_stoppable(SOCKET s, const char *p, size_t len)
+{
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	int rc = ev ? 0 : (int)GetLastError();
+	while (len > 0 && rc == 0) {
+		OVERLAPPED ov;
+		memset(&ov, 0, sizeof ov);
+		ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
+		WSABUF b = { len > (1u << 30) ? (1u << 30) : (ULONG)len, (char *)(uintptr_t)p };
+		DWORD n = 0, flags = 0;
+		if (WSASend(s, &b, 1, NULL, 0, &ov, NULL) != 0 &&
+		    (rc = WSAGetLastError()) == WSA_IO_PENDING) {
+			rc = 0;
+			int w = hvt_win_wait_handle(ev, NULL, UINT64_MAX);
+			if (w < 0) {
+				CancelIoEx((HANDLE)s, &ov);
+				rc = -w;
+			}
+		}
+		if (!WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags) && rc == 0)
+			rc = WSAGetLastError();
+		p += n;
+		len -= n;
+		ResetEvent(ev);
+	}
+	if (ev)
+		CloseHandle(ev);
 	return rc;
 }
 
@@ -464,7 +561,8 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		pp->refs = 2;
 		pp->s = (SOCKET)s;
 		pp->pipe = in_w;
-		th = (HANDLE)_beginthreadex(NULL, 0, sock_to_pipe, pp, 0, NULL);
+		pp->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+		th = pp->stop ? (HANDLE)_beginthreadex(NULL, 0, sock_to_pipe, pp, 0, NULL) : NULL;
 		if (!th) {
 			pp->refs = 1;
 			pp->pipe = NULL;
@@ -483,7 +581,7 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		DWORD n = 0;
 		if (!buf || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
 			break;
-		if (hvt_sock_send_all(s, buf, n) != 0)
+		if (send_all_stoppable((SOCKET)s, buf, n) != 0)
 			break;
 	}
 	free(buf);
@@ -492,7 +590,8 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 
 	int status = 0;
 	for (;;) {
-		DWORD w = WaitForSingleObject(pi.hProcess, HVT_WIN_SLICE_MS);
+		HANDLE hs[2] = { pi.hProcess, hvt_win_stop_event() };
+		DWORD w = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
 		if (w == WAIT_OBJECT_0) {
 			DWORD code = 0;
 			GetExitCodeProcess(pi.hProcess, &code);
@@ -510,11 +609,15 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	CloseHandle(pi.hProcess);
 	if (pp) {
 		/* Stop the socket -> stdin pump; it is left behind if stuck in a write. */
-		pp->stop = 1;
+		SetEvent(pp->stop);
 		WaitForSingleObject(th, 2000);
 		CloseHandle(th);
 		pump_release(pp);
 	}
+	/* The program is done and its output sent: wait a moment for the peer's EOF, so that
+	 * closing does not reset the connection under our last bytes (net.c, hvt_sock_close). */
+	if (!hvt_interrupted())
+		hvt_win_drain((SOCKET)s, 500);
 	return status;
 
 fail:

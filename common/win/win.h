@@ -21,11 +21,25 @@
  * system has none. */
 const char *hvt_win_message(DWORD code, char *buf, size_t len);
 
-/* Blocking waits are cut into slices this long so that Ctrl-C (hvt_interrupted) is noticed. */
-#define HVT_WIN_SLICE_MS 100u
+/* The stop event: manual-reset, set by the console handler on Ctrl-C / Ctrl-Break / console
+ * close (common/win/sys.c). Every blocking wait of common/win/ waits for it too, so nothing
+ * polls and an interrupt is seen at once. */
+HANDLE hvt_win_stop_event(void);
 
-/* Waits until s is readable (want_write 0) or writable / failed (1), at most ms
- * (UINT64_MAX = forever). Returns 1 ready, 0 timed out, or -code (-WSAEINTR on Ctrl-C). */
-int hvt_win_wait(SOCKET s, int want_write, uint64_t ms);
+/* Waits for h (or nothing when NULL), the stop event and, when not NULL, `cancel`, at most
+ * ms (UINT64_MAX = forever): 1 when h is signalled, 0 timed out, -WSAEINTR on Ctrl-C,
+ * -ERROR_CANCELLED when cancel was set. */
+int hvt_win_wait_handle(HANDLE h, HANDLE cancel, uint64_t ms);
+
+/* Waits until s is readable or at EOF (want_write 0), or writable / failed (1), at most ms
+ * (UINT64_MAX = forever), with WSAEventSelect: no polling. Returns 1 ready, 0 timed out, or
+ * -code (-WSAEINTR on Ctrl-C, -ERROR_CANCELLED when `cancel`, if not NULL, was set). A
+ * socket waited for reading is left in blocking mode, one waited for writing (a connect in
+ * progress) in non-blocking mode. */
+int hvt_win_wait(SOCKET s, int want_write, uint64_t ms, HANDLE cancel);
+
+/* Half-closes connection s and reads and drops what the peer still sends until its EOF, or
+ * for at most ms (0: only what has arrived already), so that a close does not reset it. */
+void hvt_win_drain(SOCKET s, uint64_t ms);
 
 #endif

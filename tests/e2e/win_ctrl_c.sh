@@ -4,8 +4,9 @@
 # with 130 as on Linux: while listening (accept), while relaying, and while connecting.
 # python3 starts the programs: a shell's background jobs would ignore SIGINT.
 . "$(dirname "$0")/lib.sh"
-python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF2' || fail "see above"
+PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" <<'EOF2' || fail "see above"
 import signal, socket, subprocess, sys, time
+from libwin import sigint
 
 run, exe = sys.argv[1], sys.argv[2]
 bad = 0
@@ -15,14 +16,7 @@ def interrupt(what, args, ready, stdin=subprocess.DEVNULL):
     p = subprocess.Popen([run, exe] + args, stdin=stdin, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     ready(p)
-    t = time.time()
-    p.send_signal(signal.SIGINT)
-    try:
-        rc = p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        rc = "no exit within 10 s"
-    took = time.time() - t
+    rc, took = sigint(p)
     err = p.stderr.read().decode(errors="replace")
     if rc != 130 or took > 3:
         print("FAIL: %s: exit %s after %.2f s, expected 130 at once; stderr: %r"

@@ -64,12 +64,37 @@ static void test_fallback(void **state)
 	assert_null(a.fam->hints[HVT_E_RESET]); /* the generic one applies */
 }
 
+/* The errors go-winio's dialer redials on (hvsock.go canRedial) and a reset, as Windows reports
+ * them for hvsockets: Win32 codes as well as Winsock ones, each with a hint. */
+static void test_win_codes(void **state)
+{
+	(void)state;
+#ifdef _WIN32
+	struct hvt_addr a;
+	char err[256];
+	assert_int_equal(hvt_addr_parse("hv:loopback:5000", 0, &a, err, sizeof err), 0);
+	assert_int_equal(hvt_errkind(1225), HVT_E_REFUSED);	/* ERROR_CONNECTION_REFUSED */
+	assert_int_equal(hvt_errkind(10061), HVT_E_REFUSED);	/* WSAECONNREFUSED */
+	assert_int_equal(hvt_errkind(1201), HVT_E_NETUNREACH);	/* ERROR_CONNECTION_UNAVAIL */
+	assert_int_equal(hvt_errkind(10051), HVT_E_NETUNREACH); /* WSAENETUNREACH */
+	assert_int_equal(hvt_errkind(10060), HVT_E_TIMEDOUT);	/* WSAETIMEDOUT */
+	assert_int_equal(hvt_errkind(10052), HVT_E_RESET);	/* WSAENETRESET */
+	assert_int_equal(hvt_errkind(64), HVT_E_RESET);		/* ERROR_NETNAME_DELETED */
+	has(hvt_hint(&a, 1225), "nothing is listening there yet");
+	has(hvt_hint(&a, 1201), "not running");
+	has(hvt_hint(&a, 10052), "closed the connection abruptly");
+#else
+	skip(); /* Windows codes */
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vsock),
 		cmocka_unit_test(test_hv),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_win_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

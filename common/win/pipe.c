@@ -1,0 +1,112 @@
+/* A HANDLE opened for overlapped I/O (FILE_FLAG_OVERLAPPED: a named pipe's instance, either
+ * end) as an end of the event engine (relay.h, engine.h): overlapped ReadFile/WriteFile on the
+ * completion port, what ends a pipe's stream (ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED, a
+ * zero-length message) as EOF, and a half-close where the pipe's mode allows one: a
+ * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close.
+ * The npipe: family of issue 17 is to be built on it; tests/unit/test_win_pipe_end.c relays a
+ * message-mode pipe to a socket through it under Wine. */
+#include "engine.h"
+
+#include <string.h>
+
+static HANDLE hd(hvt_sock h)
+{
+	return (HANDLE)h;
+}
+
+static int pipe_attach(hvt_sock h, void *port)
+{
+	return CreateIoCompletionPort(hd(h), port, 0, 0) ? 0 : (int)GetLastError();
+}
+
+/* The codes that mean the other end has closed. */
+static int ended(DWORD e)
+{
+	return e == ERROR_BROKEN_PIPE || e == ERROR_PIPE_NOT_CONNECTED || e == ERROR_HANDLE_EOF ||
+	       e == ERROR_NO_DATA;
+}
+
+static DWORD clip(size_t len)
+{
+	return len > (1u << 30) ? (1u << 30) : (DWORD)len;
+}
+
+/* An overlapped ReadFile/WriteFile queues a completion also when it finishes at once, and when
+ * a message is larger than the buffer (ERROR_MORE_DATA, a warning: the rest comes with the
+ * next read). */
+static int pipe_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
+{
+	if (ReadFile(hd(h), buf, clip(len), NULL, ov))
+		return 0;
+	DWORD e = GetLastError();
+	if (e == ERROR_IO_PENDING || e == ERROR_MORE_DATA)
+		return 0;
+	if (ended(e)) {
+		*now = 0;
+		return HVT_IO_NOW;
+	}
+	return (int)e;
+}
+
+static int pipe_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
+{
+	(void)now;
+	if (WriteFile(hd(h), buf, clip(len), NULL, ov))
+		return 0;
+	DWORD e = GetLastError();
+	return e == ERROR_IO_PENDING ? 0 : (int)e;
+}
+
+static long pipe_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long status)
+{
+	(void)h;
+	(void)ov;
+	if (status == 0 || status == ERROR_MORE_DATA)
+		return (long)bytes; /* 0 bytes read: a zero-length message, the half-close */
+	return ended(status) ? 0 : -(long)status;
+}
+
+static void pipe_cancel(hvt_sock h)
+{
+	CancelIoEx(hd(h), NULL);
+}
+
+/* A message-mode pipe: a zero-length message, written here and waited for (a second at most:
+ * a reader that never reads must not hold the relay). The low bit of hEvent keeps its
+ * completion off the port (the GetQueuedCompletionStatus documentation). */
+static int pipe_shutdown_write(hvt_sock h)
+{
+	DWORD flags = 0, n = 0;
+	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL) || !(flags & PIPE_TYPE_MESSAGE))
+		return 0;
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (!ev)
+		return (int)GetLastError();
+	OVERLAPPED ov;
+	memset(&ov, 0, sizeof ov);
+	ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
+	int rc = 0;
+	if (!WriteFile(hd(h), "", 0, NULL, &ov)) {
+		rc = (int)GetLastError();
+		if (rc == ERROR_IO_PENDING) {
+			rc = 0;
+			if (WaitForSingleObject(ev, 1000) != WAIT_OBJECT_0) {
+				CancelIoEx(hd(h), &ov);
+				rc = WAIT_TIMEOUT;
+			}
+			if (!GetOverlappedResult(hd(h), &ov, &n, TRUE) && rc == 0)
+				rc = (int)GetLastError();
+		}
+	}
+	CloseHandle(ev);
+	return ended((DWORD)rc) ? 0 : rc;
+}
+
+const struct hvt_end_ops hvt_win_pipe_end_ops = {
+	.shutdown_write = pipe_shutdown_write,
+	.attach = pipe_attach,
+	.start_read = pipe_start_read,
+	.start_write = pipe_start_write,
+	.result = pipe_result,
+	.cancel = pipe_cancel,
+};
