@@ -271,7 +271,6 @@ static void io_done(struct hvt_io *io, DWORD bytes, DWORD err)
 	struct hvt_flow *f = d->f;
 	InterlockedExchange64(&f->last_activity, (LONG64)hvt_now_ns());
 	AcquireSRWLockExclusive(&f->lock);
-	int was_done = f->ndone;
 	f->inflight--;
 	if (io == &d->kick) {
 		d->kicked = 0;
@@ -281,11 +280,12 @@ static void io_done(struct hvt_io *io, DWORD bytes, DWORD err)
 		write_done(d, bytes, err);
 	}
 	pump(d);
-	int changed = f->ndone != was_done;
-	int over = f->ndone == f->ndirs && f->inflight == 0;
+	/* f may be freed by another thread as soon as the lock is released, unless this
+	 * completion was the last one: read what is needed of it before. */
+	void (*over)(struct hvt_flow *) = f->ndone == f->ndirs && f->inflight == 0 ? f->over : NULL;
 	ReleaseSRWLockExclusive(&f->lock);
-	if ((changed || over) && f->changed)
-		f->changed(f, over); /* may free f when over */
+	if (over)
+		over(f); /* may free f */
 }
 
 int hvt_flow_start(struct hvt_flow *f)
@@ -302,10 +302,10 @@ int hvt_flow_start(struct hvt_flow *f)
 	f->started = 1;
 	for (int i = 0; i < f->ndirs; i++)
 		pump(&f->d[i]); /* after a failure to start, the rest end at once */
-	int ended = f->ndone > 0, over = f->ndone == f->ndirs && f->inflight == 0;
+	void (*over)(struct hvt_flow *) = f->ndone == f->ndirs && f->inflight == 0 ? f->over : NULL;
 	ReleaseSRWLockExclusive(&f->lock);
-	if ((ended || over) && f->changed)
-		f->changed(f, over);
+	if (over)
+		over(f);
 	return 0;
 }
 
@@ -324,10 +324,11 @@ void hvt_flow_stop(struct hvt_flow *f)
 	}
 	for (int i = 0; i < f->ndirs; i++)
 		pump(&f->d[i]); /* a direction with nothing in flight ends now */
-	int over = !was_over && f->ndone == f->ndirs && f->inflight == 0;
+	void (*over)(struct hvt_flow *) =
+		!was_over && f->ndone == f->ndirs && f->inflight == 0 ? f->over : NULL;
 	ReleaseSRWLockExclusive(&f->lock);
-	if (over && f->changed)
-		f->changed(f, 1);
+	if (over)
+		over(f);
 }
 
 int hvt_flow_over(struct hvt_flow *f)

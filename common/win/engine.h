@@ -79,9 +79,11 @@ struct hvt_flow {
 	int inflight;	/* operations started and not completed */
 	int ndone;	/* directions done */
 	volatile LONG64 last_activity; /* hvt_now_ns() of the last completion */
-	/* Called (outside the lock, on the completing thread) after a direction ends and when
-	 * the flow is over (ndone == ndirs, nothing in flight); over: 1 for the last call. */
-	void (*changed)(struct hvt_flow *f, int over);
+	/* Called once, when the flow is over (ndone == ndirs, nothing in flight), outside the
+	 * lock on the thread that ended it; may free f. Only then: a call for a direction that
+	 * ended while the other still ran could meet f freed by the other's last completion on
+	 * another thread of the port. */
+	void (*over)(struct hvt_flow *f);
 };
 
 /* Sets up direction i of f: src -> sink. The ends must have been attached to the port. */
@@ -89,7 +91,7 @@ void hvt_flow_dir(struct hvt_flow *f, int i, struct hvt_end src, struct hvt_end 
 		  int shutdown_sink, const char *src_name, const char *sink_name);
 /* Starts every direction (a flow stopped before is ended at once); 0 or an error code. */
 int hvt_flow_start(struct hvt_flow *f);
-/* Ends the flow: no new operations, those in flight are cancelled (CancelIoEx); changed(f, 1)
+/* Ends the flow: no new operations, those in flight are cancelled (CancelIoEx); over(f)
  * follows once they have completed. */
 void hvt_flow_stop(struct hvt_flow *f);
 /* Whether the flow is over (every direction done and nothing in flight). */

@@ -62,11 +62,9 @@ static void conn_gone(void)
 }
 
 /* A pair is over (a worker thread, or a connector when it failed to start): report, close. */
-static void pair_changed(struct hvt_flow *f, int over)
+static void pair_over(struct hvt_flow *f)
 {
 	struct pair *p = (struct pair *)f;
-	if (!over)
-		return;
 	const char *where = NULL;
 	int rc = hvt_flow_error(&f->d[1], &f->d[0], &where);
 	if (p->idle)
@@ -110,7 +108,7 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	p->t = t;
 	p->f.bufsize = PAIR_BUF;
 	p->f.port = fw.port;
-	p->f.changed = pair_changed;
+	p->f.over = pair_over;
 	p->f.last_activity = (LONG64)hvt_now_ns(); /* for the sweeper, which sees it at once */
 	/* As hvt_relay_pair: d[0] is a -> target ("received"), d[1] target -> a ("sent"). */
 	hvt_flow_dir(&p->f, 0, a, b, sh, "receive", "send to target");
