@@ -212,6 +212,29 @@ static int workers_for_cpus(void)
 	return n < 2 ? 2 : n > WORKERS_MAX ? WORKERS_MAX : n;
 }
 
+/* Out of sockets or memory for one more connection: the server goes on once some have ended,
+ * as on Linux (common/linux/forward.c), instead of ending every connection it serves. */
+static int out_of_resources(int rc)
+{
+	return rc == WSAEMFILE || rc == WSAENOBUFS || rc == ERROR_NOT_ENOUGH_MEMORY ||
+	       rc == ERROR_NO_SYSTEM_RESOURCES;
+}
+
+/* Says so (at most every 5 s) and waits 100 ms, or less when a pair ends. */
+static void pause_accepting(int rc)
+{
+	static uint64_t warned_at;
+	char buf[HVT_ADDR_STRLEN];
+	uint64_t now = hvt_now_ns();
+	if (!warned_at || now - warned_at > 5000000000u) {
+		hvt_warn(rc, "accept on %s (%ld connections)",
+			 hvt_addr_format(fw.listening, buf, sizeof buf),
+			 (long)InterlockedCompareExchange(&fw.live, 0, 0));
+		warned_at = now;
+	}
+	hvt_win_wait_handle(fw.slot, NULL, 100);
+}
+
 /* Accepts until Ctrl-C or a failure of the listener; returns 0 or that failure's code. */
 static int accept_all(hvt_sock l)
 {
@@ -225,6 +248,10 @@ static int accept_all(hvt_sock l)
 		struct hvt_addr peer;
 		hvt_sock s;
 		int rc = hvt_sock_accept(l, &s, &peer);
+		if (rc != 0 && out_of_resources(rc) && !hvt_interrupted()) {
+			pause_accepting(rc);
+			continue;
+		}
 		if (rc != 0) {
 			if (hvt_interrupted())
 				return 0;
