@@ -18,6 +18,7 @@
 #include <process.h>
 
 #include "net.h"
+#include "win_loopback.h"
 
 struct acceptor {
 	SOCKET l;
@@ -39,14 +40,7 @@ static void test_vanished(void **state)
 	(void)state;
 	assert_int_equal(hvt_net_init(), 0);
 	struct sockaddr_in sa;
-	int len = (int)sizeof sa;
-	SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(listen(l, 16), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+	SOCKET l = loopback_listener(&sa, 16);
 	int stolen = 0;
 	for (int round = 0; round < 50 && !stolen; round++) {
 		struct acceptor a = { l, HVT_SOCK_INVALID, -1,

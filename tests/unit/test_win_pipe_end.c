@@ -19,6 +19,7 @@
 
 #include "net.h"
 #include "relay.h"
+#include "win_loopback.h"
 
 struct relay_run {
 	struct hvt_end a, b;
@@ -39,14 +40,7 @@ static unsigned __stdcall relay_main(void *arg)
 static void tcp_pair(SOCKET *mine, SOCKET *theirs)
 {
 	struct sockaddr_in sa;
-	int len = (int)sizeof sa;
-	SOCKET l = WSASocketW(AF_INET, SOCK_STREAM, 0, NULL, 0, WSA_FLAG_OVERLAPPED);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(listen(l, 1), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+	SOCKET l = loopback_listener(&sa, 1);
 	*mine = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(connect(*mine, (struct sockaddr *)&sa, sizeof sa), 0);
 	*theirs = accept(l, NULL, NULL);
