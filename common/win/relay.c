@@ -10,9 +10,10 @@
  * and a file opened without FILE_FLAG_OVERLAPPED blocks in ReadFile/WriteFile. The thread
  * does the blocking call and posts the result to the port, so for the flow these ends are
  * like any other; stdin's thread reads ahead into two buffers, so that reading the pipe and
- * sending run at the same time and what has been read is handed over at once. A call that
- * never returns (a console nobody types at, a stdout nobody reads) is abandoned when the
- * relay ends, and the thread is left behind. */
+ * sending run at the same time and what has been read is handed over at once. stdin's
+ * thread lives as long as the process and serves relay after relay (hvnc -lk), so that no
+ * byte read after one relay ended is lost to the next. A stdout call that never returns (a
+ * stdout nobody reads) is abandoned when the relay ends, and its thread is left behind. */
 #include "engine.h"
 
 #include <process.h>
@@ -248,9 +249,9 @@ static long std_result(hvt_sock h, void *ov, unsigned long bytes, unsigned long 
 	return std_of(h)->result;
 }
 
-/* The request in progress is given up: its completion is posted now, and what the thread's
- * call brings (if it ever returns) is dropped. CancelSynchronousIo ends a blocked ReadFile or
- * WriteFile on a console or pipe where the system allows it. */
+/* The request in progress is given up: its completion is posted now. stdin's thread goes on
+ * reading for the next relay (stdin_end); what stdout's call brings (if it ever returns) is
+ * dropped, and CancelSynchronousIo ends a blocked WriteFile where the system allows it. */
 static void std_cancel(hvt_sock h)
 {
 	struct std_end *e = std_of(h);
@@ -260,7 +261,8 @@ static void std_cancel(hvt_sock h)
 		e->pending = e->reader ? 0 : e->pending;
 		e->result = -ERROR_OPERATION_ABORTED;
 		PostQueuedCompletionStatus(e->port, 0, 0, e->ov);
-		CancelSynchronousIo(e->thread);
+		if (!e->reader)
+			CancelSynchronousIo(e->thread);
 	}
 	ReleaseSRWLockExclusive(&e->lock);
 }
@@ -273,12 +275,26 @@ static const struct hvt_end_ops std_ops = {
 	.cancel = std_cancel,
 };
 
+/* stdin's end lives as long as the process: its thread may be in a ReadFile when a relay
+ * ends (hvnc -lk serves one connection after the other), and what it reads then, or has read
+ * ahead, belongs to the next relay, as the bytes a POSIX relay left unread in the pipe. */
+static SRWLOCK stdin_lock = SRWLOCK_INIT;
+static struct std_end *stdin_end;
+
 /* The end for standard handle `which` (STD_INPUT_HANDLE: a reader, STD_OUTPUT_HANDLE: a
  * writer); 0 or code. */
 static int std_open(DWORD which, int console, struct hvt_end *out)
 {
-	struct std_end *e = calloc(1, sizeof *e);
 	int reader = which == STD_INPUT_HANDLE;
+	AcquireSRWLockExclusive(&stdin_lock);
+	struct std_end *e = reader ? stdin_end : NULL;
+	ReleaseSRWLockExclusive(&stdin_lock);
+	if (e) {
+		out->h = (hvt_sock)e;
+		out->ops = &std_ops;
+		return 0;
+	}
+	e = calloc(1, sizeof *e);
 	if (!e || !(e->slot[0].p = malloc(HVT_FLOW_BUF)) ||
 	    (reader && !(e->slot[1].p = malloc(HVT_FLOW_BUF)))) {
 		if (e)
@@ -300,20 +316,32 @@ static int std_open(DWORD which, int console, struct hvt_end *out)
 		return rc ? rc : ERROR_NOT_ENOUGH_MEMORY;
 	}
 	e->thread = (HANDLE)t;
+	if (reader) { /* the relay's reference is now the process's (std_close) */
+		AcquireSRWLockExclusive(&stdin_lock);
+		stdin_end = e;
+		ReleaseSRWLockExclusive(&stdin_lock);
+	}
 	out->h = (hvt_sock)e;
 	out->ops = &std_ops;
 	return 0;
 }
 
-/* The relay is over: the thread ends after the call it is in, if ever. */
+/* The relay is over: stdout's thread ends after the call it is in, if ever; stdin's stays,
+ * reading ahead for the next relay (stdin_end). */
 static void std_close(struct hvt_end *e)
 {
 	if (!e->ops)
 		return;
 	struct std_end *s = std_of(e->h);
 	AcquireSRWLockExclusive(&s->lock);
-	s->quit = 1;
 	s->abandoned = 1;
+	if (s->reader) {
+		s->pending = 0;
+		s->port = NULL;
+		ReleaseSRWLockExclusive(&s->lock);
+		return;
+	}
+	s->quit = 1;
 	WakeConditionVariable(&s->cv);
 	ReleaseSRWLockExclusive(&s->lock);
 	std_release(s);

@@ -11,7 +11,9 @@
 #  5. the tail of a transfer: -e with a program that never reads its input closes gracefully
 #     (the unread input is drained before closesocket), so the client gets the output and a
 #     clean EOF, not a reset;
-#  6. Ctrl-C ends -e whose program writes to a client that never reads, within 1 s.
+#  6. Ctrl-C ends -e whose program writes to a client that never reads, within 1 s;
+#  7. -lk serving stdin to one connection after the other: what stdin brings after a
+#     connection ended goes to the next one (the ended relay's stdin thread kept reading).
 # Context switches are those of every thread of the Wine process (/proc/PID/task/*/status).
 . "$(dirname "$0")/lib.sh"
 PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T" <<'EOF' || fail "see above"
@@ -207,5 +209,29 @@ c = socket.create_connection(("127.0.0.1", port))
 time.sleep(2)  # every buffer on the way fills
 interrupt(p, "in -e while the client does not read")
 c.close()
+
+# 7. stdin across the connections of -lk
+p = hvnc(["-lk", "-v", "tcp:127.0.0.1:0"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+         stderr=subprocess.PIPE)
+line = p.stderr.readline().decode()
+port = int(line.strip().rsplit(":", 1)[1])
+threading.Thread(target=lambda: p.stderr.read(), daemon=True).start()
+got = []
+for word in (b"one\n", b"two\n", b"three\n"):
+    c = socket.create_connection(("127.0.0.1", port))
+    c.settimeout(5)
+    time.sleep(0.3)  # the relay runs, its stdin thread waits in ReadFile
+    p.stdin.write(word)
+    p.stdin.flush()
+    try:
+        got.append(c.recv(100))
+    except OSError as e:
+        got.append(repr(e).encode())
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()  # a reset ends this relay
+    time.sleep(0.3)
+check(got == [b"one\n", b"two\n", b"three\n"],
+      "stdin to one -lk connection after the other: %r" % got)
+interrupt(p, "in -lk with stdin")
 sys.exit(bad)
 EOF
