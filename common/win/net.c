@@ -276,8 +276,12 @@ int hvt_sock_accept(hvt_sock l, hvt_sock *out, struct hvt_addr *peer)
 		}
 		int e = WSAGetLastError();
 		if (e == WSAENETDOWN) {
+			struct hvt_addr a;
+			char buf[HVT_ADDR_STRLEN] = "the listener";
+			if (hvt_sock_name(l, 0, &a) == 0)
+				hvt_addr_format(&a, buf, sizeof buf);
 			backoff = backoff ? (backoff * 2 > 5000 ? 5000 : backoff * 2) : 100;
-			hvt_warnx("accept: %s; retrying in %.1f s", hvt_strerror(e),
+			hvt_warnx("accept on %s: %s; retrying in %.1f s", buf, hvt_strerror(e),
 				  (double)backoff / 1000.0);
 			int w = hvt_win_wait_handle(NULL, NULL, backoff);
 			if (w < 0)
