@@ -480,6 +480,50 @@ static int send_all_stoppable(SOCKET s, const char *p, size_t len)
 	return rc;
 }
 
+/* Ctrl-C ends the blocking ReadFile of a thread (an anonymous pipe has no overlapped I/O):
+ * a thread of its own waits for the stop event, then cancels the reader's call with
+ * CancelSynchronousIo every 100 ms until the reader is done (it may have been just about to
+ * call ReadFile). Costs no wake-up before Ctrl-C. */
+struct read_guard {
+	HANDLE reader, done, thread;
+};
+
+static unsigned __stdcall read_guard_main(void *arg)
+{
+	struct read_guard *g = arg;
+	HANDLE hs[2] = { g->done, hvt_win_stop_event() };
+	if (WaitForMultipleObjects(2, hs, FALSE, INFINITE) == WAIT_OBJECT_0 + 1)
+		do
+			CancelSynchronousIo(g->reader);
+		while (WaitForSingleObject(g->done, 100) == WAIT_TIMEOUT);
+	return 0;
+}
+
+/* For the calling thread; without resources, Ctrl-C waits for the program as before. */
+static void read_guard_start(struct read_guard *g)
+{
+	memset(g, 0, sizeof *g);
+	if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
+			     &g->reader, 0, FALSE, DUPLICATE_SAME_ACCESS))
+		return;
+	g->done = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (g->done)
+		g->thread = (HANDLE)_beginthreadex(NULL, 64u << 10, read_guard_main, g, 0, NULL);
+}
+
+static void read_guard_end(struct read_guard *g)
+{
+	if (g->thread) {
+		SetEvent(g->done);
+		WaitForSingleObject(g->thread, INFINITE);
+		CloseHandle(g->thread);
+	}
+	if (g->done)
+		CloseHandle(g->done);
+	if (g->reader)
+		CloseHandle(g->reader);
+}
+
 /* The program gets pipes as stdin and stdout, relayed to and from the socket by this process
  * (as ncat does on Windows): a socket handle works as a std handle only when created without
  * WSA_FLAG_OVERLAPPED, and such sockets serialise a blocking recv in one thread with a send
@@ -574,16 +618,20 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		CloseHandle(in_w); /* the program sees EOF at once */
 	in_w = NULL;
 
-	/* program's stdout -> socket, here. */
+	/* program's stdout -> socket, here; Ctrl-C ends a ReadFile that waits for a program
+	 * that says nothing (read_guard). */
 	static const DWORD bufsize = 64u << 10;
 	char *buf = malloc(bufsize);
+	struct read_guard g;
+	read_guard_start(&g);
 	for (;;) {
 		DWORD n = 0;
-		if (!buf || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
+		if (!buf || hvt_interrupted() || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
 			break;
 		if (send_all_stoppable((SOCKET)s, buf, n) != 0)
 			break;
 	}
+	read_guard_end(&g);
 	free(buf);
 	CloseHandle(out_r);
 	shutdown((SOCKET)s, SD_SEND);
@@ -608,9 +656,11 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	}
 	CloseHandle(pi.hProcess);
 	if (pp) {
-		/* Stop the socket -> stdin pump; it is left behind if stuck in a write. */
+		/* Stop the socket -> stdin pump: a WriteFile to a program that does not read
+		 * (after Ctrl-C) is cancelled; it is left behind if that fails. */
 		SetEvent(pp->stop);
-		WaitForSingleObject(th, 2000);
+		for (int i = 0; i < 20 && WaitForSingleObject(th, 100) == WAIT_TIMEOUT; i++)
+			CancelSynchronousIo(th);
 		CloseHandle(th);
 		pump_release(pp);
 	}

@@ -13,7 +13,9 @@
 #     clean EOF, not a reset;
 #  6. Ctrl-C ends -e whose program writes to a client that never reads, within 1 s;
 #  7. -lk serving stdin to one connection after the other: what stdin brings after a
-#     connection ended goes to the next one (the ended relay's stdin thread kept reading).
+#     connection ended goes to the next one (the ended relay's stdin thread kept reading);
+#  8. Ctrl-C ends -e whose program says nothing and does not read its input (the program's
+#     stdout read and the write to its stdin are cancelled), within 1 s.
 # Context switches are those of every thread of the Wine process (/proc/PID/task/*/status).
 . "$(dirname "$0")/lib.sh"
 PYTHONPATH="$HVT_SRC/tests/e2e" python3 - "$HVT_SRC/tests/win/wine-run" "${HVNC##* }" "$T" <<'EOF' || fail "see above"
@@ -79,6 +81,20 @@ def forwarder(target):
     threading.Thread(target=lambda: p.stderr.read(), daemon=True).start()
     return p, int(line.strip().rsplit(":", 1)[1])
 
+chunk = b"z" * 65536
+
+def flooding(port):
+    """A connection to port that has sent for 1.5 s, as much as would go."""
+    c = socket.create_connection(("127.0.0.1", port))
+    c.setblocking(False)
+    end = time.time() + 1.5
+    while time.time() < end:
+        try:
+            c.send(chunk)
+        except BlockingIOError:
+            time.sleep(0.02)
+    return c
+
 def interrupt(p, what):
     rc, took = sigint(p)
     check(rc == 130 and took <= 1.0,
@@ -126,15 +142,7 @@ interrupt(p, "after resets in the queue")
 # 2a. the forwarder, its target never reads
 deaf = Target(False)
 p, port = forwarder(deaf)
-c = socket.create_connection(("127.0.0.1", port))
-c.setblocking(False)
-chunk = b"z" * 65536
-end = time.time() + 1.5
-while time.time() < end:  # fill every buffer on the way
-    try:
-        c.send(chunk)
-    except BlockingIOError:
-        time.sleep(0.02)
+c = flooding(port)  # fill every buffer on the way
 interrupt(p, "in the forwarder while its target does not read")
 c.close()
 
@@ -208,6 +216,15 @@ port = int(line.strip().rsplit(":", 1)[1])
 c = socket.create_connection(("127.0.0.1", port))
 time.sleep(2)  # every buffer on the way fills
 interrupt(p, "in -e while the client does not read")
+c.close()
+
+# 8. -e with a program that says nothing and does not read (ping as a sleep)
+p = hvnc(["-l", "-v", "-e", "cmd /c ping -n 8 127.0.0.1 >nul", "tcp:127.0.0.1:0"],
+         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+line = p.stderr.readline().decode()
+port = int(line.strip().rsplit(":", 1)[1])
+c = flooding(port)  # fill the program's stdin pipe: its pump blocks in WriteFile
+interrupt(p, "in -e while the program is silent and does not read")
 c.close()
 
 # 7. stdin across the connections of -lk
