@@ -172,19 +172,28 @@ static void fail(struct result *r, enum phase ph, enum hvt_ping_status st, int c
 	r->interrupted = hvt_interrupted() != 0;
 }
 
+/* A connect within -W, timed: 0 with *s and *ns, or -1 with the failure in r. */
+static int timed_connect(struct result *r, hvt_sock *s, uint64_t *ns)
+{
+	uint64_t t0 = hvt_now_ns();
+	int rc = hvt_sock_connect(&opt.addr, opt.timeout_ms, NULL, NULL, s);
+	*ns = hvt_now_ns() - t0;
+	if (rc != 0) {
+		fail(r, PH_CONNECT, HVT_PING_IO, rc);
+		return -1;
+	}
+	return 0;
+}
+
 static void probe_connect(struct result *r)
 {
 	hvt_sock s;
-	uint64_t t0 = hvt_now_ns();
-	int rc = hvt_sock_connect(&opt.addr, opt.timeout_ms, NULL, NULL, &s);
-	uint64_t t1 = hvt_now_ns();
-	if (rc != 0) {
-		fail(r, PH_CONNECT, HVT_PING_IO, rc);
+	uint64_t ns;
+	if (timed_connect(r, &s, &ns) != 0)
 		return;
-	}
 	hvt_sock_close(s);
 	r->ok = 1;
-	r->ns = t1 - t0;
+	r->ns = ns;
 }
 
 /* No hello within the hello wait, the peer silent: a responder at its -m limit (the
@@ -212,15 +221,11 @@ static void probe_echo(uint32_t seq, struct result *r)
 	if (cl.s == HVT_SOCK_INVALID) {
 		hvt_sock s;
 		struct hvt_ping_hello peer;
-		uint64_t t0 = hvt_now_ns();
-		int rc = hvt_sock_connect(&opt.addr, opt.timeout_ms, NULL, NULL, &s);
-		uint64_t t1 = hvt_now_ns();
-		if (rc != 0) {
-			fail(r, PH_CONNECT, HVT_PING_IO, rc);
+		uint64_t ns;
+		if (timed_connect(r, &s, &ns) != 0)
 			return;
-		}
 		if (opt.verbose)
-			hvt_warnx("connected to %s in %.3f ms", opt.name, (double)(t1 - t0) / 1e6);
+			hvt_warnx("connected to %s in %.3f ms", opt.name, (double)ns / 1e6);
 		struct hvt_ping_io io = sock_io(&s);
 		st = hvt_ping_client_hello(&io, (uint32_t)opt.size, hello_wait(), &peer, &code);
 		if (st != HVT_PING_OK) {
@@ -239,7 +244,7 @@ static void probe_echo(uint32_t seq, struct result *r)
 				cl.fellback = 1;
 				/* This connection was a complete connect probe already. */
 				r->ok = 1;
-				r->ns = t1 - t0;
+				r->ns = ns;
 				return;
 			}
 			fail(r, PH_HELLO, st, code);

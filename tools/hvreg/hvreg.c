@@ -195,6 +195,22 @@ static int parse_service(const char *s, hvt_guid *g, int *is_port, uint32_t *por
 	return 0;
 }
 
+/* SERVICE that must be a GUID or a vsock port: a usage error otherwise, saying "invalid
+ * service" and why, or the caller's not_one ("--print needs ...") when given. */
+static void need_service(const char *arg, hvt_guid *g, const char *not_one)
+{
+	int is_port;
+	uint32_t port;
+	const char *why;
+	int rc = parse_service(arg, g, &is_port, &port, &why);
+	if (rc == -2)
+		hvt_usage_error("invalid vsock port '%s': %s", arg, why);
+	if (rc < 0 && not_one)
+		hvt_usage_error("%s: '%s'", not_one, arg);
+	if (rc < 0)
+		hvt_usage_error("invalid service '%s': %s", arg, why);
+}
+
 /* Indexes (into out, capacity n) of the services that arg names: exact key name, else the
  * GUID (any key form), else ElementName (exact, else ignoring ASCII case). Deleted entries of
  * a .reg file never match. Returns the count. */
@@ -580,14 +596,7 @@ static void cmd_add(const char *arg)
 {
 	hvt_guid g;
 	if (arg) {
-		int is_port;
-		uint32_t port;
-		const char *why;
-		int rc = parse_service(arg, &g, &is_port, &port, &why);
-		if (rc == -2)
-			hvt_usage_error("invalid vsock port '%s': %s", arg, why);
-		if (rc < 0)
-			hvt_usage_error("invalid service '%s': %s", arg, why);
+		need_service(arg, &g, NULL);
 	} else if (hvt_guid_random(&g) < 0) {
 		hvt_diex(HVT_EXIT_FAIL, "cannot generate a random GUID");
 	}
@@ -695,16 +704,7 @@ static void cmd_remove(const char *arg)
 					"out --tool, or SERVICE to remove all of the tool's",
 					arg, opt.tool);
 		hvt_guid g;
-		int is_port;
-		uint32_t port;
-		const char *why;
-		int rc = parse_service(arg, &g, &is_port, &port, &why);
-		if (rc == -2)
-			hvt_usage_error("invalid vsock port '%s': %s", arg, why);
-		if (rc < 0)
-			hvt_usage_error(
-				"--print needs a service GUID or vsock port, not a name: '%s'",
-				arg);
+		need_service(arg, &g, "--print needs a service GUID or vsock port, not a name");
 		char gb[HVT_GUID_STRLEN];
 		struct hvt_reg_change c = { 1, guid_text(&g, gb), NULL, NULL };
 		print_or_describe(&c, 1, NULL);
