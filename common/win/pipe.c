@@ -2,8 +2,9 @@
  * end) as an end of the event engine (relay.h, engine.h): overlapped ReadFile/WriteFile on the
  * completion port, what ends a pipe's stream (ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED, a
  * zero-length message) as EOF, and a half-close where the pipe's mode allows one: a
- * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close.
- * The npipe: family of issue 17 is to be built on it; tests/unit/test_win_pipe_end.c relays a
+ * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close
+ * (HVT_NO_HALF_CLOSE: the relay ends the connection).
+ * The npipe: family (family_npipe.c, npipe.c) moves its bytes with it; tests/unit/test_win_pipe_end.c relays a
  * message-mode pipe to a socket through it under Wine. */
 #include "engine.h"
 
@@ -77,8 +78,10 @@ static void pipe_cancel(hvt_sock h)
 static int pipe_shutdown_write(hvt_sock h)
 {
 	DWORD flags = 0, n = 0;
-	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL) || !(flags & PIPE_TYPE_MESSAGE))
+	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL))
 		return 0;
+	if (!(flags & PIPE_TYPE_MESSAGE))
+		return HVT_NO_HALF_CLOSE;
 	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!ev)
 		return (int)GetLastError();
@@ -102,7 +105,13 @@ static int pipe_shutdown_write(hvt_sock h)
 	return ended((DWORD)rc) ? 0 : rc;
 }
 
-const struct hvt_end_ops hvt_win_pipe_end_ops = {
+static void pipe_close(hvt_sock h)
+{
+	CloseHandle(hd(h)); /* what is written stays readable by the peer until its EOF */
+}
+
+const struct hvt_end_ops hvt_npipe_end = {
+	.close = pipe_close,
 	.shutdown_write = pipe_shutdown_write,
 	.attach = pipe_attach,
 	.start_read = pipe_start_read,
