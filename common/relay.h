@@ -38,9 +38,8 @@ void hvt_relay_opts_init(struct hvt_relay_opts *o);
  * only shutdown_write. Windows moves bytes with overlapped I/O on a completion port (the
  * event engine, common/win/engine.h) and uses the rest; `ov` is an OVERLAPPED there. */
 struct hvt_end_ops {
-	/* Tells the peer no more bytes come (a half-close); 0, code, or HVT_NO_HALF_CLOSE when
-	 * the end has no half-close (a byte-mode pipe): the relay then ends the connection once
-	 * all is written, the only EOF such a peer can see (npiperelay -ei does the same). */
+	/* Tells the peer no more bytes come (a half-close); 0 or code. An end that has none (a
+	 * byte-mode pipe) does nothing: its peer sees EOF only when the connection closes. */
 	int (*shutdown_write)(hvt_sock h);
 	/* Windows: makes h's operations complete on the completion port `port`; 0 or code. */
 	int (*attach)(hvt_sock h, void *port);
@@ -58,8 +57,7 @@ struct hvt_end_ops {
 	void (*close)(hvt_sock h);
 };
 
-#define HVT_IO_NOW	  (-1)
-#define HVT_NO_HALF_CLOSE (-2)
+#define HVT_IO_NOW (-1)
 
 struct hvt_end {
 	hvt_sock h;

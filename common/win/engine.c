@@ -218,16 +218,9 @@ static void pump(struct hvt_dir *d)
 	if (d->eof && d->nfull == 0 && !d->writing) {
 		/* Everything read has been written: pass the EOF on as a half-close (an error
 		 * there is the peer's business: it has gone, and the other direction says so). */
-		int sh = d->shutdown_sink && d->sink.ops->shutdown_write
-				 ? d->sink.ops->shutdown_write(d->sink.h)
-				 : 0;
+		if (d->shutdown_sink && d->sink.ops->shutdown_write)
+			d->sink.ops->shutdown_write(d->sink.h);
 		end_dir(d, 0, NULL);
-		if (sh == HVT_NO_HALF_CLOSE) {
-			/* the sink's peer sees an EOF only when the connection closes: end it
-			 * (what is in flight the other way is cancelled; relay.h) */
-			d->f->stopping = 1;
-			cancel_all(d->f);
-		}
 	}
 }
 

@@ -3,7 +3,7 @@
  * completion port, what ends a pipe's stream (ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED, a
  * zero-length message) as EOF, and a half-close where the pipe's mode allows one: a
  * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close
- * (HVT_NO_HALF_CLOSE: the relay ends the connection).
+ * (hvnc -q ends such a connection after input EOF).
  * The npipe: family (family_npipe.c, npipe.c) moves its bytes with it; tests/unit/test_win_pipe_end.c relays a
  * message-mode pipe to a socket through it under Wine. */
 #include "engine.h"
@@ -81,7 +81,7 @@ static int pipe_shutdown_write(hvt_sock h)
 	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL))
 		return 0;
 	if (!(flags & PIPE_TYPE_MESSAGE))
-		return HVT_NO_HALF_CLOSE;
+		return 0;
 	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!ev)
 		return (int)GetLastError();
