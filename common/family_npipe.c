@@ -42,9 +42,8 @@ static int parse(const struct hvt_addr_ctx *c, const char *rest, struct hvt_addr
 						 "expected printable characters");
 	int len = snprintf(a->pipe, sizeof a->pipe, "\\\\%.*s\\pipe\\%s", (int)slen, server, name);
 	if (len < 0 || (size_t)len >= sizeof a->pipe)
-		return hvt_addr_bad_part(c, "pipe name", name, n,
-					 "expected at most 256 characters in all of "
-					 "\\\\SERVER\\pipe\\NAME (the Windows limit)");
+		return hvt_addr_bad_form(c, "expected at most 256 characters in all of "
+					    "\\\\SERVER\\pipe\\NAME (the Windows limit)");
 	hvt_addr_slice(a->host, sizeof a->host, server, slen);
 	return 0;
 }
@@ -65,10 +64,11 @@ static int env(const struct hvt_addr *local, const struct hvt_addr *peer, struct
 }
 
 static const char *const hints[HVT_E_COUNT] = {
-	[HVT_E_REFUSED] = "no pipe of that name: is its server running? (-w sets how long to "
-			  "wait for it, 5 s by default)",
+	[HVT_E_REFUSED] =
+		"no pipe of that name: is its server running? (hvnc -w, hvping -W: how long to "
+		"wait for it; 5 s by default)",
 	[HVT_E_TIMEDOUT] = "every instance of the pipe stayed busy: its server serves one client "
-			   "at a time (-w waits longer)",
+			   "at a time (hvnc -w, hvping -W wait longer)",
 	[HVT_E_ACCESS] = "the pipe's security descriptor does not let this user in (another "
 			 "user's or an elevated server's pipe; a listener widens it with "
 			 "--pipe-sddl)",

@@ -193,5 +193,5 @@ void hvt_listener_close(struct hvt_listener *l)
 
 int hvt_listener_is_socket(const struct hvt_listener *l)
 {
-	return !l->addr.fam || !l->addr.fam->listen;
+	return hvt_addr_is_socket(&l->addr);
 }

@@ -258,6 +258,11 @@ int hvt_sock_connect_retry(const struct hvt_addr *a, uint64_t timeout_ms, uint64
 	}
 }
 
+int hvt_addr_is_socket(const struct hvt_addr *a)
+{
+	return !a->fam || !a->fam->connect;
+}
+
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
 	struct opening o = { a, 1, backlog, 0, NULL, NULL, 0 };

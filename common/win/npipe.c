@@ -12,7 +12,7 @@
 #include "relay.h"
 #include "sys.h"
 
-#define BUF_SIZE (64u << 10) /* each direction's buffer in the pipe, as a socket's */
+#define BUF_SIZE (256u << 10) /* each direction's buffer in the pipe, as a socket's */
 
 static char *sddl; /* hvt_npipe_set_sddl; NULL: the default */
 
@@ -71,7 +71,7 @@ int hvt_npipe_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_sock *o
 			return rc;
 		uint64_t spent = ms_since(start);
 		if (spent >= limit) {
-			hvt_connected_said(rc, "%s (waited %.1f s, -w)",
+			hvt_connected_said(rc, "%s (waited %.1f s)",
 					   rc == ERROR_PIPE_BUSY
 						   ? "every instance of the pipe is busy"
 						   : "no such pipe",

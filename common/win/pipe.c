@@ -15,9 +15,14 @@ static HANDLE hd(hvt_sock h)
 	return (HANDLE)h;
 }
 
+/* An operation that succeeds at once queues no completion (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS):
+ * it is HVT_IO_NOW, with no trip through the port, as the socket ends do. */
 static int pipe_attach(hvt_sock h, void *port)
 {
-	return CreateIoCompletionPort(hd(h), port, 0, 0) ? 0 : (int)GetLastError();
+	if (!CreateIoCompletionPort(hd(h), port, 0, 0) ||
+	    !SetFileCompletionNotificationModes(hd(h), FILE_SKIP_COMPLETION_PORT_ON_SUCCESS))
+		return (int)GetLastError();
+	return 0;
 }
 
 /* The codes that mean the other end has closed. */
@@ -32,13 +37,16 @@ static DWORD clip(size_t len)
 	return len > (1u << 30) ? (1u << 30) : (DWORD)len;
 }
 
-/* An overlapped ReadFile/WriteFile queues a completion also when it finishes at once, and when
- * a message is larger than the buffer (ERROR_MORE_DATA, a warning: the rest comes with the
- * next read). */
+/* A read that returns at once is done (0 bytes: a zero-length message, the peer's half-close);
+ * a message larger than the buffer (ERROR_MORE_DATA, a warning: the rest comes with the next
+ * read) still queues a completion. */
 static int pipe_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
 {
-	if (ReadFile(hd(h), buf, clip(len), NULL, ov))
-		return 0;
+	DWORD n = 0;
+	if (ReadFile(hd(h), buf, clip(len), &n, ov)) {
+		*now = n;
+		return HVT_IO_NOW;
+	}
 	DWORD e = GetLastError();
 	if (e == ERROR_IO_PENDING || e == ERROR_MORE_DATA)
 		return 0;
@@ -51,9 +59,11 @@ static int pipe_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned
 
 static int pipe_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
 {
-	(void)now;
-	if (WriteFile(hd(h), buf, clip(len), NULL, ov))
-		return 0;
+	DWORD n = 0;
+	if (WriteFile(hd(h), buf, clip(len), &n, ov)) {
+		*now = n;
+		return HVT_IO_NOW;
+	}
 	DWORD e = GetLastError();
 	return e == ERROR_IO_PENDING ? 0 : (int)e;
 }

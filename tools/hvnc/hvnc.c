@@ -178,8 +178,8 @@ static void pipe_sddl(const char *s)
 	int rc = hvt_npipe_set_sddl(s);
 	if (rc != 0)
 		hvt_usage_error("invalid --pipe-sddl '%s': expected a security descriptor in SDDL, "
-				"such as 'D:P(A;;GA;;;SY)(A;;GA;;;WD)' (%s)",
-				s, hvt_strerror(rc));
+				"such as 'D:P(A;;GA;;;SY)(A;;GA;;;WD)'",
+				s);
 }
 
 /* Which options go together (common/opts.h). */
@@ -210,7 +210,8 @@ static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_NEEDS, .a = { OPT_UNTIL, OPT_TIMEOUT, OPT_FORWARD_NOTIFY, 'j' },
 	  .b = { OPT_NOTIFY } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
-	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER, OPT_PIPE_SDDL }, .b = { 'l' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER }, .b = { 'l' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_PIPE_SDDL }, .b = { 'l' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
