@@ -29,10 +29,10 @@ x86_64-w64-mingw32-gcc -O2 -o "$T/npipe_relay.exe" "$src/bench/npipe_relay.c"
 $run --start
 
 wait_ready() { # FILE PATTERN
-	i=0
+	k=0
 	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 600 ] || { echo "npipe: timed out waiting for '$2' in $1" >&2; exit 1; }
+		k=$((k + 1))
+		[ $k -lt 600 ] || { echo "npipe: timed out waiting for '$2' in $1" >&2; exit 1; }
 		sleep 0.05
 	done
 }

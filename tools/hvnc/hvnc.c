@@ -584,6 +584,14 @@ int main(int argc, char **argv)
 	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
 	if (opt.verbose)
 		hvt_wsl_note(&opt.addr);
+	if (!hvt_addr_is_socket(&opt.addr) && (opt.exec || opt.sh_exec || opt.notify || opt.fdpass))
+		hvt_usage_error("%s: connections of '%s' are not sockets, which %s needs (--to "
+				"relays them to any address)",
+				opt.exec      ? "-e"
+				: opt.sh_exec ? "-c"
+				: opt.notify  ? "--notify"
+					      : "--fdpass",
+				argv[g.optind], opt.notify || opt.fdpass ? "it" : "a program");
 	if (opt.to_text) {
 		parse_addr("--to: ", opt.to_text, HVT_ADDR_LATER, &opt.to);
 		if (opt.verbose)
