@@ -19,6 +19,7 @@ struct hvt_family; /* family.h */
 
 #define HVT_HOST_MAX 256
 #define HVT_PATH_MAX 108 /* sun_path */
+#define HVT_PIPE_MAX 256 /* a pipe's whole name (CreateNamedPipe) */
 
 /* The parts families use; each module says which are its own. */
 struct hvt_addr {
@@ -30,6 +31,7 @@ struct hvt_addr {
 	char host[HVT_HOST_MAX];      /* tcp: without brackets; "" = any (listen) */
 	char path[HVT_PATH_MAX];      /* unix: without the '@' */
 	int abstract;		      /* unix: Linux abstract namespace */
+	char pipe[HVT_PIPE_MAX + 1];  /* npipe: the whole \\SERVER\pipe\NAME */
 };
 
 /* HVT_ADDR_LATER: a connect address looked up again at each connect (hvnc --to), so that
@@ -45,7 +47,7 @@ int hvt_addr_parse(const char *s, int flags, struct hvt_addr *out, char *err, si
 
 /* Canonical text, which parses back to the same address (well-known VM names by name,
  * services as GUIDs, CID any as "any", [v6]). Returns buf. */
-#define HVT_ADDR_STRLEN 400
+#define HVT_ADDR_STRLEN 400 /* > npipe: + HVT_PIPE_MAX */
 char *hvt_addr_format(const struct hvt_addr *a, char *buf, size_t len);
 
 /* Same family and the same canonical text. */

@@ -12,6 +12,7 @@ const struct hvt_family *const hvt_families[] = {
 	&hvt_family_tcp,
 	&hvt_family_unix,
 	&hvt_family_vsock_mux,
+	&hvt_family_npipe,
 	NULL,
 };
 // clang-format on

@@ -79,6 +79,19 @@ struct hvt_family {
 	/* How the relays move bytes on a connection of this family (relay.h). NULL: it is a
 	 * socket (hvt_sock_end_ops). */
 	const struct hvt_end_ops *end;
+
+	/* A family whose connections are not sockets (npipe:, a Windows named pipe's HANDLE)
+	 * opens them itself, in place of sockaddrs and the socket code: hvt_sock_connect,
+	 * hvt_sock_listen and the listener (listener.h) call these, and its connections are
+	 * ends of `end` (closed by hvt_conn_close). NULL: sockets.
+	 * connect: within timeout_ms (0: the family's default wait); 0 or code.
+	 * listen: a listener (the family's own handle); accept: its next connection within ms
+	 * (UINT64_MAX: no limit): 0, hvt_err_timeout() or code; unlisten_handle: closes a
+	 * listener. */
+	int (*connect)(const struct hvt_addr *a, uint64_t timeout_ms, hvt_sock *out);
+	int (*listen)(const struct hvt_addr *a, hvt_sock *out);
+	int (*accept)(hvt_sock l, hvt_sock *out, uint64_t ms);
+	void (*unlisten_handle)(hvt_sock l);
 };
 
 #define HVT_FAMILY_ENV_MAX 4
@@ -93,7 +106,8 @@ extern const struct hvt_family *const hvt_families[];
 const struct hvt_family *hvt_family_find(const char *name, size_t n);
 
 /* The built-in families, for code that makes their addresses from system data. */
-extern const struct hvt_family hvt_family_hv, hvt_family_vsock, hvt_family_tcp, hvt_family_unix;
+extern const struct hvt_family hvt_family_hv, hvt_family_vsock, hvt_family_tcp, hvt_family_unix,
+	hvt_family_npipe;
 
 /* "  SYNTAX   help" for every family, for --help (one line each). */
 void hvt_families_help(FILE *f);

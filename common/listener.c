@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "family.h"
 #include "msg.h"
 #include "sockaddr.h"
 #include "sys.h"
@@ -43,7 +44,10 @@ static void try_bind(struct hvt_listener *l)
 
 static void drop_socket(struct hvt_listener *l)
 {
-	if (l->s != HVT_SOCK_INVALID)
+	const struct hvt_family *f = l->addr.fam;
+	if (l->s != HVT_SOCK_INVALID && f && f->unlisten_handle)
+		f->unlisten_handle(l->s);
+	else if (l->s != HVT_SOCK_INVALID)
 		hvt_sock_close(l->s);
 	l->s = HVT_SOCK_INVALID;
 }
@@ -137,6 +141,12 @@ static uint64_t left_ms(uint64_t deadline, uint64_t cap)
 
 int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *peer, uint64_t ms)
 {
+	const struct hvt_family *f = l->addr.fam;
+	if (f && f->accept) { /* not a socket: the family waits, the peer is the address */
+		if (peer)
+			*peer = l->addr;
+		return f->accept(l->s, out, ms);
+	}
 	if (!l->follows && ms == UINT64_MAX)
 		return hvt_sock_accept(l->s, out, peer);
 	uint64_t deadline = ms == UINT64_MAX ? UINT64_MAX : hvt_now_ns() + ms * 1000000u;
@@ -179,4 +189,9 @@ void hvt_listener_close(struct hvt_listener *l)
 {
 	drop_socket(l);
 	hvt_sock_unlink(&l->addr);
+}
+
+int hvt_listener_is_socket(const struct hvt_listener *l)
+{
+	return hvt_addr_is_socket(&l->addr);
 }

@@ -47,4 +47,8 @@ int hvt_listener_accept(struct hvt_listener *l, hvt_sock *out, struct hvt_addr *
 
 void hvt_listener_close(struct hvt_listener *l);
 
+/* Whether l's connections are sockets (the forwarders take only those): 0 for a family with
+ * its own listen (npipe:), which hvnc serves through its accept loop. */
+int hvt_listener_is_socket(const struct hvt_listener *l);
+
 #endif

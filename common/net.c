@@ -212,6 +212,8 @@ int hvt_sock_connect(const struct hvt_addr *a, uint64_t timeout_ms, hvt_waiting_
 {
 	struct opening o = { a, 0, 0, timeout_ms, waiting, ctx, 0 };
 	said.code = 0;
+	if (a->fam && a->fam->connect)
+		return a->fam->connect(a, timeout_ms, out);
 	uint64_t cap = a->fam ? a->fam->connect_max_ms : 0;
 	if (!timeout_ms || !cap || timeout_ms <= cap)
 		return open_addr(&o, out);
@@ -256,9 +258,16 @@ int hvt_sock_connect_retry(const struct hvt_addr *a, uint64_t timeout_ms, uint64
 	}
 }
 
+int hvt_addr_is_socket(const struct hvt_addr *a)
+{
+	return !a->fam || !a->fam->connect;
+}
+
 int hvt_sock_listen(const struct hvt_addr *a, int backlog, hvt_sock *out)
 {
 	struct opening o = { a, 1, backlog, 0, NULL, NULL, 0 };
+	if (a->fam && a->fam->listen)
+		return a->fam->listen(a, out);
 	return open_addr(&o, out);
 }
 

@@ -35,6 +35,10 @@ int hvt_sock_connect_retry(const struct hvt_addr *a, uint64_t timeout_ms, uint64
 			   hvt_waiting_fn waiting, hvt_retrying_fn retrying, void *ctx,
 			   hvt_sock *out);
 
+/* 0 when a's connections are not sockets (npipe:, family.h `connect`): only the relays,
+ * hvt_sock_connect, the listener (listener.h) and hvt_conn_close (relay.h) take them. */
+int hvt_addr_is_socket(const struct hvt_addr *a);
+
 /* Binds and listens. A unix socket file is created with mode 0600 (umask permitting), never
  * through a symlink; a stale socket file (nothing accepting) is replaced, anything else is
  * EADDRINUSE. */

@@ -19,3 +19,12 @@ struct hvt_end hvt_end_of(hvt_sock h, const struct hvt_addr *a)
 		e.ops = a->fam->end;
 	return e;
 }
+
+void hvt_conn_close(hvt_sock h, const struct hvt_addr *a)
+{
+	struct hvt_end e = hvt_end_of(h, a);
+	if (e.ops->close)
+		e.ops->close(h);
+	else
+		hvt_sock_close(h);
+}

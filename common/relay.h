@@ -38,7 +38,8 @@ void hvt_relay_opts_init(struct hvt_relay_opts *o);
  * only shutdown_write. Windows moves bytes with overlapped I/O on a completion port (the
  * event engine, common/win/engine.h) and uses the rest; `ov` is an OVERLAPPED there. */
 struct hvt_end_ops {
-	/* Tells the peer no more bytes come (a half-close); 0 or code. */
+	/* Tells the peer no more bytes come (a half-close); 0 or code. An end that has none (a
+	 * byte-mode pipe) does nothing: its peer sees EOF only when the connection closes. */
 	int (*shutdown_write)(hvt_sock h);
 	/* Windows: makes h's operations complete on the completion port `port`; 0 or code. */
 	int (*attach)(hvt_sock h, void *port);
@@ -52,6 +53,8 @@ struct hvt_end_ops {
 	long (*result)(hvt_sock h, void *ov, unsigned long bytes, unsigned long status);
 	/* Windows: cancels h's operations in flight (they complete with an error soon). */
 	void (*cancel)(hvt_sock h);
+	/* Closes h (NULL: hvt_sock_close). */
+	void (*close)(hvt_sock h);
 };
 
 #define HVT_IO_NOW (-1)
@@ -65,6 +68,9 @@ extern const struct hvt_end_ops hvt_sock_end_ops; /* common/linux/net.c, common/
 
 /* The end for a connection h of address a's family. */
 struct hvt_end hvt_end_of(hvt_sock h, const struct hvt_addr *a);
+
+/* Closes connection h of address a's family (a socket, or the family's own handle). */
+void hvt_conn_close(hvt_sock h, const struct hvt_addr *a);
 
 /* Relays stdin -> c and c -> stdout until both directions are done. Returns 0 or error. */
 int hvt_relay_stdio(struct hvt_end c, const struct hvt_relay_opts *o, struct hvt_relay_result *r);

@@ -56,6 +56,7 @@ ARG_KINDS = {
     "DURATION": "none",
     "MATCH": "none",
     "PATH": "file",
+    "SDDL": "none",
 }
 # Fixed values of "values" options; each must appear in the option's --help text.
 VALUES = {("hvreg", "--print"): ["powershell", "cmd", "reg", "gpo", "ansible", "dsc"]}

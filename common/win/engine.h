@@ -104,7 +104,7 @@ int hvt_flow_error(const struct hvt_dir *up, const struct hvt_dir *down, const c
 
 /* A HANDLE opened with FILE_FLAG_OVERLAPPED (a named pipe's instance) as an end:
  * common/win/pipe.c. */
-extern const struct hvt_end_ops hvt_win_pipe_end_ops;
+extern const struct hvt_end_ops hvt_npipe_end;
 
 /* Attaches an end to port (its operations complete there); 0 or code. */
 int hvt_end_attach(struct hvt_end *e, HANDLE port);

@@ -79,8 +79,8 @@ static void pair_over(struct hvt_flow *f)
 	if (p->next)
 		p->next->prev = p->prev;
 	ReleaseSRWLockExclusive(&fw.lock);
-	hvt_sock_close(p->t);
-	hvt_sock_close(p->s);
+	hvt_conn_close(p->t, fw.target);
+	hvt_conn_close(p->s, fw.listening);
 	hvt_flow_free(f);
 	conn_gone();
 }
@@ -98,8 +98,8 @@ static void pair_start(hvt_sock s, hvt_sock t)
 	if (rc != 0) {
 		hvt_warn(rc, "cannot serve connection");
 		free(p);
-		hvt_sock_close(t);
-		hvt_sock_close(s);
+		hvt_conn_close(t, fw.target);
+		hvt_conn_close(s, fw.listening);
 		conn_gone();
 		return;
 	}

@@ -383,7 +383,9 @@ enum hvt_errkind hvt_errkind(int code)
 	/* go-winio's dialer redials on these (hvsock.go canRedial): 1225 and 1201 are what
 	 * hvsocket connects report as Win32 codes. */
 	case WSAECONNREFUSED:
-	case ERROR_CONNECTION_REFUSED: return HVT_E_REFUSED;
+	case ERROR_CONNECTION_REFUSED:
+	case ERROR_FILE_NOT_FOUND: return HVT_E_REFUSED; /* npipe: no pipe of that name */
+	case ERROR_PIPE_BUSY: return HVT_E_TIMEDOUT;	 /* npipe: every instance stayed busy */
 	case ERROR_CONNECTION_UNAVAIL: return HVT_E_NETUNREACH;
 	case WSAECONNRESET:
 	case WSAECONNABORTED:
@@ -391,7 +393,8 @@ enum hvt_errkind hvt_errkind(int code)
 	case ERROR_NETNAME_DELETED: return HVT_E_RESET;
 	case WSAEACCES:
 	case ERROR_ACCESS_DENIED: return HVT_E_ACCESS;
-	case WSAEADDRINUSE: return HVT_E_ADDRINUSE;
+	case WSAEADDRINUSE:
+	case ERROR_ALREADY_EXISTS: return HVT_E_ADDRINUSE; /* npipe: a name served already */
 	case WSAEADDRNOTAVAIL: return HVT_E_ADDRNOTAVAIL;
 	case WSAEAFNOSUPPORT:
 	case WSAEPFNOSUPPORT: return HVT_E_AFNOSUPPORT;

@@ -2,8 +2,9 @@
  * end) as an end of the event engine (relay.h, engine.h): overlapped ReadFile/WriteFile on the
  * completion port, what ends a pipe's stream (ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED, a
  * zero-length message) as EOF, and a half-close where the pipe's mode allows one: a
- * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close.
- * The npipe: family of issue 17 is to be built on it; tests/unit/test_win_pipe_end.c relays a
+ * zero-length message in message mode; a byte-mode pipe has none, its EOF comes with the close
+ * (hvnc -q ends such a connection after input EOF).
+ * The npipe: family (family_npipe.c, npipe.c) moves its bytes with it; tests/unit/test_win_pipe_end.c relays a
  * message-mode pipe to a socket through it under Wine. */
 #include "engine.h"
 
@@ -14,9 +15,14 @@ static HANDLE hd(hvt_sock h)
 	return (HANDLE)h;
 }
 
+/* An operation that succeeds at once queues no completion (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS):
+ * it is HVT_IO_NOW, with no trip through the port, as the socket ends do. */
 static int pipe_attach(hvt_sock h, void *port)
 {
-	return CreateIoCompletionPort(hd(h), port, 0, 0) ? 0 : (int)GetLastError();
+	if (!CreateIoCompletionPort(hd(h), port, 0, 0) ||
+	    !SetFileCompletionNotificationModes(hd(h), FILE_SKIP_COMPLETION_PORT_ON_SUCCESS))
+		return (int)GetLastError();
+	return 0;
 }
 
 /* The codes that mean the other end has closed. */
@@ -31,13 +37,16 @@ static DWORD clip(size_t len)
 	return len > (1u << 30) ? (1u << 30) : (DWORD)len;
 }
 
-/* An overlapped ReadFile/WriteFile queues a completion also when it finishes at once, and when
- * a message is larger than the buffer (ERROR_MORE_DATA, a warning: the rest comes with the
- * next read). */
+/* A read that returns at once is done (0 bytes: a zero-length message, the peer's half-close);
+ * a message larger than the buffer (ERROR_MORE_DATA, a warning: the rest comes with the next
+ * read) still queues a completion. */
 static int pipe_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned long *now)
 {
-	if (ReadFile(hd(h), buf, clip(len), NULL, ov))
-		return 0;
+	DWORD n = 0;
+	if (ReadFile(hd(h), buf, clip(len), &n, ov)) {
+		*now = n;
+		return HVT_IO_NOW;
+	}
 	DWORD e = GetLastError();
 	if (e == ERROR_IO_PENDING || e == ERROR_MORE_DATA)
 		return 0;
@@ -50,9 +59,11 @@ static int pipe_start_read(hvt_sock h, void *buf, size_t len, void *ov, unsigned
 
 static int pipe_start_write(hvt_sock h, const void *buf, size_t len, void *ov, unsigned long *now)
 {
-	(void)now;
-	if (WriteFile(hd(h), buf, clip(len), NULL, ov))
-		return 0;
+	DWORD n = 0;
+	if (WriteFile(hd(h), buf, clip(len), &n, ov)) {
+		*now = n;
+		return HVT_IO_NOW;
+	}
 	DWORD e = GetLastError();
 	return e == ERROR_IO_PENDING ? 0 : (int)e;
 }
@@ -77,7 +88,9 @@ static void pipe_cancel(hvt_sock h)
 static int pipe_shutdown_write(hvt_sock h)
 {
 	DWORD flags = 0, n = 0;
-	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL) || !(flags & PIPE_TYPE_MESSAGE))
+	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL))
+		return 0;
+	if (!(flags & PIPE_TYPE_MESSAGE))
 		return 0;
 	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (!ev)
@@ -102,7 +115,13 @@ static int pipe_shutdown_write(hvt_sock h)
 	return ended((DWORD)rc) ? 0 : rc;
 }
 
-const struct hvt_end_ops hvt_win_pipe_end_ops = {
+static void pipe_close(hvt_sock h)
+{
+	CloseHandle(hd(h)); /* what is written stays readable by the peer until its EOF */
+}
+
+const struct hvt_end_ops hvt_npipe_end = {
+	.close = pipe_close,
 	.shutdown_write = pipe_shutdown_write,
 	.attach = pipe_attach,
 	.start_read = pipe_start_read,

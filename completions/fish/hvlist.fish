@@ -109,6 +109,7 @@ function __hvtools_address --argument-names tool
         printf '%s\t%s\n' tcp: 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)'
         printf '%s\t%s\n' unix: 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)'
         printf '%s\t%s\n' vsock-mux: 'hybrid vsock (Firecracker, Cloud Hypervisor) (vsock-mux:PATH:PORT)'
+        printf '%s\t%s\n' npipe: 'a Windows named pipe \\\\.\\pipe\\NAME, or npipe:\\\\SERVER\\pipe\\NAME (npipe:NAME)'
     end
 end
 

@@ -109,6 +109,7 @@ function __hvtools_address --argument-names tool
         printf '%s\t%s\n' tcp: 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)'
         printf '%s\t%s\n' unix: 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)'
         printf '%s\t%s\n' vsock-mux: 'hybrid vsock (Firecracker, Cloud Hypervisor) (vsock-mux:PATH:PORT)'
+        printf '%s\t%s\n' npipe: 'a Windows named pipe \\\\.\\pipe\\NAME, or npipe:\\\\SERVER\\pipe\\NAME (npipe:NAME)'
     end
 end
 
@@ -129,7 +130,7 @@ end
 
 # ---- hvnc, from its --help ----
 function __hvtools_hvnc_argopts --description 'options of hvnc that take an argument'
-    printf '%s\n' -m --max-conns -e --exec -c --sh-exec --to -w --wait --retry --until --timeout -i --idle-timeout -q --quit-after
+    printf '%s\n' -m --max-conns -e --exec -c --sh-exec --to --pipe-sddl -w --wait --retry --until --timeout -i --idle-timeout -q --quit-after
 end
 complete -c hvnc -f
 complete -c hvnc -s l -l listen -d 'listen for a connection instead of connecting'
@@ -139,6 +140,7 @@ complete -c hvnc -s e -l exec -x -a '(__fish_complete_command)' -d 'run PROG per
 complete -c hvnc -s c -l sh-exec -x -a '(__fish_complete_command)' -d 'run CMD through /bin/sh per connection'
 complete -c hvnc -l to -x -a '(__hvtools_address hvnc)' -d 'forward each connection to ADDRESS'
 complete -c hvnc -l register -d 'listening on hv:SERVICE, register SERVICE on this Hyper-V host (and remove it at exit if added)'
+complete -c hvnc -l pipe-sddl -x -d 'listening on npipe:, the pipe\'s security descriptor (default: this user, SYSTEM and Administrators)'
 complete -c hvnc -s z -l zero -d 'only check that something listens, send nothing'
 complete -c hvnc -s w -l wait -x -d 'connect timeout'
 complete -c hvnc -l retry -x -d 'connect again while nothing listens, for DURATION'

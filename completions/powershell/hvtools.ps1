@@ -18,6 +18,7 @@ $hvtoolsSpec = @{
             @{ Long = '--sh-exec'; Short = '-c'; Kind = 'command'; Desc = 'run CMD through /bin/sh per connection' },
             @{ Long = '--to'; Short = ''; Kind = 'address'; Desc = 'forward each connection to ADDRESS' },
             @{ Long = '--register'; Short = ''; Kind = ''; Desc = 'listening on hv:SERVICE, register SERVICE on this Hyper-V host (and remove it at exit if added)' },
+            @{ Long = '--pipe-sddl'; Short = ''; Kind = 'none'; Desc = 'listening on npipe:, the pipe''s security descriptor (default: this user, SYSTEM and Administrators)' },
             @{ Long = '--zero'; Short = '-z'; Kind = ''; Desc = 'only check that something listens, send nothing' },
             @{ Long = '--wait'; Short = '-w'; Kind = 'none'; Desc = 'connect timeout' },
             @{ Long = '--retry'; Short = ''; Kind = 'none'; Desc = 'connect again while nothing listens, for DURATION' },
@@ -248,6 +249,7 @@ $hvtoolsCompleter = {
             $items += , @('tcp:', 'TCP; HOST is a name, an IPv4 address or [IPv6] (tcp:HOST:PORT)')
             $items += , @('unix:', 'unix socket; PATH or @NAME (Linux abstract name) (unix:PATH)')
             $items += , @('vsock-mux:', 'hybrid vsock (Firecracker, Cloud Hypervisor) (vsock-mux:PATH:PORT)')
+            $items += , @('npipe:', 'a Windows named pipe \\.\pipe\NAME, or npipe:\\SERVER\pipe\NAME (npipe:NAME)')
         }
         foreach ($it in $items) {
             if ($it[0].ToLowerInvariant().StartsWith($low)) { Result ($cur + $it[0].Substring($cur.Length)) $it[1] }

@@ -27,7 +27,7 @@
 #define PARENT "a42e7cda-d03f-480c-9cc2-a4de20abb878"
 
 /* The messages, exactly as CLI tests will see them. */
-#define G "expected hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT, unix:PATH or vsock-mux:PATH:PORT"
+#define G "expected hv:VM:SERVICE, vsock:CID:PORT, tcp:HOST:PORT, unix:PATH, vsock-mux:PATH:PORT or npipe:NAME"
 #define VMX                                                                                        \
 	"expected a GUID, a well-known name (wildcard, parent, loopback, children, silohost, "     \
 	"broadcast) or a VM name"

@@ -86,7 +86,7 @@ static void test_message_pipe(void **state)
 	struct relay_run x;
 	memset(&x, 0, sizeof x);
 	x.a.h = (hvt_sock)server;
-	x.a.ops = &hvt_win_pipe_end_ops;
+	x.a.ops = &hvt_npipe_end;
 	x.b = hvt_end_of((hvt_sock)theirs, &(struct hvt_addr){ .fam = NULL });
 	HANDLE t = (HANDLE)_beginthreadex(NULL, 0, relay_main, &x, 0, NULL);
 	assert_non_null(t);

@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "net.h"
 #include "notify.h"
+#include "npipe.h"
 #include "opts.h"
 #include "register.h"
 #include "relay.h"
@@ -62,6 +63,8 @@ static void usage(void)
 	       "      --to ADDRESS        forward each connection to ADDRESS\n"
 	       "      --register[=NAME]   listening on hv:SERVICE, register SERVICE on this\n"
 	       "                          Hyper-V host (and remove it at exit if added)\n"
+	       "      --pipe-sddl SDDL    listening on npipe:, the pipe's security descriptor\n"
+	       "                          (default: this user, SYSTEM and Administrators)\n"
 	       "  -z, --zero              only check that something listens, send nothing\n"
 	       "  -w, --wait SECS         connect timeout\n"
 	       "      --retry DURATION    connect again while nothing listens, for DURATION\n"
@@ -102,7 +105,8 @@ enum {
 	OPT_UNTIL,
 	OPT_TIMEOUT,
 	OPT_FORWARD_NOTIFY,
-	OPT_REGISTER
+	OPT_REGISTER,
+	OPT_PIPE_SDDL
 };
 
 static const struct hvt_option longopts[] = {
@@ -131,6 +135,7 @@ static const struct hvt_option longopts[] = {
 	{ "progress", hvt_no_argument, NULL, OPT_PROGRESS },
 	{ "start-wsl", hvt_no_argument, NULL, OPT_START_WSL },
 	{ "register", hvt_optional_argument, NULL, OPT_REGISTER },
+	{ "pipe-sddl", hvt_required_argument, NULL, OPT_PIPE_SDDL },
 	{ "help", hvt_no_argument, NULL, 'h' },
 	{ "version", hvt_no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -166,6 +171,17 @@ static void split_exec(const char *cmd)
 	opt.exec_argv[n] = NULL;
 }
 
+static void pipe_sddl(const char *s)
+{
+	if (!hvt_npipe_supported())
+		hvt_usage_error("--pipe-sddl: named pipes are a Windows thing");
+	int rc = hvt_npipe_set_sddl(s);
+	if (rc != 0)
+		hvt_usage_error("invalid --pipe-sddl '%s': expected a security descriptor in SDDL, "
+				"such as 'D:P(A;;GA;;;SY)(A;;GA;;;WD)'",
+				s);
+}
+
 /* Which options go together (common/opts.h). */
 static const struct hvt_opt_rule rules[] = {
 	{ HVT_OPT_EXCLUSIVE, .a = { 'e', 'c', OPT_TO } },
@@ -195,6 +211,7 @@ static const struct hvt_opt_rule rules[] = {
 	  .b = { OPT_NOTIFY } },
 	{ HVT_OPT_NEEDS, .a = { 'm' }, .b = { 'k' } },
 	{ HVT_OPT_NEEDS, .a = { OPT_REGISTER }, .b = { 'l' } },
+	{ HVT_OPT_NEEDS, .a = { OPT_PIPE_SDDL }, .b = { 'l' } },
 	{ .kind = HVT_OPT_END },
 };
 static const struct hvt_opt_spec opt_spec = { longopts, 0, NULL, rules };
@@ -261,7 +278,7 @@ static int serve(hvt_sock s)
 		struct hvt_env env[HVT_ENV_MAX];
 		int nenv = hvt_conn_env(s, &opt.addr, env);
 		rc = hvt_run_on_socket(s, opt.exec_argv, opt.sh_exec, env, nenv);
-		hvt_sock_close(s);
+		hvt_conn_close(s, &opt.addr);
 		if (rc < 0) {
 			hvt_warn(-rc, "cannot run '%s'", opt.exec ? opt.exec_argv[0] : "/bin/sh");
 			return HVT_EXIT_FAIL;
@@ -271,19 +288,19 @@ static int serve(hvt_sock s)
 	if (opt.to_text) {
 		hvt_sock t;
 		if (connect_to(&opt.to, &t) != 0) {
-			hvt_sock_close(s);
+			hvt_conn_close(s, &opt.addr);
 			return HVT_EXIT_FAIL;
 		}
 		rc = hvt_relay_pair(hvt_end_of(s, &opt.addr), hvt_end_of(t, &opt.to), &opt.relay,
 				    &r);
 		status = relay_status(rc, &r);
-		hvt_sock_close(t);
-		hvt_sock_close(s);
+		hvt_conn_close(t, &opt.to);
+		hvt_conn_close(s, &opt.addr);
 		return status;
 	}
 	rc = hvt_relay_stdio(hvt_end_of(s, &opt.addr), &opt.relay, &r);
 	status = relay_status(rc, &r);
-	hvt_sock_close(s);
+	hvt_conn_close(s, &opt.addr);
 	return status;
 }
 
@@ -324,7 +341,7 @@ static int accept_loop(struct hvt_listener *l)
 			rc = hvt_task_start(serve_task, &t, sizeof t, s);
 			if (rc != 0) {
 				hvt_warn(rc, "cannot serve connection");
-				hvt_sock_close(s);
+				hvt_conn_close(s, &opt.addr);
 			}
 			continue;
 		}
@@ -344,7 +361,7 @@ static int notify_one(hvt_sock s, const struct hvt_addr *peer, uint64_t limit_ms
 	hvt_addr_format(peer, from, sizeof from);
 	int rc = hvt_notify_read(s, msg, limit_ms < NOTIFY_READ_MS ? limit_ms : NOTIFY_READ_MS,
 				 &len);
-	hvt_sock_close(s);
+	hvt_conn_close(s, &opt.addr);
 	if (rc == HVT_NOTIFY_TOO_LONG || rc == hvt_err_timeout()) {
 		hvt_warnx("message from %s dropped: %s", from,
 			  rc == HVT_NOTIFY_TOO_LONG   ? "longer than 4096 bytes"
@@ -435,7 +452,7 @@ static int run_listen(void)
 	if (opt.notify) {
 		status = notify_loop(&l);
 	} else if (opt.keep && opt.to_text && !opt.relay.progress && !opt.retry_ms &&
-		   hvt_forward_serves(&opt.to) && !l.follows) {
+		   hvt_forward_serves(&opt.to) && !l.follows && hvt_listener_is_socket(&l)) {
 		/* All connections in one event loop, no process each (common/forward.h). A
 		 * listener that follows the WSL VM rebinds, so it serves through accept_loop. */
 		struct hvt_forward_opts fo = { opt.relay, opt.max_conns, opt.wait_ms, opt.verbose };
@@ -458,14 +475,14 @@ static int run_connect(void)
 	if (connect_to(&opt.addr, &s) != 0)
 		return hvt_interrupted() ? 128 + hvt_interrupted() : HVT_EXIT_FAIL;
 	if (opt.zero) {
-		hvt_sock_close(s);
+		hvt_conn_close(s, &opt.addr);
 		return HVT_EXIT_OK;
 	}
 	if (opt.fdpass) {
 		/* ssh's ProxyUseFdpass: stdout is a unix socket; the connection goes over it and
 		 * ssh talks to the peer directly, with no relay in between. */
 		int rc = hvt_sock_pass(s, 1);
-		hvt_sock_close(s);
+		hvt_conn_close(s, &opt.addr);
 		if (rc != 0) {
 			hvt_warn(rc, "--fdpass: cannot hand the connection to stdout (ssh runs "
 				     "this with ProxyUseFdpass=yes, stdout a unix socket)");
@@ -532,6 +549,7 @@ int main(int argc, char **argv)
 			opt.reg = 1;
 			opt.reg_name = g.optarg;
 			break;
+		case OPT_PIPE_SDDL: pipe_sddl(g.optarg); break;
 		case 'v': opt.verbose = 1; break;
 		case 'h': usage(); break;
 		case 'V': hvt_version(); break;
@@ -566,6 +584,14 @@ int main(int argc, char **argv)
 	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
 	if (opt.verbose)
 		hvt_wsl_note(&opt.addr);
+	if (!hvt_addr_is_socket(&opt.addr) && (opt.exec || opt.sh_exec || opt.notify || opt.fdpass))
+		hvt_usage_error("%s: connections of '%s' are not sockets, which %s needs (--to "
+				"relays them to any address)",
+				opt.exec      ? "-e"
+				: opt.sh_exec ? "-c"
+				: opt.notify  ? "--notify"
+					      : "--fdpass",
+				argv[g.optind], opt.notify || opt.fdpass ? "it" : "a program");
 	if (opt.to_text) {
 		parse_addr("--to: ", opt.to_text, HVT_ADDR_LATER, &opt.to);
 		if (opt.verbose)

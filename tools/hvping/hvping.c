@@ -13,6 +13,7 @@
 #include "net.h"
 #include "opts.h"
 #include "register.h"
+#include "relay.h"
 #include "ping.h"
 #include "sys.h"
 #include "wsl.h"
@@ -191,7 +192,7 @@ static void probe_connect(struct result *r)
 	uint64_t ns;
 	if (timed_connect(r, &s, &ns) != 0)
 		return;
-	hvt_sock_close(s);
+	hvt_conn_close(s, &opt.addr);
 	r->ok = 1;
 	r->ns = ns;
 }
@@ -658,6 +659,13 @@ int main(int argc, char **argv)
 		hvt_diex(HVT_EXIT_FAIL, "%s", err);
 	if (prc != 0)
 		hvt_usage_error("%s", err);
+	if (!hvt_addr_is_socket(&opt.addr)) { /* npipe: no responder speaks there: time opens */
+		if (opt.listen)
+			hvt_usage_error("-l: '%s' is no socket address (the responder serves "
+					"sockets)",
+					argv[g.optind]);
+		opt.connect = 1;
+	}
 	if (opt.verbose)
 		hvt_wsl_note(&opt.addr);
 	hvt_addr_format(&opt.addr, opt.name, sizeof opt.name);
