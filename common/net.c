@@ -309,6 +309,10 @@ int hvt_conn_env(hvt_sock s, const struct hvt_addr *a, struct hvt_env *env)
 	const struct hvt_family *f = a->fam;
 	if (!f)
 		return 0;
+	if (!have_local && !hvt_addr_is_socket(a)) {
+		local = *a; /* a named pipe's instance has no name of its own: the listener's */
+		have_local = 1;
+	}
 	n = hvt_env_set(env, n, "PROTO", "%s", f->proto);
 	if (have_peer)
 		n = hvt_env_set(env, n, "HVNC_PEER", "%s", hvt_addr_format(&peer, buf, sizeof buf));

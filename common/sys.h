@@ -35,12 +35,14 @@ void hvt_tasks_wait_below(int n);
  * its program's group) and, a second later, kills what is left. */
 void hvt_tasks_stop(int sig);
 
-/* Runs a program with the socket as its stdin and stdout and waits for it: argv run directly
- * (no shell) when shell_cmd is NULL, else shell_cmd through /bin/sh -c (cmd.exe /c on Windows).
- * env adds variables. Returns the program's exit status (0-255), or -code when it could not
- * be started. */
-int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
-		      const struct hvt_env *env, int nenv);
+/* Runs a program with the connection c as its stdin and stdout and waits for it: argv run
+ * directly (no shell) when shell_cmd is NULL, else shell_cmd through /bin/sh -c (cmd.exe /c on
+ * Windows). env adds variables. Returns the program's exit status (0-255), or -code when it
+ * could not be started. Linux: c is a descriptor the program gets as is; Windows: the bytes
+ * are relayed through pipes with c's operations (a socket or a named pipe, relay.h). */
+struct hvt_end;
+int hvt_run_on_conn(const struct hvt_end *c, char *const argv[], const char *shell_cmd,
+		    const struct hvt_env *env, int nenv);
 
 /* What is at a path, for messages that name it: nothing, a socket (on Windows any reparse
  * point, as AF_UNIX socket files are), or something else. */

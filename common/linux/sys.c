@@ -2,6 +2,7 @@
 #include "sys.h"
 #include "strutil.h"
 #include "msg.h"
+#include "relay.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -134,7 +135,7 @@ static void tasks_wait(int ms)
 
 void hvt_tasks_stop(int sig)
 {
-	/* Each task passes the signal on to its program (hvt_run_on_socket); a program that
+	/* Each task passes the signal on to its program (hvt_run_on_conn); a program that
 	 * has not ended after 2 s gets its group killed on the second signal. */
 	for (int round = 0; round < 2; round++) {
 		for (int i = 0; i < ntasks; i++)
@@ -149,10 +150,10 @@ void hvt_tasks_stop(int sig)
 }
 
 /* Splits "prog arg arg" on blanks (no quoting, no shell), as ncat -e does. */
-int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
-		      const struct hvt_env *env, int nenv)
+int hvt_run_on_conn(const struct hvt_end *c, char *const argv[], const char *shell_cmd,
+		    const struct hvt_env *env, int nenv)
 {
-	int fd = (int)s;
+	int fd = (int)c->h;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)

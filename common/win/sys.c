@@ -2,6 +2,7 @@
 #include "win.h"
 
 #include <io.h>
+#include <limits.h>
 #include <process.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "engine.h"
 #include "msg.h"
+#include "relay.h"
 #include "sys.h"
 #include "strutil.h"
 
@@ -209,7 +211,7 @@ void hvt_tasks_stop(int sig)
 {
 	/* Tasks are threads of this process: they see hvt_interrupted() themselves and end
 	 * their relays; wait up to 2 s for them, process exit ends the rest. A -e/-c program
-	 * is not ended by us on Windows (hvt_run_on_socket waits for it; untested here). */
+	 * is not ended by us on Windows (hvt_run_on_conn waits for it; untested here). */
 	(void)sig;
 	uint64_t end = hvt_now_ns() + 2000000000u;
 	while (hvt_tasks_running() > 0 && hvt_now_ns() < end) {
@@ -344,7 +346,7 @@ done:
 struct pipe_pump {
 	volatile LONG refs;
 	HANDLE stop; /* set: the program has ended */
-	SOCKET s;
+	struct hvt_end c;
 	HANDLE pipe; /* child's stdin, write end */
 };
 
@@ -359,20 +361,75 @@ static void pump_release(struct pipe_pump *p)
 	}
 }
 
-/* socket -> child's stdin; closing the pipe at socket EOF gives the child its EOF. */
+/* One read or write on an end that is not a socket (a named pipe's instance, opened for
+ * overlapped I/O), waited for together with the stop event and cancel: bytes (reads: 0 at
+ * EOF), or -code. The low bit of hEvent keeps the completion off any completion port. */
+static long end_io(const struct hvt_end *c, int write, void *buf, size_t len, HANDLE cancel)
+{
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (!ev)
+		return -(long)GetLastError();
+	OVERLAPPED ov;
+	memset(&ov, 0, sizeof ov);
+	ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
+	unsigned long now = 0;
+	int rc = write ? c->ops->start_write(c->h, buf, len, &ov, &now)
+		       : c->ops->start_read(c->h, buf, len, &ov, &now);
+	long out = rc == HVT_IO_NOW ? (long)now : -(long)rc;
+	if (rc == 0) {
+		int w = hvt_win_wait_handle(ev, cancel, UINT64_MAX);
+		if (w < 0)
+			CancelIoEx((HANDLE)c->h, &ov);
+		DWORD n = 0;
+		DWORD st = GetOverlappedResult((HANDLE)c->h, &ov, &n, TRUE) ? 0 : GetLastError();
+		out = w < 0 ? w : c->ops->result(c->h, &ov, n, st);
+	}
+	CloseHandle(ev);
+	return out;
+}
+
+/* Up to len bytes from the connection, waiting until some come, the program ends (stop) or
+ * Ctrl-C: > 0, 0 at EOF or stop, or -code. */
+static long conn_read(const struct hvt_end *c, char *buf, size_t len, HANDLE stop)
+{
+	if (c->ops != &hvt_sock_end_ops)
+		return end_io(c, 0, buf, len, stop);
+	SOCKET s = (SOCKET)c->h;
+	if (hvt_win_wait(s, 0, UINT64_MAX, stop) <= 0)
+		return 0;
+	int n = recv(s, buf, (int)(len > INT_MAX ? INT_MAX : len), 0);
+	return n < 0 ? -(long)WSAGetLastError() : n;
+}
+
+static int send_all_stoppable(SOCKET s, const char *p, size_t len);
+
+/* All of buf to the connection, Ctrl-C cancelling a write a peer does not take: 0 or code. */
+static int conn_write_all(const struct hvt_end *c, const char *p, size_t len)
+{
+	if (c->ops == &hvt_sock_end_ops)
+		return send_all_stoppable((SOCKET)c->h, p, len);
+	while (len > 0) {
+		long n = end_io(c, 1, (void *)(uintptr_t)p, len, NULL);
+		if (n <= 0)
+			return n < 0 ? (int)-n : ERROR_NO_DATA;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* connection -> child's stdin; closing the pipe at EOF gives the child its EOF. */
 static unsigned __stdcall sock_to_pipe(void *arg)
 {
 	struct pipe_pump *p = arg;
 	static const size_t bufsize = 64u << 10;
 	char *buf = malloc(bufsize);
 	while (buf) {
-		if (hvt_win_wait(p->s, 0, UINT64_MAX, p->stop) <= 0)
-			break;
-		int n = recv(p->s, buf, (int)bufsize, 0);
+		long n = conn_read(&p->c, buf, bufsize, p->stop);
 		if (n <= 0)
 			break;
 		DWORD done = 0;
-		for (int off = 0; off < n; off += (int)done)
+		for (long off = 0; off < n; off += (long)done)
 			if (!WriteFile(p->pipe, buf + off, (DWORD)(n - off), &done, NULL))
 				goto out;
 	}
@@ -524,13 +581,13 @@ static void read_guard_end(struct read_guard *g)
 		CloseHandle(g->reader);
 }
 
-/* The program gets pipes as stdin and stdout, relayed to and from the socket by this process
- * (as ncat does on Windows): a socket handle works as a std handle only when created without
- * WSA_FLAG_OVERLAPPED, and such sockets serialise a blocking recv in one thread with a send
- * in another, which the relay threads depend on. Socket EOF closes the program's stdin; the
- * program's stdout EOF half-closes the socket. */
-int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
-		      const struct hvt_env *env, int nenv)
+/* The program gets pipes as stdin and stdout, relayed to and from the connection by this
+ * process (as ncat does on Windows): a socket handle works as a std handle only when created
+ * without WSA_FLAG_OVERLAPPED, and a named pipe's instance is overlapped, which programs do
+ * not expect of their stdin. The connection's EOF closes the program's stdin; the program's
+ * stdout EOF half-closes the connection. */
+int hvt_run_on_conn(const struct hvt_end *c, char *const argv[], const char *shell_cmd,
+		    const struct hvt_env *env, int nenv)
 {
 	enum { CMD_MAX = 32768 }; /* CreateProcess's limit */
 	char *cmd = malloc(CMD_MAX);
@@ -603,7 +660,7 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	HANDLE th = NULL;
 	if (pp) {
 		pp->refs = 2;
-		pp->s = (SOCKET)s;
+		pp->c = *c;
 		pp->pipe = in_w;
 		pp->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
 		th = pp->stop ? (HANDLE)_beginthreadex(NULL, 0, sock_to_pipe, pp, 0, NULL) : NULL;
@@ -628,13 +685,13 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 		DWORD n = 0;
 		if (!buf || hvt_interrupted() || !ReadFile(out_r, buf, bufsize, &n, NULL) || n == 0)
 			break;
-		if (send_all_stoppable((SOCKET)s, buf, n) != 0)
+		if (conn_write_all(c, buf, n) != 0)
 			break;
 	}
 	read_guard_end(&g);
 	free(buf);
 	CloseHandle(out_r);
-	shutdown((SOCKET)s, SD_SEND);
+	c->ops->shutdown_write(c->h);
 
 	int status = 0;
 	for (;;) {
@@ -666,8 +723,8 @@ int hvt_run_on_socket(hvt_sock s, char *const argv[], const char *shell_cmd,
 	}
 	/* The program is done and its output sent: wait a moment for the peer's EOF, so that
 	 * closing does not reset the connection under our last bytes (net.c, hvt_sock_close). */
-	if (!hvt_interrupted())
-		hvt_win_drain((SOCKET)s, 500);
+	if (!hvt_interrupted() && c->ops == &hvt_sock_end_ops)
+		hvt_win_drain((SOCKET)c->h, 500);
 	return status;
 
 fail:

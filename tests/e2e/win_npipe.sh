@@ -4,7 +4,7 @@
 # over 64 MiB, the half-close of hvnc's message-type pipes, a message-mode server of another
 # program (tests/win/npipe_server.c) and its zero-length message, ERROR_PIPE_BUSY retried
 # within -w, -k with 20 clients at once, and npipe <-> tcp bridged to the native Linux hvnc
-# both ways. $HVNC is hvnc.exe under tests/win/wine-run.
+# both ways, -e and -c on an npipe listener. $HVNC is hvnc.exe under tests/win/wine-run.
 . "$(dirname "$0")/lib.sh"
 NATIVE=${HVT_NATIVE_BUILD:-$HVT_SRC/build}/tools/hvnc/hvnc
 [ -x "$NATIVE" ] || fail "no native hvnc at $NATIVE (build the native tree first)"
@@ -95,3 +95,16 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 ok "-lk npipe: 20 concurrent clients"
+
+# 8. -e and -c on an npipe listener: the client's half-close is the program's stdin EOF, the
+#    program's output and exit end the connection; the UCSPI variables name the pipe.
+printf 'apple\nxbanana\ncherry x\n' >req8
+bg $HVNC -l -v npipe:$P-e -e "find.exe x" 2>l8.err
+listening l8.err
+timeout $T_OUT $HVNC npipe:$P-e <req8 >out8 2>c8.err || fail "client of -e exited $? ($(cat c8.err))"
+[ "$(tr -d '\r' <out8)" = "$(printf 'xbanana\ncherry x')" ] ||
+	fail "-e find over npipe gave '$(cat out8)' ($(cat l8.err))"
+bg $HVNC -l npipe:$P-c -c "echo %PROTO% %HVNC_LOCAL%" 2>l9.err
+timeout $T_OUT $HVNC -w 10 npipe:$P-c </dev/null >out9 2>c9.err || fail "client of -c exited $? ($(cat c9.err))"
+grep -q "^NPIPE npipe:.*$P-c" out9 || fail "-c over npipe printed '$(cat out9)' ($(cat l9.err))"
+ok "-e and -c on an npipe listener (stdin EOF from the half-close, PROTO and HVNC_LOCAL)"

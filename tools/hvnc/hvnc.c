@@ -277,7 +277,8 @@ static int serve(hvt_sock s)
 	if (opt.exec || opt.sh_exec) {
 		struct hvt_env env[HVT_ENV_MAX];
 		int nenv = hvt_conn_env(s, &opt.addr, env);
-		rc = hvt_run_on_socket(s, opt.exec_argv, opt.sh_exec, env, nenv);
+		struct hvt_end c = hvt_end_of(s, &opt.addr);
+		rc = hvt_run_on_conn(&c, opt.exec_argv, opt.sh_exec, env, nenv);
 		hvt_conn_close(s, &opt.addr);
 		if (rc < 0) {
 			hvt_warn(-rc, "cannot run '%s'", opt.exec ? opt.exec_argv[0] : "/bin/sh");
@@ -584,14 +585,9 @@ int main(int argc, char **argv)
 	parse_addr("", argv[g.optind], opt.listen ? HVT_ADDR_LISTEN : 0, &opt.addr);
 	if (opt.verbose)
 		hvt_wsl_note(&opt.addr);
-	if (!hvt_addr_is_socket(&opt.addr) && (opt.exec || opt.sh_exec || opt.notify || opt.fdpass))
-		hvt_usage_error("%s: connections of '%s' are not sockets, which %s needs (--to "
-				"relays them to any address)",
-				opt.exec      ? "-e"
-				: opt.sh_exec ? "-c"
-				: opt.notify  ? "--notify"
-					      : "--fdpass",
-				argv[g.optind], opt.notify || opt.fdpass ? "it" : "a program");
+	if (!hvt_addr_is_socket(&opt.addr) && (opt.notify || opt.fdpass))
+		hvt_usage_error("%s: connections of '%s' are not sockets, which it needs",
+				opt.notify ? "--notify" : "--fdpass", argv[g.optind]);
 	if (opt.to_text) {
 		parse_addr("--to: ", opt.to_text, HVT_ADDR_LATER, &opt.to);
 		if (opt.verbose)

@@ -9,5 +9,4 @@ $HVNC --pipe-sddl 'D:(A;;GA;;;WD)' npipe:x; echo "rc=$?"
 $HVNC -w 0.3 npipe:hvtools-cli-no-such-pipe; echo "rc=$?"
 { $HVPING -c 1 -W 0.3 npipe:hvtools-cli-no-such-pipe; echo "rc=$?"; } | sed 's/time [0-9]* ms/time N ms/'
 $HVPING -l npipe:x; echo "rc=$?"
-$HVNC -l npipe:x -e cmd.exe; echo "rc=$?"
 $HVNC -l npipe:x --notify; echo "rc=$?"
