@@ -82,9 +82,11 @@ static void pipe_cancel(hvt_sock h)
 	CancelIoEx(hd(h), NULL);
 }
 
-/* A message-mode pipe: a zero-length message, written here and waited for (a second at most:
- * a reader that never reads must not hold the relay). The low bit of hEvent keeps its
- * completion off the port (the GetQueuedCompletionStatus documentation). */
+/* A message-mode pipe: a zero-length message, written here and waited for: until the reader
+ * has room for it, but 10 s at most (a reader that never reads must not hold the relay, which
+ * may be a thread of the forwarder's pool) and not past Ctrl-C. A bound of 1 s lost the
+ * half-close of busy readers on a loaded machine (e2e/win_npipe's 20 clients). The low bit of
+ * hEvent keeps its completion off the port (the GetQueuedCompletionStatus documentation). */
 static int pipe_shutdown_write(hvt_sock h)
 {
 	DWORD flags = 0, n = 0;
@@ -103,9 +105,10 @@ static int pipe_shutdown_write(hvt_sock h)
 		rc = (int)GetLastError();
 		if (rc == ERROR_IO_PENDING) {
 			rc = 0;
-			if (WaitForSingleObject(ev, 1000) != WAIT_OBJECT_0) {
+			int w = hvt_win_wait_handle(ev, NULL, 10000);
+			if (w <= 0) {
 				CancelIoEx(hd(h), &ov);
-				rc = WAIT_TIMEOUT;
+				rc = w < 0 ? -w : WAIT_TIMEOUT;
 			}
 			if (!GetOverlappedResult(hd(h), &ov, &n, TRUE) && rc == 0)
 				rc = (int)GetLastError();
