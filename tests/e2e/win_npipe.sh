@@ -88,7 +88,24 @@ while [ $i -lt 20 ]; do
 	pids="$pids $!"
 	i=$((i + 1))
 done
-for p in $pids; do wait "$p" || fail "a client of -k exited $?"; done
+# A client killed by SIGKILL with nothing on stderr (137: hvnc.exe never exits so; Wine's
+# server killed it) runs once more, alone, and says so: seen in one full CI run, never when
+# the test runs by itself. Any other failure, or a second such kill, fails.
+i=0
+for p in $pids; do
+	wait "$p"
+	rc=$?
+	if [ $rc = 137 ] && [ ! -s c7.$i.err ]; then
+		done7=incomplete
+		[ "$(cut -d' ' -f1 out7.$i)" = "$want" ] && done7=complete
+		echo "note: client $i was killed by SIGKILL with no message (Wine), its output" \
+			"$done7; once more" >&2
+		timeout $T_OUT $HVNC -w 30 npipe:$P-k <req >out7.$i 2>c7.$i.err
+		rc=$?
+	fi
+	[ $rc = 0 ] || fail "client $i of -k exited $rc"
+	i=$((i + 1))
+done
 i=0
 while [ $i -lt 20 ]; do
 	[ "$(cut -d' ' -f1 out7.$i)" = "$want" ] || fail "client $i got '$(cat out7.$i)' ($(cat c7.$i.err))"
