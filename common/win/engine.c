@@ -367,3 +367,30 @@ int hvt_flow_error(const struct hvt_dir *up, const struct hvt_dir *down, const c
 	*where = failed->where;
 	return failed->error;
 }
+
+/* The low bit of hEvent keeps the completion off any port the handle is attached to (the
+ * GetQueuedCompletionStatus documentation). */
+long hvt_end_io_wait(const struct hvt_end *c, int write, void *buf, size_t len, HANDLE cancel,
+		     uint64_t ms)
+{
+	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
+	if (!ev)
+		return -(long)GetLastError();
+	OVERLAPPED ov;
+	memset(&ov, 0, sizeof ov);
+	ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
+	unsigned long now = 0;
+	int rc = write ? c->ops->start_write(c->h, buf, len, &ov, &now)
+		       : c->ops->start_read(c->h, buf, len, &ov, &now);
+	long out = rc == HVT_IO_NOW ? (long)now : -(long)rc;
+	if (rc == 0) {
+		int w = hvt_win_wait_handle(ev, cancel, ms);
+		if (w <= 0)
+			CancelIoEx((HANDLE)c->h, &ov);
+		DWORD n = 0;
+		DWORD st = GetOverlappedResult((HANDLE)c->h, &ov, &n, TRUE) ? 0 : GetLastError();
+		out = w < 0 ? w : w == 0 ? -(long)WAIT_TIMEOUT : c->ops->result(c->h, &ov, n, st);
+	}
+	CloseHandle(ev);
+	return out;
+}

@@ -31,6 +31,12 @@ void hvt_port_wake(HANDLE port, int count);
 /* Ctrl-C: wakes every thread of every open port (common/win/sys.c). */
 void hvt_engine_wake_all(void);
 
+/* One read or write on end c outside any port, waited for on this thread together with the
+ * stop event and cancel (NULL: none), at most ms (UINT64_MAX: no limit): bytes (reads: 0 at
+ * EOF), or -code (-WAIT_TIMEOUT when ms passed). Cancelled on the way out. */
+long hvt_end_io_wait(const struct hvt_end *c, int write, void *buf, size_t len, HANDLE cancel,
+		     uint64_t ms);
+
 /* ---- flows: bytes between ends ------------------------------------------------------------ */
 
 #define HVT_FLOW_BUF (256u << 10)

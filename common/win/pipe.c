@@ -84,38 +84,18 @@ static void pipe_cancel(hvt_sock h)
 
 /* A message-mode pipe: a zero-length message, written here and waited for: until the reader
  * has room for it, but 10 s at most (a reader that never reads must not hold the relay, which
- * may be a thread of the forwarder's pool) and not past Ctrl-C. A bound of 1 s lost the
- * half-close of busy readers on a loaded machine (e2e/win_npipe's 20 clients). The low bit of
- * hEvent keeps its completion off the port (the GetQueuedCompletionStatus documentation). */
+ * may be a thread of the forwarder's pool) and not past Ctrl-C. A bound of 1 s would lose the
+ * half-close of a reader busier than that on a loaded machine (hvt_end_io_wait, engine.h). */
 static int pipe_shutdown_write(hvt_sock h)
 {
-	DWORD flags = 0, n = 0;
+	DWORD flags = 0;
 	if (!GetNamedPipeInfo(hd(h), &flags, NULL, NULL, NULL))
 		return 0;
 	if (!(flags & PIPE_TYPE_MESSAGE))
 		return 0;
-	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (!ev)
-		return (int)GetLastError();
-	OVERLAPPED ov;
-	memset(&ov, 0, sizeof ov);
-	ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
-	int rc = 0;
-	if (!WriteFile(hd(h), "", 0, NULL, &ov)) {
-		rc = (int)GetLastError();
-		if (rc == ERROR_IO_PENDING) {
-			rc = 0;
-			int w = hvt_win_wait_handle(ev, NULL, 10000);
-			if (w <= 0) {
-				CancelIoEx(hd(h), &ov);
-				rc = w < 0 ? -w : WAIT_TIMEOUT;
-			}
-			if (!GetOverlappedResult(hd(h), &ov, &n, TRUE) && rc == 0)
-				rc = (int)GetLastError();
-		}
-	}
-	CloseHandle(ev);
-	return ended((DWORD)rc) ? 0 : rc;
+	struct hvt_end c = { h, &hvt_npipe_end };
+	long r = hvt_end_io_wait(&c, 1, (void *)(uintptr_t) "", 0, NULL, 10000);
+	return r < 0 && !ended((DWORD)-r) ? (int)-r : 0;
 }
 
 static void pipe_close(hvt_sock h)

@@ -361,39 +361,12 @@ static void pump_release(struct pipe_pump *p)
 	}
 }
 
-/* One read or write on an end that is not a socket (a named pipe's instance, opened for
- * overlapped I/O), waited for together with the stop event and cancel: bytes (reads: 0 at
- * EOF), or -code. The low bit of hEvent keeps the completion off any completion port. */
-static long end_io(const struct hvt_end *c, int write, void *buf, size_t len, HANDLE cancel)
-{
-	HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
-	if (!ev)
-		return -(long)GetLastError();
-	OVERLAPPED ov;
-	memset(&ov, 0, sizeof ov);
-	ov.hEvent = (HANDLE)((uintptr_t)ev | 1);
-	unsigned long now = 0;
-	int rc = write ? c->ops->start_write(c->h, buf, len, &ov, &now)
-		       : c->ops->start_read(c->h, buf, len, &ov, &now);
-	long out = rc == HVT_IO_NOW ? (long)now : -(long)rc;
-	if (rc == 0) {
-		int w = hvt_win_wait_handle(ev, cancel, UINT64_MAX);
-		if (w < 0)
-			CancelIoEx((HANDLE)c->h, &ov);
-		DWORD n = 0;
-		DWORD st = GetOverlappedResult((HANDLE)c->h, &ov, &n, TRUE) ? 0 : GetLastError();
-		out = w < 0 ? w : c->ops->result(c->h, &ov, n, st);
-	}
-	CloseHandle(ev);
-	return out;
-}
-
 /* Up to len bytes from the connection, waiting until some come, the program ends (stop) or
  * Ctrl-C: > 0, 0 at EOF or stop, or -code. */
 static long conn_read(const struct hvt_end *c, char *buf, size_t len, HANDLE stop)
 {
 	if (c->ops != &hvt_sock_end_ops)
-		return end_io(c, 0, buf, len, stop);
+		return hvt_end_io_wait(c, 0, buf, len, stop, UINT64_MAX);
 	SOCKET s = (SOCKET)c->h;
 	if (hvt_win_wait(s, 0, UINT64_MAX, stop) <= 0)
 		return 0;
@@ -409,7 +382,7 @@ static int conn_write_all(const struct hvt_end *c, const char *p, size_t len)
 	if (c->ops == &hvt_sock_end_ops)
 		return send_all_stoppable((SOCKET)c->h, p, len);
 	while (len > 0) {
-		long n = end_io(c, 1, (void *)(uintptr_t)p, len, NULL);
+		long n = hvt_end_io_wait(c, 1, (void *)(uintptr_t)p, len, NULL, UINT64_MAX);
 		if (n <= 0)
 			return n < 0 ? (int)-n : ERROR_NO_DATA;
 		p += n;
